@@ -1,0 +1,20 @@
+"""Test overrides: fast hashing, tasks run at once, isolated files."""
+
+import tempfile
+from pathlib import Path
+
+from config.settings import *  # noqa: F403
+
+DJANGO_ENV = "test"
+DEBUG = False
+YIBAO_DEV_AFFORDANCES = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if not REDIS_URL:  # noqa: F405 - with REDIS_URL (CI's PostgreSQL run) the Redis cache is tested too
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yibao-test-media-"))
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,36 @@
+"""Shared fixtures for every test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.pagecheck import check_page
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def get_page(client: Client) -> Callable[..., BeautifulSoup]:
+    """GET a URL through the test client and run the page checks on it."""
+
+    def fetch(url: str, *, status: int = 200, **kwargs: Any) -> BeautifulSoup:
+        return check_page(client.get(url), status=status, **kwargs)
+
+    return fetch
+
+
+@pytest.fixture
+def staff_user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(
+        username="shenhe", password="Shenhe2026x", is_staff=True, kind="staff", first_name="审核员"
+    )

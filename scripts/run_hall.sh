@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts the web server and the task worker side by side; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "正在停止 (stopping web server and task worker)…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
+pids+=($!)
+$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+pids+=($!)
+
+echo "单位网厅已启动: http://127.0.0.1:${PORT}/   (Ctrl-C 停止)"
+# Exit when either process ends; the trap stops the other.
+wait -n "${pids[@]}"

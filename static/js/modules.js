@@ -1,0 +1,22 @@
+// Starts one behaviour per element that asks for it with data-module="name".
+// Pages work without this script; it only makes them quicker to use.
+const loaders = {
+  "region-picker": () => import("./region-picker.js"),
+  "password-strength": () => import("./password-strength.js"),
+  "error-summary": () => import("./error-summary.js"),
+};
+
+document.documentElement.classList.add("js");
+
+function start(root) {
+  root.querySelectorAll("[data-module]").forEach((element) => {
+    if (element.dataset.moduleStarted) return;
+    const load = loaders[element.dataset.module];
+    if (!load) return;
+    element.dataset.moduleStarted = "1";
+    load().then((module) => module.default(element));
+  });
+}
+
+start(document);
+document.addEventListener("htmx:load", (event) => start(event.target));

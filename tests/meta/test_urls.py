@@ -1,0 +1,57 @@
+"""Whole-project checks on the URL map: every route is guarded and kebab-case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from yibao.core.guards import GUARD_ATTRIBUTE, Guard
+
+# Route prefixes and the guard each requires. Later issues add the unit hall here.
+REQUIRED_GUARDS = {"agency/": {Guard.STAFF}}
+SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
+
+
+def walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # Django's admin guards itself (staff login)
+            yield from walk(entry, route)
+        else:
+            yield route, entry
+
+
+def project_routes() -> list[tuple[str, Any]]:
+    return [(route, pattern.callback) for route, pattern in walk(get_resolver())]
+
+
+def test_every_route_declares_its_guard() -> None:
+    unguarded = [route for route, view in project_routes() if not getattr(view, GUARD_ATTRIBUTE, None)]
+    assert unguarded == []
+
+
+def test_routes_under_protected_prefixes_have_the_required_guard() -> None:
+    wrong = []
+    for route, view in project_routes():
+        for prefix, guards in REQUIRED_GUARDS.items():
+            if route.startswith(prefix) and getattr(view, GUARD_ATTRIBUTE, None) not in guards:
+                wrong.append(route)
+    assert wrong == []
+
+
+def test_url_paths_are_kebab_case() -> None:
+    bad = []
+    for route, _view in project_routes():
+        segments = route.strip("/").split("/")
+        bad += [route for segment in segments if not SEGMENT.match(segment)]
+    assert bad == []
+
+
+def test_the_guard_walk_sees_the_known_routes() -> None:
+    routes = {route for route, _ in project_routes()}
+    assert {"", "services/", "agency/", "regions/"} <= routes

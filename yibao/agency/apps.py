@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgencyConfig(AppConfig):
+    name = "yibao.agency"
+    verbose_name = "经办机构工作台"

@@ -1,0 +1,61 @@
+"""Writing audit events. Services call `audit_event_record` inside their transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+
+from yibao.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from yibao.accounts.models import User
+    from yibao.units.models import Unit
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where a request came from, captured once by the view and passed to services."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> RequestOrigin:
+        # REMOTE_ADDR is the peer; a trusted proxy's X-Forwarded-For is handled by the server.
+        return cls(
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        )
+
+
+def audit_event_record(
+    *,
+    actor: User | None,
+    action: str,
+    unit: Unit | None = None,
+    target: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    origin: RequestOrigin | None = None,
+) -> AuditEvent:
+    origin = origin or RequestOrigin()
+    object_type = ""
+    object_id = ""
+    if target is not None:
+        meta = getattr(target, "_meta", None)
+        object_type = meta.label_lower if meta is not None else type(target).__name__
+        object_id = str(getattr(target, "pk", "") or "")
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=(actor.get_username() if actor is not None else "系统"),
+        unit=unit,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+    )

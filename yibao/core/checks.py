@@ -1,0 +1,36 @@
+"""System checks for yibao settings (run by `manage.py check`, including `--deploy`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+
+from yibao.core.profiles import PROFILES
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_dev_affordances_off(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if getattr(settings, "YIBAO_DEV_AFFORDANCES", False):
+        return [
+            checks.Error(
+                "Development affordances are on in a deployment.",
+                hint="Unset YIBAO_DEV_AFFORDANCES and DJANGO_DEBUG in production.",
+                id="yibao.E001",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def check_profile_known(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if settings.YIBAO_PROFILE not in PROFILES:
+        return [
+            checks.Error(
+                f"YIBAO_PROFILE={settings.YIBAO_PROFILE!r} is unknown.",
+                hint=f"Choose one of: {', '.join(PROFILES)}.",
+                id="yibao.E002",
+            )
+        ]
+    return []

@@ -1,0 +1,61 @@
+"""Route guards. Every view declares who may reach it; a meta-test fails on any that does not.
+
+Object-level checks (`access_*` functions) come on top of these for every object in a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+GUARD_ATTRIBUTE = "yibao_guard"
+
+
+class Guard:
+    PUBLIC = "public"
+    STAFF = "staff"
+    DEV = "dev"
+
+
+def _mark(view: Any, guard: str) -> Any:
+    setattr(view, GUARD_ATTRIBUTE, guard)
+    return view
+
+
+def public_view(view: View) -> View:
+    """Open to anyone, logged in or not."""
+    return _mark(view, Guard.PUBLIC)
+
+
+def staff_required(view: View) -> View:
+    """Agency staff only (经办机构). Others are sent to log in; logged-in non-staff get 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_active and user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, Guard.STAFF)
+
+
+def dev_affordance(view: View) -> View:
+    """Development-only pages: 404 unless YIBAO_DEV_AFFORDANCES is on (DESIGN §6)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.YIBAO_DEV_AFFORDANCES:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, Guard.DEV)

@@ -1,0 +1,125 @@
+"""Regional policy profiles (DESIGN §6).
+
+The four halls in the manuals differ in rules, not in code. Each rule that differs reads the
+active profile, chosen by the YIBAO_PROFILE setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+class CharClass(StrEnum):
+    DIGIT = "digit"
+    LETTER = "letter"
+    LOWER = "lower"
+    UPPER = "upper"
+
+
+CHAR_CLASS_LABELS = {
+    CharClass.DIGIT: "数字",
+    CharClass.LETTER: "字母",
+    CharClass.LOWER: "小写字母",
+    CharClass.UPPER: "大写字母",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyProfile:
+    code: str
+    label: str
+    password_min: int
+    password_max: int
+    password_classes: tuple[CharClass, ...]
+    password_hint: str
+    account_min: int
+    account_max: int
+    account_hint: str
+    lockout_attempts: int
+    lockout_minutes: int
+    ca_login: bool
+    uscc_login: bool
+
+
+PROFILES: dict[str, PolicyProfile] = {
+    # National hall, manual 003: «请输入8-16位字符密码, 必须由数字、字母组成»; 账号不支持中文.
+    "national": PolicyProfile(
+        code="national",
+        label="国家医保服务平台",
+        password_min=8,
+        password_max=16,
+        password_classes=(CharClass.DIGIT, CharClass.LETTER),
+        password_hint="请输入8-16位字符密码，必须由数字、字母组成",
+        account_min=4,
+        account_max=30,
+        account_hint="不支持中文、各单位自行设定、仅供登录使用",
+        lockout_attempts=5,
+        lockout_minutes=10,
+        ca_login=False,
+        uscc_login=True,
+    ),
+    # Beijing, manual 002: «必须由8-16位数字、大写、小写字母组成»; 5 failures lock for 10 minutes.
+    "beijing": PolicyProfile(
+        code="beijing",
+        label="北京市医疗保障局公共服务平台",
+        password_min=8,
+        password_max=16,
+        password_classes=(CharClass.DIGIT, CharClass.UPPER, CharClass.LOWER),
+        password_hint="必须由8-16位数字、大写、小写字母组成",
+        account_min=4,
+        account_max=30,
+        account_hint="不支持中文、各单位自行设定、仅供登录使用",
+        lockout_attempts=5,
+        lockout_minutes=10,
+        ca_login=True,
+        uscc_login=False,
+    ),
+    # Yunnan, manual 000: «请输入8-16位字符密码，必须由数字、字母组成».
+    "yunnan": PolicyProfile(
+        code="yunnan",
+        label="云南省医疗保障公共服务平台",
+        password_min=8,
+        password_max=16,
+        password_classes=(CharClass.DIGIT, CharClass.LETTER),
+        password_hint="请输入8-16位字符密码，必须由数字、字母组成",
+        account_min=4,
+        account_max=30,
+        account_hint="不支持中文、各单位自行设定、仅供登录使用",
+        lockout_attempts=5,
+        lockout_minutes=10,
+        ca_login=False,
+        uscc_login=True,
+    ),
+    # Henan, manual 004: 账号 «请输入8-20位字符, 含数字, 可自定义», 由字母和数字组成;
+    # 密码 «请输入8-20位字符, 含数字».
+    "henan": PolicyProfile(
+        code="henan",
+        label="河南省医疗保障公共服务平台",
+        password_min=8,
+        password_max=20,
+        password_classes=(CharClass.DIGIT,),
+        password_hint="请输入8-20位字符，含数字",
+        account_min=8,
+        account_max=20,
+        account_hint="请输入8-20位字符，由字母和数字组成，可自定义",
+        lockout_attempts=5,
+        lockout_minutes=10,
+        ca_login=True,
+        uscc_login=False,
+    ),
+}
+
+
+def get_profile(code: str | None = None) -> PolicyProfile:
+    """The profile named by `code`, or the active one from settings."""
+    key: str = code or str(getattr(settings, "YIBAO_PROFILE", "national"))
+    try:
+        return PROFILES[key]
+    except KeyError as exc:
+        raise ImproperlyConfigured(
+            f"YIBAO_PROFILE={key!r} is unknown; choose one of {', '.join(PROFILES)}"
+        ) from exc

@@ -1,0 +1,53 @@
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from yibao.core.forms import DivisionQueryForm
+from yibao.core.guards import public_view
+from yibao.core.selectors import division_children, division_get, division_path
+
+
+@public_view
+@require_GET
+def divisions(request: HttpRequest) -> HttpResponse:
+    """医保区划查询: pick a province/city and see the codes below it."""
+    form = DivisionQueryForm(request.GET or None)
+    selected = None
+    if form.is_bound and form.is_valid():
+        selected = division_get(form.cleaned_data["admdvs"])
+    elif form.is_bound:
+        # An incomplete choice still narrows the list to the deepest level chosen.
+        for key in ("admdvs_2", "admdvs_1", "admdvs_0"):
+            selected = division_get(request.GET.get(key))
+            if selected:
+                break
+    path = division_path(selected.code if selected else None)
+    rows = [
+        (node, urlencode({f"admdvs_{level}": n.code for level, n in enumerate([*path, node])}))
+        for node in division_children(selected.code if selected else None)
+    ]
+    return render(
+        request, "core/divisions.html", {"form": form, "selected": selected, "path": path, "rows": rows}
+    )
+
+
+@public_view
+@require_GET
+@cache_control(max_age=600, public=True)
+def division_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s under a division, for the region picker's script."""
+    parent = request.GET.get("parent", "")
+    nodes = division_children(parent) if division_get(parent) else []
+    return render(request, "components/division_options.html", {"nodes": nodes})
+
+
+@public_view
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,59 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yibao.core.guards import public_view
+from yibao.notices.selectors import notice_list_latest
+from yibao.portal.directory import (
+    AUDIENCE_LABELS,
+    Audience,
+    directory_sections,
+    entry_by_slug,
+    group_of,
+)
+
+
+@public_view
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {"sections": directory_sections(), "notices": notice_list_latest(limit=6)},
+    )
+
+
+@public_view
+def directory(request: HttpRequest) -> HttpResponse:
+    audience = request.GET.get("type", "")
+    if audience not in {"", *Audience}:
+        audience = ""
+    query = request.GET.get("q", "")[:40]
+    return render(
+        request,
+        "portal/directory.html",
+        {
+            "sections": directory_sections(audience=audience, query=query),
+            "audience": audience,
+            "audience_choices": [("", "全部"), *((a.value, AUDIENCE_LABELS[a]) for a in Audience)],
+            "query": query,
+        },
+    )
+
+
+@public_view
+def service(request: HttpRequest, slug: str) -> HttpResponse:
+    entry = entry_by_slug(slug)
+    if entry is None:
+        raise Http404
+    if entry.is_built:
+        return redirect(entry.url())
+    return render(request, "portal/service_building.html", {"entry": entry, "group": group_of(entry)})
+
+
+@public_view
+def register(request: HttpRequest) -> HttpResponse:
+    return service(request, "unit-register")
+
+
+@public_view
+def login(request: HttpRequest) -> HttpResponse:
+    return service(request, "login")
