@@ -20,6 +20,22 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Transactional tests flush the database after each test, reference data included;
+    this puts the code tables and divisions back (the migration's loaders, ~0.3 s)."""
+    from django.core.cache import cache
+
+    from yibao.core.divisions import division_rows_sync
+    from yibao.core.models import CodeItem, CodeTable, Division
+    from yibao.core.reference import code_tables_sync
+
+    if not Division.objects.exists():
+        code_tables_sync(CodeTable, CodeItem)
+        division_rows_sync(Division)
+    cache.clear()
+
+
+@pytest.fixture
 def get_page(client: Client) -> Callable[..., BeautifulSoup]:
     """GET a URL through the test client and run the page checks on it."""
 

@@ -55,6 +55,8 @@ YIBAO_PROFILE = env_str("YIBAO_PROFILE", "national")
 YIBAO_DEV_AFFORDANCES = env_bool("YIBAO_DEV_AFFORDANCES", default=DEBUG)
 # Largest accepted upload, in bytes.
 YIBAO_UPLOAD_MAX_BYTES = env_int("YIBAO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Real codes that fail the GB 32100 check digit but must be accepted (comma-separated).
+YIBAO_USCC_ALLOWLIST = env_list("YIBAO_USCC_ALLOWLIST", ["91350203M0001QAY9B"])
 # Name of the hall shown in the header.
 YIBAO_SITE_NAME = env_str("YIBAO_SITE_NAME", "医疗保障公共服务平台")
 

@@ -18,3 +18,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the browser tests' live server thread then opens its own connection
+    # to the same database instead of sharing one in-memory connection across threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-yibao.sqlite3")}  # noqa: F405

@@ -12,7 +12,6 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from django.http.response import HttpResponseBase
-from stdnum.cn import ric
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
@@ -28,15 +27,20 @@ def check_page(
     *,
     status: int = 200,
     allow_mobiles: bool = False,
+    echoed: tuple[str, ...] = (),
 ) -> BeautifulSoup:
-    """Assert the page is well formed and safe; return the parsed document for further asserts."""
+    """Assert the page is well formed and safe; return the parsed document for further asserts.
+
+    `echoed` names values the test itself just typed into a form: a form shown again with an
+    error keeps what the user entered, so those exact values may appear (nothing else may).
+    """
     if response.status_code != status:
         raise PageCheckError(f"expected status {status}, got {response.status_code}")
     html = response.content.decode()  # type: ignore[attr-defined]
-    return check_html(html, allow_mobiles=allow_mobiles)
+    return check_html(html, allow_mobiles=allow_mobiles, echoed=echoed)
 
 
-def check_html(html: str, *, allow_mobiles: bool = False) -> BeautifulSoup:
+def check_html(html: str, *, allow_mobiles: bool = False, echoed: tuple[str, ...] = ()) -> BeautifulSoup:
     soup = BeautifulSoup(html, "html.parser")
     problems: list[str] = []
 
@@ -59,6 +63,12 @@ def check_html(html: str, *, allow_mobiles: bool = False) -> BeautifulSoup:
         if not wrapped and (not control_id or str(control_id) not in labels_for):
             problems.append(f"form control without <label>: {_describe(control)}")
 
+    all_ids = set(ids)
+    for tag in soup.select("[aria-describedby]"):
+        missing = [ref for ref in str(tag["aria-describedby"]).split() if ref not in all_ids]
+        if missing:
+            problems.append(f"aria-describedby points at missing ids {missing}: {_describe(tag)}")
+
     for form in soup.find_all("form"):
         if str(form.get("method", "get")).lower() == "post" and not form.find(
             "input", attrs={"name": "csrfmiddlewaretoken"}
@@ -72,8 +82,10 @@ def check_html(html: str, *, allow_mobiles: bool = False) -> BeautifulSoup:
         problems.append("inline style (CSP forbids it)")
 
     text = html
+    for value in echoed:
+        text = text.replace(f'value="{value}"', 'value=""')
     for match in ID_NUMBER.finditer(text):
-        if ric.is_valid(match.group(1)):
+        if _is_id_number(match.group(1)):
             problems.append(f"unmasked ID number {match.group(1)[:4]}…")
     if not allow_mobiles:
         problems += [f"unmasked mobile {m.group(1)[:3]}…" for m in MOBILE.finditer(text)]
@@ -81,6 +93,17 @@ def check_html(html: str, *, allow_mobiles: bool = False) -> BeautifulSoup:
     if problems:
         raise PageCheckError("page check failed:\n  " + "\n  ".join(problems))
     return soup
+
+
+def _is_id_number(value: str) -> bool:
+    from yibao.core.errors import ApplicationError
+    from yibao.core.validators.identity import validate_resident_id
+
+    try:
+        validate_resident_id(value)
+    except ApplicationError:
+        return False
+    return True
 
 
 def _describe(tag: Any) -> str:

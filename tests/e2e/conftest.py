@@ -31,8 +31,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.add_marker(pytest.mark.browser)
 
 
-# The live server needs a transactional database; the serialized rollback restores the
-# reference data that migrations load (divisions, code tables) after each test.
+# The live server needs a transactional database, flushed after each test; the
+# reference_data fixture (root conftest) loads divisions and code tables again.
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +51,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, django_db_serialized_rollback: None) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -61,7 +61,7 @@ def page(browser: Any, live_server: Any, django_db_serialized_rollback: None) ->
 
 
 @pytest.fixture
-def phone_page(browser: Any, live_server: Any, django_db_serialized_rollback: None) -> Iterator[Any]:
+def phone_page(browser: Any, live_server: Any, reference_data: None) -> Iterator[Any]:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
     )

@@ -69,9 +69,7 @@ def test_region_picker_cascades_with_javascript(page: Any) -> None:
     screenshot(page, "regions-picked")
 
 
-def test_region_picker_works_without_javascript(
-    browser: Any, live_server: Any, django_db_serialized_rollback: None
-) -> None:
+def test_region_picker_works_without_javascript(browser: Any, live_server: Any, reference_data: None) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(live_server.url + "/regions/")

@@ -35,11 +35,16 @@ def test_migrations_are_up_to_date() -> None:
     call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
 
 
+def clean_environ() -> dict[str, str]:
+    """The environment without what the browser tests set for themselves."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**clean_environ(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -116,7 +121,7 @@ def settings_in_subprocess(env: dict[str, str], expression: str, tmp_path: Path)
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": "", "REDIS_URL": "", "YIBAO_VAR_DIR": str(tmp_path), **env},
+        env={**clean_environ(), "DATABASE_URL": "", "REDIS_URL": "", "YIBAO_VAR_DIR": str(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,7 +1,103 @@
-from django import forms
+"""Forms of the core pages, and helpers every form of the hall uses."""
 
-from yibao.core.widgets import RegionPickerField
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.forms.utils import ErrorDict
+
+from yibao.core.errors import ApplicationError
+from yibao.core.reference import code_choices
+from yibao.core.uploads import upload_check
+from yibao.core.validators.account import validate_account_name
+from yibao.core.validators.contact import validate_mobile, validate_postcode
+from yibao.core.validators.identity import validate_cert_number
+from yibao.core.validators.passwords import validate_password_policy
+from yibao.core.validators.uscc import validate_uscc
+from yibao.core.widgets import REFRESH_FIELD, PasswordStrengthInput, RegionPickerField
+
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def is_refresh(data: Any) -> bool:
+    """True when the no-JS 选择 button of a region picker submitted the form."""
+    return REFRESH_FIELD in data
+
+
+def without_errors(form: F) -> F:
+    """Show a bound form again with what was entered, but no errors (after a 选择 refresh)."""
+    form._errors = ErrorDict()  # type: ignore[attr-defined]  # shown as entered, not validated
+    return form
+
+
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Show a service's error at its field, or at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
 class DivisionQueryForm(forms.Form):
     admdvs = RegionPickerField(label="医保区划", required=False)
+
+
+class ComponentGalleryForm(forms.Form):
+    """Every shared field of the hall with its server-side check (development page)."""
+
+    uscc = forms.CharField(label="统一社会信用代码", max_length=30)
+    cert_type = forms.ChoiceField(label="证件类型")
+    cert_no = forms.CharField(label="证件号码", max_length=30)
+    mobile = forms.CharField(label="手机号码", max_length=20)
+    postcode = forms.CharField(label="邮政编码", max_length=10)
+    account = forms.CharField(label="账号", max_length=40)
+    password = forms.CharField(label="密码", widget=PasswordStrengthInput, max_length=64, strip=False)
+    admdvs = RegionPickerField(label="医保区划")
+    attachment = forms.FileField(label="附件上传", required=False, help_text="支持 jpg、png、pdf")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from yibao.core.profiles import get_profile
+
+        profile = get_profile()
+        cert_field = cast(forms.ChoiceField, self.fields["cert_type"])
+        cert_field.choices = code_choices("psn_cert_type")
+        cert_field.initial = "01"
+        self.fields["account"].help_text = profile.account_hint
+        self.fields["password"].help_text = profile.password_hint
+
+    @staticmethod
+    def _run(name: str, check: Any, *args: Any) -> Any:
+        try:
+            return check(*args, field=name)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message, code=str(error.code)) from error
+
+    def clean_uscc(self) -> str:
+        return self._run("uscc", validate_uscc, self.cleaned_data["uscc"])
+
+    def clean_mobile(self) -> str:
+        return self._run("mobile", validate_mobile, self.cleaned_data["mobile"])
+
+    def clean_postcode(self) -> str:
+        return self._run("postcode", validate_postcode, self.cleaned_data["postcode"])
+
+    def clean_account(self) -> str:
+        return self._run("account", validate_account_name, self.cleaned_data["account"])
+
+    def clean_password(self) -> str:
+        return self._run("password", validate_password_policy, self.cleaned_data["password"])
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload is None:
+            return None
+        return self._run("attachment", upload_check, upload)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("cert_type") and data.get("cert_no"):
+            try:
+                data["cert_no"] = validate_cert_number(data["cert_type"], data["cert_no"], field="cert_no")
+            except ApplicationError as error:
+                add_application_error(self, error)
+        return data

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from yibao.core.forms import DivisionQueryForm
-from yibao.core.guards import public_view
-from yibao.core.selectors import division_children, division_get, division_path
+from yibao.core.forms import ComponentGalleryForm, DivisionQueryForm, is_refresh, without_errors
+from yibao.core.guards import dev_affordance, public_view
+from yibao.core.selectors import division_children, division_full_name, division_get, division_path
 
 
 @public_view
@@ -51,3 +51,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@dev_affordance
+def component_gallery(request: HttpRequest) -> HttpResponse:
+    """Development page: every shared field with its server-side check."""
+    result = None
+    if request.method == "POST":
+        form = ComponentGalleryForm(request.POST, request.FILES)
+        if is_refresh(request.POST):
+            form = without_errors(form)
+        elif form.is_valid():
+            result = {**form.cleaned_data, "admdvs_name": division_full_name(form.cleaned_data["admdvs"])}
+            form = ComponentGalleryForm()  # the numbers are not shown again in full
+    else:
+        form = ComponentGalleryForm()
+    return render(request, "core/component_gallery.html", {"form": form, "result": result})

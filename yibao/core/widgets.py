@@ -94,3 +94,9 @@ class RegionPickerField(forms.MultiValueField):
                     raise ValidationError(self.error_messages[key], code=key)
                 return parent
         return chain[2]
+
+
+class PasswordStrengthInput(forms.PasswordInput):
+    """A password input with the 密码强度 弱/中/强 meter that updates as the user types."""
+
+    template_name = "components/password_strength_input.html"
