@@ -178,6 +178,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# SMS (DESIGN §6): the outbox in development, an HTTP gateway in production.
+YIBAO_SMS_BACKEND = env_str("YIBAO_SMS_BACKEND", "yibao.accounts.sms.OutboxBackend")
+YIBAO_SMS_GATEWAY_URL = env_str("YIBAO_SMS_GATEWAY_URL")
+YIBAO_SMS_GATEWAY_TOKEN = env_str("YIBAO_SMS_GATEWAY_TOKEN")
+YIBAO_SMS_DAILY_PER_PHONE = env_int("YIBAO_SMS_DAILY_PER_PHONE", 10)
+YIBAO_SMS_DAILY_PER_IP = env_int("YIBAO_SMS_DAILY_PER_IP", 50)
+
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -8,6 +8,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", include("yibao.portal.urls")),
     path("", include("yibao.core.urls")),
+    path("", include("yibao.accounts.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("agency/", include("yibao.agency.urls")),
     path("admin/", admin.site.urls),

@@ -110,5 +110,7 @@ def _describe(tag: Any) -> str:
     return f"<{tag.name} name={tag.get('name')!r} id={tag.get('id')!r}>"
 
 
-def visible_text(soup: BeautifulSoup) -> str:
+def visible_text(soup: Tag | None) -> str:
+    if soup is None:
+        return ""
     return " ".join(soup.get_text(" ", strip=True).split())

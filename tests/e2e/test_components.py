@@ -10,7 +10,7 @@ from tests.e2e.conftest import screenshot
 
 
 def test_password_strength_follows_typing(page: Any) -> None:
-    page.goto(page.base_url + "/dev/components/")
+    page.goto(page.base_url + "/_dev/components/")
     password = page.get_by_label("密码")
     meter = page.locator("[data-module=password-strength]")
     expect(meter).to_contain_text("未填写")
@@ -33,7 +33,7 @@ def test_the_javascript_meter_agrees_with_the_server_rule(page: Any) -> None:
         "密码Abc123456",
         "a b c 1 2 3",
     ]
-    page.goto(page.base_url + "/dev/components/")
+    page.goto(page.base_url + "/_dev/components/")
     scores = page.evaluate(
         "async (samples) => { const m = await import('/static/js/password-strength.js');"
         " return samples.map((s) => m.strength(s)); }",
@@ -43,7 +43,7 @@ def test_the_javascript_meter_agrees_with_the_server_rule(page: Any) -> None:
 
 
 def test_errors_are_shown_in_chinese_and_input_survives(page: Any) -> None:
-    page.goto(page.base_url + "/dev/components/")
+    page.goto(page.base_url + "/_dev/components/")
     page.get_by_label("统一社会信用代码").fill("91350200776049653B")
     page.get_by_label("证件号码").fill("11010519491231002X")
     page.get_by_label("手机号码").fill("13812345678")

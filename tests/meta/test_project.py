@@ -35,6 +35,12 @@ def test_migrations_are_up_to_date() -> None:
     call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
 
 
+GATEWAY = {
+    "YIBAO_SMS_BACKEND": "yibao.accounts.sms.HttpGatewayBackend",
+    "YIBAO_SMS_GATEWAY_URL": "https://sms.example.cn/send",
+}
+
+
 def clean_environ() -> dict[str, str]:
     """The environment without what the browser tests set for themselves."""
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -64,6 +70,7 @@ def test_check_deploy_passes_in_production_with_a_secret_key(tmp_path: Path) -> 
             "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
             "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
             "YIBAO_VAR_DIR": str(tmp_path),
+            **GATEWAY,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -94,10 +101,27 @@ def test_check_deploy_fails_when_dev_affordances_are_on(tmp_path: Path) -> None:
             "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
             "YIBAO_DEV_AFFORDANCES": "1",
             "YIBAO_VAR_DIR": str(tmp_path),
+            **GATEWAY,
         },
     )
     assert result.returncode != 0
     assert "yibao.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_with_the_sms_outbox(tmp_path: Path) -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
+            "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
+            "YIBAO_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode != 0
+    assert "yibao.E003" in result.stderr + result.stdout
 
 
 def test_default_database_is_sqlite_in_wal_mode_under_var() -> None:

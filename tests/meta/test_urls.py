@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
 # Route prefixes and the guard each requires. Later issues add the unit hall here.
-REQUIRED_GUARDS = {"agency/": {Guard.STAFF}}
+REQUIRED_GUARDS = {"agency/": {Guard.STAFF}, "_dev/": {Guard.DEV}}
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
+DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/
 
 
 def walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -48,10 +49,20 @@ def test_url_paths_are_kebab_case() -> None:
     bad = []
     for route, _view in project_routes():
         segments = route.strip("/").split("/")
+        if segments[0] == DEV_PREFIX:
+            segments = segments[1:]
         bad += [route for segment in segments if not SEGMENT.match(segment)]
     assert bad == []
 
 
 def test_the_guard_walk_sees_the_known_routes() -> None:
     routes = {route for route, _ in project_routes()}
-    assert {"", "services/", "agency/", "regions/"} <= routes
+    assert {"", "services/", "agency/", "regions/", "_dev/components/"} <= routes
+
+
+def test_dev_pages_are_refused_without_dev_affordances(client, settings) -> None:
+    settings.YIBAO_DEV_AFFORDANCES = False
+    dev_routes = [route for route, _ in project_routes() if route.startswith(DEV_PREFIX)]
+    assert dev_routes != []
+    for route in dev_routes:
+        assert client.get("/" + route).status_code == 404, route

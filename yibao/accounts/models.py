@@ -20,3 +20,52 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+
+class SmsPurpose(models.TextChoices):
+    REGISTER = "register", "单位注册"
+    BIND_OPERATOR = "bind_operator", "新增经办人"
+    RECOVER_UNIT = "recover_unit", "找回单位密码"
+    RECOVER_OPERATOR = "recover_operator", "找回经办人密码"
+    CHANGE_PASSWORD = "change_password", "修改密码"
+
+
+class SmsCode(models.Model):
+    """A 6-digit SMS verification code, bound to one phone and one purpose, stored hashed."""
+
+    phone = models.CharField("手机号码", max_length=11)
+    purpose = models.CharField("用途", max_length=20, choices=SmsPurpose.choices)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("校验次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("请求地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        indexes = [
+            models.Index(fields=["phone", "purpose", "-created_at"], name="accounts_smscode_lookup_idx"),
+            models.Index(fields=["ip_address", "-created_at"], name="accounts_smscode_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SmsMessage(models.Model):
+    """The development outbox: what the SMS backend would have sent (DESIGN §6)."""
+
+    phone = models.CharField("手机号码", max_length=11)
+    purpose = models.CharField("用途", max_length=20, choices=SmsPurpose.choices, blank=True)
+    text = models.CharField("短信内容", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "短信发件箱"
+        verbose_name_plural = "短信发件箱"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.text[:20]}"

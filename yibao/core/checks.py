@@ -34,3 +34,17 @@ def check_profile_known(app_configs: Any, **kwargs: Any) -> list[checks.CheckMes
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_sms_backend_delivers(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    backend = getattr(settings, "YIBAO_SMS_BACKEND", "")
+    if backend.endswith("OutboxBackend"):
+        return [
+            checks.Error(
+                "The SMS outbox backend keeps messages in the database: no code reaches a phone.",
+                hint="Set YIBAO_SMS_BACKEND=yibao.accounts.sms.HttpGatewayBackend and YIBAO_SMS_GATEWAY_URL.",
+                id="yibao.E003",
+            )
+        ]
+    return []

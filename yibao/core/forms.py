@@ -37,11 +37,28 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
     form.add_error(field, error.message)
 
 
+class HallForm(forms.Form):
+    """Base form of the hall: empty required fields are worded 请输入…/请选择… by field kind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, RegionPickerField):
+                continue
+            if isinstance(field.widget, forms.FileInput):
+                verb = "请上传"
+            elif isinstance(field.widget, forms.Select | forms.CheckboxInput):
+                verb = "请选择"
+            else:
+                verb = "请输入"
+            field.error_messages["required"] = f"{verb}{field.label}"
+
+
 class DivisionQueryForm(forms.Form):
     admdvs = RegionPickerField(label="医保区划", required=False)
 
 
-class ComponentGalleryForm(forms.Form):
+class ComponentGalleryForm(HallForm):
     """Every shared field of the hall with its server-side check (development page)."""
 
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)

@@ -7,5 +7,5 @@ urlpatterns = [
     path("regions/", views.divisions, name="divisions"),
     path("regions/options/", views.division_options, name="division-options"),
     path("healthz/", views.healthz, name="healthz"),
-    path("dev/components/", views.component_gallery, name="component-gallery"),
+    path("_dev/components/", views.component_gallery, name="component-gallery"),
 ]

@@ -1,0 +1,141 @@
+"""SMS verification codes (DESIGN §6, identity issue item 6).
+
+A code is 6 digits, valid 5 minutes, single use, bound to one phone and one purpose, and allows
+at most 5 tries. A new code can be asked for 60 seconds after the last one; each phone and each
+address has a daily cap. Codes are stored as an HMAC, never in clear; the message goes out
+through the task queue so that a slow gateway never holds a page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from yibao.accounts.error_codes import SmsErrorCode
+from yibao.accounts.models import SmsCode, SmsPurpose
+from yibao.accounts.tasks import sms_deliver
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+
+
+@dataclass(frozen=True)
+class SmsRules:
+    length: int = 6
+    valid_seconds: int = 300
+    resend_seconds: int = 60
+    max_attempts: int = 5
+
+
+RULES = SmsRules()
+
+
+def _now() -> datetime.datetime:
+    """The clock of this module; tests move it instead of sleeping."""
+    return timezone.now()
+
+
+def _digest(phone: str, purpose: str, code: str) -> str:
+    message = f"{phone}|{purpose}|{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _message_text(purpose: str, code: str) -> str:
+    action = SmsPurpose(purpose).label
+    minutes = RULES.valid_seconds // 60
+    return (
+        f"【医保服务平台】您正在进行{action}操作，验证码：{code}，{minutes}分钟内有效。请勿将验证码告诉他人。"
+    )
+
+
+def seconds_until_resend(*, phone: str, purpose: str) -> int:
+    """How long until a new code may be sent to this phone for this purpose (0 = now)."""
+    last = (
+        SmsCode.objects.filter(phone=phone, purpose=purpose)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return 0
+    wait = RULES.resend_seconds - (_now() - last).total_seconds()
+    return max(0, int(wait + 0.999))
+
+
+def sms_code_send(*, phone: str, purpose: str, origin: RequestOrigin | None = None) -> SmsCode:
+    """Create a code and queue its message; refuse when sent too recently or too often today."""
+    SmsPurpose(purpose)  # raises ValueError for a purpose that does not exist
+    origin = origin or RequestOrigin()
+    now = _now()
+    with transaction.atomic():
+        wait = seconds_until_resend(phone=phone, purpose=purpose)
+        if wait:
+            raise ApplicationError(
+                SmsErrorCode.TOO_SOON, f"验证码已发送，请{wait}秒后再重新获取", field="sms_code"
+            )
+        day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = SmsCode.objects.filter(created_at__gte=day_start)
+        if today.filter(phone=phone).count() >= settings.YIBAO_SMS_DAILY_PER_PHONE or (
+            origin.ip_address
+            and today.filter(ip_address=origin.ip_address).count() >= settings.YIBAO_SMS_DAILY_PER_IP
+        ):
+            raise ApplicationError(
+                SmsErrorCode.DAILY_LIMIT, "今日获取短信验证码的次数已达上限，请明天再试", field="sms_code"
+            )
+        code = "".join(secrets.choice("0123456789") for _ in range(RULES.length))
+        record = SmsCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_digest(phone, purpose, code),
+            created_at=now,
+            expires_at=now + datetime.timedelta(seconds=RULES.valid_seconds),
+            ip_address=origin.ip_address,
+        )
+        text = _message_text(purpose, code)
+        transaction.on_commit(lambda: sms_deliver.enqueue(phone=phone, text=text, purpose=purpose))
+    return record
+
+
+def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
+    """Accept the newest code of this phone and purpose once; raise ApplicationError otherwise.
+
+    A wrong code is counted (the count is committed before the error is raised).
+    """
+    entered = (code or "").strip()
+    if not entered:
+        raise ApplicationError(SmsErrorCode.REQUIRED, "请输入短信验证码", field="sms_code")
+    failure: ApplicationError | None = None
+    with transaction.atomic():
+        record = (
+            SmsCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose)
+            .order_by("-created_at")
+            .first()
+        )
+        if record is None:
+            failure = ApplicationError(SmsErrorCode.NOT_SENT, "请先获取短信验证码", field="sms_code")
+        elif record.used_at is not None:
+            failure = ApplicationError(SmsErrorCode.USED, "短信验证码已使用，请重新获取", field="sms_code")
+        elif record.attempts >= RULES.max_attempts:
+            failure = ApplicationError(
+                SmsErrorCode.TOO_MANY_ATTEMPTS, "短信验证码错误次数过多，请重新获取", field="sms_code"
+            )
+        elif _now() >= record.expires_at:
+            failure = ApplicationError(SmsErrorCode.EXPIRED, "短信验证码已过期，请重新获取", field="sms_code")
+        elif not hmac.compare_digest(record.code_hash, _digest(phone, purpose, entered)):
+            record.attempts += 1
+            record.save(update_fields=["attempts"])
+            left = RULES.max_attempts - record.attempts
+            message = "短信验证码不正确" + (f"，还可尝试{left}次" if left else "，请重新获取")
+            failure = ApplicationError(SmsErrorCode.WRONG, message, field="sms_code")
+        else:
+            record.used_at = _now()
+            record.save(update_fields=["used_at"])
+    if failure is not None:
+        raise failure
