@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "captcha",
     "yibao.core",
     "yibao.accounts",
     "yibao.units",
@@ -184,6 +185,19 @@ YIBAO_SMS_GATEWAY_URL = env_str("YIBAO_SMS_GATEWAY_URL")
 YIBAO_SMS_GATEWAY_TOKEN = env_str("YIBAO_SMS_GATEWAY_TOKEN")
 YIBAO_SMS_DAILY_PER_PHONE = env_int("YIBAO_SMS_DAILY_PER_PHONE", 10)
 YIBAO_SMS_DAILY_PER_IP = env_int("YIBAO_SMS_DAILY_PER_IP", 50)
+
+# Graphic captcha (图形验证码). With development affordances it also accepts the answer PASSED.
+CAPTCHA_TEST_MODE = YIBAO_DEV_AFFORDANCES
+CAPTCHA_LENGTH = 4
+CAPTCHA_FONT_SIZE = 26
+CAPTCHA_IMAGE_SIZE = (110, 38)
+CAPTCHA_2X_IMAGE = False
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+
+# Login lockout (the numbers of attempts and minutes per account come from the policy profile).
+YIBAO_LOGIN_FAILURES_PER_IP = env_int("YIBAO_LOGIN_FAILURES_PER_IP", 30)
+YIBAO_LOGIN_IP_WINDOW_MINUTES = env_int("YIBAO_LOGIN_IP_WINDOW_MINUTES", 10)
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

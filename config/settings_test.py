@@ -1,5 +1,6 @@
 """Test overrides: fast hashing, tasks run at once, isolated files."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -21,4 +22,5 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the browser tests' live server thread then opens its own connection
     # to the same database instead of sharing one in-memory connection across threads.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-yibao.sqlite3")}  # noqa: F405
+    # One file per run, so that two runs in one checkout never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-yibao-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("yibao.accounts.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("agency/", include("yibao.agency.urls")),
+    path("captcha/", include("yibao.accounts.captcha_urls")),
     path("admin/", admin.site.urls),
 ]

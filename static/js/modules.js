@@ -4,6 +4,7 @@ const loaders = {
   "region-picker": () => import("./region-picker.js"),
   "password-strength": () => import("./password-strength.js"),
   "error-summary": () => import("./error-summary.js"),
+  "captcha-refresh": () => import("./captcha-refresh.js"),
 };
 
 document.documentElement.classList.add("js");

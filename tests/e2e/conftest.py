@@ -26,9 +26,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The hook sees the whole session's items: mark only the tests of this folder.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 # The live server needs a transactional database, flushed after each test; the

@@ -11,3 +11,11 @@ class SmsErrorCode(StrEnum):
     WRONG = "sms.wrong"
     REQUIRED = "sms.required"
     SEND_FAILED = "sms.send_failed"
+
+
+class LoginErrorCode(StrEnum):
+    INVALID = "login.invalid"
+    LOCKED = "login.locked"
+    IP_LIMITED = "login.ip_limited"
+    NO_UNIT = "login.no_unit"
+    UNIT_NOT_BOUND = "login.unit_not_bound"

@@ -69,3 +69,22 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} {self.text[:20]}"
+
+
+class LoginFailure(models.Model):
+    """One failed login: counted per account key and per address to lock out guessing."""
+
+    account_key = models.CharField("账号标识", max_length=80)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    occurred_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+        indexes = [
+            models.Index(fields=["account_key", "-occurred_at"], name="accounts_loginfail_key_idx"),
+            models.Index(fields=["ip_address", "-occurred_at"], name="accounts_loginfail_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_key} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -12,8 +12,13 @@ class Contribution(models.Model):
         ARRIVED = "1", "已到账"
         PARTIAL = "2", "部分到账"
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="单位")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="人员")
+    # Both are covered by the composite indexes below (their leading columns), so no own index.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="单位", db_index=False
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name="人员", db_index=False
+    )
     insutype = models.CharField("险种类型", max_length=5)
     period = models.PositiveIntegerField("费款所属期")  # YYYYMM
     base = models.DecimalField("缴费基数", max_digits=12, decimal_places=2)

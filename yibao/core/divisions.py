@@ -40,7 +40,8 @@ def _current_name(raw: str) -> str | None:
     return match.group("name").strip()
 
 
-def _read_loc_dat() -> list[tuple[str, str]]:
+def division_history() -> list[tuple[str, str]]:
+    """Every code in the source with its raw history string ("[1983-]五华区", "[-2010]崇文区")."""
     text = resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
     rows: list[tuple[str, str]] = []
     province = ""
@@ -59,7 +60,7 @@ def _read_loc_dat() -> list[tuple[str, str]]:
 def current_divisions() -> list[DivisionRow]:
     """Every division in use today: provinces, prefecture-level and county-level units."""
     names: dict[str, str] = {}
-    for code, raw in _read_loc_dat():
+    for code, raw in division_history():
         current = _current_name(raw)
         if current is not None:
             names[code] = _NAME_FIXES.get(code, current)

@@ -43,7 +43,10 @@ class Insurance(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="insurances", verbose_name="人员"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="insurances", verbose_name="单位")
+    # Covered by the (unit, insutype, status) index.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="insurances", verbose_name="单位", db_index=False
+    )
     insutype = models.CharField("险种类型", max_length=5)
     status = models.CharField("参保状态", max_length=1, choices=Status.choices, default=Status.ACTIVE)
     psn_type = models.CharField("人员类别", max_length=4, default="1101")

@@ -8,5 +8,4 @@ urlpatterns = [
     path("services/", views.directory, name="directory"),
     path("services/<slug:slug>/", views.service, name="service"),
     path("register/", views.register, name="register"),
-    path("login/", views.login, name="login"),
 ]

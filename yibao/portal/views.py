@@ -52,8 +52,3 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 def register(request: HttpRequest) -> HttpResponse:
     return service(request, "unit-register")
-
-
-@public_view
-def login(request: HttpRequest) -> HttpResponse:
-    return service(request, "login")

@@ -1,0 +1,74 @@
+"""Logging in as a person would: unit account, USCC, operator with unit choice and switching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from yibao.core.tests.factories import BindingFactory, UnitFactory
+
+PASSWORD = "Yibao2026test"
+
+
+def fill_captcha(page: Any) -> None:
+    # Development affordance (DESIGN §6): the captcha also accepts PASSED in tests.
+    page.get_by_label("图形验证码").fill("PASSED")
+
+
+def test_unit_admin_logs_in_with_the_uscc_and_logs_out(page: Any) -> None:
+    unit = UnitFactory.create()
+    page.goto(page.base_url + "/")
+    page.get_by_role("link", name="单位账号登录/经办人账号登录").click()
+    expect(page.get_by_role("heading", name="单位账号登录")).to_be_visible()
+    page.get_by_label("单位账号/统一社会信用代码").fill(unit.uscc)
+    page.get_by_label("密码").fill("wrong-password1")
+    fill_captcha(page)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".error-summary")).to_contain_text("账号或密码错误，请重新输入")
+    expect(page.get_by_label("单位账号/统一社会信用代码")).to_have_value(unit.uscc)
+    screenshot(page, "login-error")
+
+    page.get_by_label("密码").fill(PASSWORD)
+    fill_captcha(page)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="单位管理首页")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text(unit.name)
+    screenshot(page, "unit-home")
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_text("您已安全退出登录")).to_be_visible()
+
+
+def test_operator_chooses_a_unit_then_switches_in_the_header(page: Any) -> None:
+    first = BindingFactory.create()
+    second = BindingFactory.create(operator=first.operator)
+    page.goto(page.base_url + "/login/")
+    page.get_by_role("link", name="经办人账号登录", exact=True).click()
+    page.get_by_label("经办人手机号").fill(first.operator.mobile)
+    page.get_by_label("密码").fill(PASSWORD)
+    fill_captcha(page)
+    page.get_by_role("button", name="登录").click()
+
+    expect(page.get_by_role("heading", name="选择单位")).to_be_visible()
+    page.get_by_role("button", name="确认登录").click()
+    expect(page.locator(".error-summary")).to_contain_text("请选择要登录的单位")
+    page.get_by_label(first.unit.name).check()
+    page.get_by_role("button", name="确认登录").click()
+
+    expect(page.get_by_role("heading", name="经办人首页")).to_be_visible()
+    expect(page.get_by_label("当前单位")).to_have_value(str(first.unit.pk))
+    page.get_by_label("当前单位").select_option(str(second.unit.pk))
+    page.get_by_role("button", name="切换单位").click()
+    expect(page.get_by_text(f"已切换到：{second.unit.name}")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text(second.unit.name)
+    screenshot(page, "operator-home")
+
+
+def test_the_captcha_picture_changes_on_click(page: Any) -> None:
+    page.goto(page.base_url + "/login/")
+    image = page.locator(".captcha-box img")
+    before = image.get_attribute("src")
+    image.click()
+    expect(image).not_to_have_attribute("src", before or "")

@@ -1,0 +1,85 @@
+"""Who is acting for which unit in this session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from yibao.accounts.models import User
+from yibao.core.guards import Guard, mark_guard
+from yibao.operators.models import Binding
+from yibao.units.models import Unit
+
+CURRENT_UNIT_KEY = "yibao_current_unit"
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def hall_user(request: HttpRequest) -> User:
+    """The logged-in user of a guarded view (the guard has checked it is one of ours)."""
+    return cast(User, request.user)
+
+
+def current_unit_set(request: HttpRequest, unit: Unit) -> None:
+    request.session[CURRENT_UNIT_KEY] = unit.pk
+
+
+def current_unit(request: HttpRequest) -> Unit | None:
+    """The unit the operator chose, if the binding is still active (checked on every request)."""
+    unit_id = request.session.get(CURRENT_UNIT_KEY)
+    user = request.user
+    if unit_id is None or not user.is_authenticated:
+        return None
+    return (
+        Unit.objects.filter(pk=unit_id, bindings__operator__user=user, bindings__status=Binding.Status.ACTIVE)
+        .select_related("division")
+        .first()
+    )
+
+
+def login_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+        return view(request, *args, **kwargs)
+
+    return mark_guard(cast(View, wrapper), Guard.LOGIN)
+
+
+def unit_admin_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+        if getattr(user, "kind", None) != User.Kind.UNIT:
+            raise Http404
+        unit = Unit.objects.filter(account=user).select_related("division").first()
+        if unit is None:
+            raise Http404
+        request.unit = unit  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return mark_guard(cast(View, wrapper), Guard.UNIT_ADMIN)
+
+
+def operator_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+        if getattr(user, "kind", None) != User.Kind.OPERATOR:
+            raise Http404
+        unit = current_unit(request)
+        if unit is None:
+            return redirect("accounts:choose-unit")
+        request.unit = unit  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return mark_guard(cast(View, wrapper), Guard.OPERATOR)

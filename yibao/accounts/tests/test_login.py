@@ -1,0 +1,229 @@
+import datetime
+
+import pytest
+
+from tests.pagecheck import check_page, visible_text
+from yibao.accounts import lockout
+from yibao.core.models import AuditEvent
+from yibao.core.tests.factories import BindingFactory, UnitFactory, UserFactory
+from yibao.operators.models import Binding
+
+PASSWORD = "Yibao2026test"
+
+
+class Clock:
+    def __init__(self) -> None:
+        from django.utils import timezone
+
+        self.now = timezone.now()
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+    def move(self, **delta: float) -> None:
+        self.now += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(lockout, "_now", clock)
+    return clock
+
+
+def unit_login(client, account: str, password: str = PASSWORD, **extra):
+    return client.post(
+        "/login/",
+        {
+            "kind": "unit",
+            "account": account,
+            "password": password,
+            "captcha_0": "x",
+            "captcha_1": "PASSED",
+            **extra,
+        },
+    )
+
+
+def operator_login(client, mobile: str, password: str = PASSWORD):
+    return client.post(
+        "/login/",
+        {"kind": "operator", "mobile": mobile, "password": password, "captcha_0": "x", "captcha_1": "PASSED"},
+    )
+
+
+def form_errors(response) -> list[str]:
+    soup = check_page(response)
+    return [li.get_text() for li in soup.select(".error-summary li")]
+
+
+@pytest.mark.django_db
+def test_login_page_has_both_tabs_with_captcha(get_page) -> None:
+    soup = get_page("/login/")
+    assert [a.get_text() for a in soup.select(".tabs a")] == ["单位账号登录", "经办人账号登录"]
+    labels = [label.get_text().lstrip("*") for label in soup.select(".login__form .field__label")]
+    assert labels == ["单位账号/统一社会信用代码", "密码", "图形验证码"]
+    assert soup.select_one(".captcha-box img")["src"].startswith("/captcha/image/")
+    assert soup.find("a", string="忘记密码") is not None
+    assert soup.find("a", string="立即注册")["href"] == "/register/"
+    soup = get_page("/login/?tab=operator")
+    labels = [label.get_text().lstrip("*") for label in soup.select(".login__form .field__label")]
+    assert labels == ["经办人手机号", "密码", "图形验证码"]
+
+
+@pytest.mark.django_db
+def test_unit_admin_logs_in_by_account_and_lands_on_the_unit_home(client) -> None:
+    unit = UnitFactory.create()
+    session_before = client.session.session_key
+    response = unit_login(client, unit.account.username)
+    assert (response.status_code, response["Location"]) == (302, "/hall/unit/")
+    assert client.session.session_key != session_before
+    soup = check_page(client.get("/hall/unit/"))
+    assert unit.name in visible_text(soup)
+    assert AuditEvent.objects.filter(action="login", actor=unit.account).count() == 1
+
+
+@pytest.mark.django_db
+def test_unit_admin_logs_in_by_uscc(client) -> None:
+    unit = UnitFactory.create()
+    response = unit_login(client, unit.uscc.lower())
+    assert response["Location"] == "/hall/unit/"
+
+
+@pytest.mark.django_db
+def test_the_beijing_profile_has_no_uscc_login(client, settings) -> None:
+    settings.YIBAO_PROFILE = "beijing"
+    unit = UnitFactory.create()
+    assert form_errors(unit_login(client, unit.uscc)) == ["账号或密码错误，请重新输入"]
+    assert unit_login(client, unit.account.username).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_and_unknown_account_get_the_same_answer(client) -> None:
+    unit = UnitFactory.create()
+    assert form_errors(unit_login(client, unit.account.username, "Wrong12345")) == [
+        "账号或密码错误，请重新输入"
+    ]
+    assert form_errors(unit_login(client, "nobody0001")) == ["账号或密码错误，请重新输入"]
+    assert AuditEvent.objects.filter(action="login_failed").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_captcha_is_checked(client) -> None:
+    unit = UnitFactory.create()
+    errors = form_errors(unit_login(client, unit.account.username, captcha_1="WRONG"))
+    assert errors == ["图形验证码：图形验证码不正确，请重新输入"]
+
+
+@pytest.mark.django_db
+def test_empty_fields_say_what_is_missing(client) -> None:
+    errors = form_errors(client.post("/login/", {"kind": "unit"}))
+    assert errors == [
+        "单位账号/统一社会信用代码：请输入单位账号或统一社会信用代码",
+        "密码：请输入密码",
+        "图形验证码：请输入图形验证码",
+    ]
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_for_ten_minutes(client, clock) -> None:
+    unit = UnitFactory.create()
+    account = unit.account.username
+    for _ in range(4):
+        assert form_errors(unit_login(client, account, "Wrong12345")) == ["账号或密码错误，请重新输入"]
+    assert form_errors(unit_login(client, account, "Wrong12345")) == [
+        "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    ]
+    # Even the right password is refused while locked.
+    assert form_errors(unit_login(client, account)) == ["登录失败次数过多，账户已被锁定，请10分钟后再试"]
+    clock.move(minutes=6)
+    assert form_errors(unit_login(client, account)) == ["登录失败次数过多，账户已被锁定，请4分钟后再试"]
+    clock.move(minutes=4)
+    assert unit_login(client, account).status_code == 302
+    assert AuditEvent.objects.filter(action="account_locked").count() == 1
+
+
+@pytest.mark.django_db
+def test_failures_are_limited_per_address(client, clock, settings) -> None:
+    settings.YIBAO_LOGIN_FAILURES_PER_IP = 3
+    unit = UnitFactory.create()
+    for n in range(3):
+        unit_login(client, f"guess{n:04d}x")
+    assert form_errors(unit_login(client, unit.account.username)) == ["登录失败次数过多，请稍后再试"]
+
+
+@pytest.mark.django_db
+def test_operator_logs_in_chooses_a_unit_and_switches(client) -> None:
+    first = BindingFactory.create()
+    second = BindingFactory.create(operator=first.operator)
+    mobile = first.operator.mobile
+
+    response = operator_login(client, mobile)
+    assert response["Location"] == "/login/choose-unit/"
+    soup = check_page(client.get("/login/choose-unit/"))
+    assert len(soup.select("input[type=radio]")) == 2
+
+    response = client.post("/login/choose-unit/", {"unit": second.unit.pk})
+    assert response["Location"] == "/hall/"
+    soup = check_page(client.get("/hall/"))
+    assert soup.select_one("#unit-switcher option[selected]").get_text() == second.unit.name
+
+    response = client.post("/hall/switch-unit/", {"unit": first.unit.pk})
+    soup = check_page(client.get(response["Location"]))
+    assert soup.select_one("#unit-switcher option[selected]").get_text() == first.unit.name
+    assert f"已切换到：{first.unit.name}" in visible_text(soup)
+
+
+@pytest.mark.django_db
+def test_an_operator_cannot_choose_or_switch_to_a_foreign_unit(client) -> None:
+    binding = BindingFactory.create()
+    foreign = UnitFactory.create()
+    operator_login(client, binding.operator.mobile)
+    errors = form_errors(client.post("/login/choose-unit/", {"unit": foreign.pk}))
+    assert errors == ["选择单位：请选择您已绑定的单位"]
+    client.post("/login/choose-unit/", {"unit": binding.unit.pk})
+    client.post("/hall/switch-unit/", {"unit": foreign.pk})
+    soup = check_page(client.get("/hall/"))
+    assert soup.select_one("#unit-switcher option[selected]").get_text() == binding.unit.name
+
+
+@pytest.mark.django_db
+def test_unbinding_takes_effect_on_the_next_request(client) -> None:
+    binding = BindingFactory.create()
+    operator_login(client, binding.operator.mobile)
+    client.post("/login/choose-unit/", {"unit": binding.unit.pk})
+    Binding.objects.filter(pk=binding.pk).update(status=Binding.Status.UNBOUND)
+    response = client.get("/hall/")
+    assert response["Location"] == "/login/choose-unit/"
+
+
+@pytest.mark.django_db
+def test_hall_pages_are_closed_to_the_wrong_kind_of_user(client) -> None:
+    unit = UnitFactory.create()
+    binding = BindingFactory.create()
+    assert client.get("/hall/")["Location"].startswith("/login/?next=")
+    unit_login(client, unit.account.username)
+    assert client.get("/hall/").status_code == 404
+    client.post("/logout/")
+    operator_login(client, binding.operator.mobile)
+    assert client.get("/hall/unit/").status_code == 404
+    staff = UserFactory.create(is_staff=True)
+    client.force_login(staff)
+    assert client.get("/hall/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session(client) -> None:
+    unit = UnitFactory.create()
+    unit_login(client, unit.account.username)
+    response = client.post("/logout/")
+    assert response["Location"] == "/"
+    assert client.get("/hall/unit/").status_code == 302
+    assert AuditEvent.objects.filter(action="logout").count() == 1
+
+
+@pytest.mark.django_db
+def test_logout_needs_post(client) -> None:
+    unit = UnitFactory.create()
+    unit_login(client, unit.account.username)
+    assert client.get("/logout/").status_code == 405

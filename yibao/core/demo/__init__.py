@@ -1,0 +1,18 @@
+"""Demo data for development and load tests: `manage.py seed_demo`.
+
+Demo rows are recognisable by reserved prefixes, so that `--reset` removes them and nothing else:
+unit numbers (emp_no) and person numbers (psn_no) start with ``99``, which no province code does.
+Every demo login uses `DEMO_PASSWORD`, which satisfies the password rules of every policy profile
+(8–16 characters with digits, upper- and lower-case letters).
+
+- `numbers`: USCC, ID-number and mobile-number generation with their check characters.
+- `people`: regions, names, addresses and unit names (Faker zh_CN data).
+- `plan`: the rows to write, drawn from one seeded random generator.
+- `loader`: set-based writes (COPY on PostgreSQL, executemany on SQLite) and the reset.
+"""
+
+DEMO_PASSWORD = "Yibao2026demo"  # noqa: S105 - published on purpose: demo logins only
+DEMO_EMP_NO_PREFIX = "99"
+DEMO_PSN_NO_PREFIX = "99"
+ADMIN_USERNAME = "admin"
+REVIEWER_USERNAME = "shenhe01"

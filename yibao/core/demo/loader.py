@@ -1,0 +1,336 @@
+"""Set-based writes for large demo loads, on PostgreSQL and SQLite.
+
+PostgreSQL: rows stream through ``COPY … FROM STDIN`` (psycopg 3). SQLite: ``executemany`` of
+one prepared INSERT on the raw sqlite3 connection. On both, contributions are made by the database
+itself with one ``INSERT … SELECT`` per slice of persons, from two temporary tables the load fills
+(one row per contributing person, one row per month).
+
+A large load first drops the secondary indexes of the tables it fills (on PostgreSQL also their
+unique and foreign-key constraints, and a primary key nothing refers to) and builds them again at
+the end: one sorted build is much cheaper than millions of index insertions and deferred
+foreign-key checks. On SQLite the load runs without fsync and with foreign keys off, and checks the
+references of every other table before it commits. Everything runs in the caller's transaction,
+so a failure leaves tables and indexes as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+SOURCE_TABLE = "demo_contribution_source"
+MONTH_TABLE = "demo_contribution_month"
+SOURCE_COLUMNS = (
+    "person_id", "unit_id", "first_ym", "last_ym", "late", "base", "unit_amount", "personal_amount",
+    "base_prev", "unit_amount_prev", "personal_amount_prev",
+)  # fmt: skip
+MONTH_COLUMNS = ("ym", "current_year", "is_last", "arrival_date")
+
+
+def qn(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class BulkWriter:
+    """Backend-neutral interface; `for_connection` picks the implementation."""
+
+    vendor = ""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    @staticmethod
+    def for_connection(connection: BaseDatabaseWrapper) -> BulkWriter:
+        if connection.vendor == "postgresql":
+            return PostgresWriter(connection)
+        if connection.vendor == "sqlite":
+            return SqliteWriter(connection)
+        raise NotImplementedError(f"seed_demo supports PostgreSQL and SQLite, not {connection.vendor}")
+
+    # --- plain statements ----------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.rowcount)
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(r) for r in cursor.fetchall()]
+
+    def next_id(self, table: str) -> int:
+        """The first id of a block the load assigns itself: above every id the table ever gave,
+        so that a reset never hands a deleted row's id to a new row."""
+        raise NotImplementedError
+
+    # --- to be provided per backend --------------------------------------------------------------
+    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def load_session(self) -> Iterator[None]:
+        """Settings for the whole load; entered outside the transaction."""
+        yield
+
+    def lock(self, tables: Sequence[str]) -> None:
+        """Keep other writers out of `tables` until the transaction ends."""
+
+    def checkpoint(self) -> None:
+        """Finishing work after the commit."""
+
+    def check_references(self, trusted: Sequence[str]) -> None:
+        """Before the commit: check the foreign keys of every table but `trusted` when the load
+        turned the database's own checks off."""
+
+    def drop_secondary_indexes(self, tables: Sequence[str]) -> list[str]:
+        """Drop what slows a bulk load down; return the statements that build it again."""
+        raise NotImplementedError
+
+    def restore(self, statements: Sequence[str]) -> None:
+        for sql in statements:
+            self.execute(sql)
+
+    def temp_table_sql(self) -> list[str]:
+        raise NotImplementedError
+
+    def drop_temp_tables(self) -> None:
+        for table in (SOURCE_TABLE, MONTH_TABLE):
+            self.execute(f"DROP TABLE IF EXISTS {qn(table)}")
+
+    def after_explicit_ids(self, model_list: Sequence[type[models.Model]]) -> None:
+        for sql in self.connection.ops.sequence_reset_sql(no_style(), list(model_list)):
+            self.execute(sql)
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    def truncate(self, tables: Sequence[str]) -> bool:
+        """Empty `tables` at once if the backend can; False when it has to fall back to DELETE."""
+        return False
+
+    # --- the contribution statement --------------------------------------------------------------
+    def contributions_insert_sql(self, table: str) -> str:
+        return (
+            f"INSERT INTO {qn(table)} (unit_id, person_id, insutype, period, base, unit_amount, "  # noqa: S608
+            "personal_amount, arrival, arrival_date) "
+            "SELECT s.unit_id, s.person_id, '310', m.ym, "
+            "CASE WHEN m.current_year = 1 THEN s.base ELSE s.base_prev END, "
+            "CASE WHEN m.current_year = 1 THEN s.unit_amount ELSE s.unit_amount_prev END, "
+            "CASE WHEN m.current_year = 1 THEN s.personal_amount ELSE s.personal_amount_prev END, "
+            "CASE WHEN m.is_last = 1 AND s.late = 1 THEN '0' ELSE '1' END, "
+            "CASE WHEN m.is_last = 1 AND s.late = 1 THEN NULL ELSE m.arrival_date END "
+            f"FROM {SOURCE_TABLE} s CROSS JOIN {MONTH_TABLE} m "
+            "WHERE m.ym BETWEEN s.first_ym AND s.last_ym AND s.person_id BETWEEN %s AND %s"
+        )
+
+
+class SqliteWriter(BulkWriter):
+    vendor = "sqlite"
+    references_unchecked = False
+
+    def _raw(self) -> Any:
+        self.connection.ensure_connection()
+        return self.connection.connection
+
+    def next_id(self, table: str) -> int:
+        # AUTOINCREMENT keeps its high-water mark in sqlite_sequence, and moves it on by itself
+        # when rows arrive with larger explicit ids.
+        used = self.scalar(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {qn(table)}), 0), "  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        return int(used) + 1
+
+    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        marks = ", ".join("?" * len(columns))
+        names = ", ".join(qn(c) for c in columns)
+        self._raw().executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+    @contextmanager
+    def load_session(self) -> Iterator[None]:
+        # No fsync during the load (a crash loses only the load, which is one transaction) and a
+        # page cache large enough for the B-trees being filled. SQLite refuses to change the
+        # safety level inside a transaction (as in a test case); then the load runs as it is.
+        #
+        # Foreign keys are off too: with them on, SQLite looks up the parent of every inserted
+        # row, and it cannot empty a table at once on reset (it deletes row by row). The load
+        # makes its own references valid; `check_references` checks the other tables before the
+        # commit. `secure_delete` (on in Debian's build) would zero every page a reset frees.
+        raw = self._raw()
+        if raw.in_transaction:
+            yield
+            return
+        names = ("synchronous", "cache_size", "foreign_keys", "secure_delete")
+        previous = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute("PRAGMA cache_size=-524288")  # 512 MiB
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute("PRAGMA secure_delete=OFF")
+        self.references_unchecked = True
+        try:
+            yield
+        finally:
+            self.references_unchecked = False
+            raw = self._raw()
+            for name, value in previous.items():
+                raw.execute(f"PRAGMA {name}={int(value)}")
+
+    def check_references(self, trusted: Sequence[str]) -> None:
+        if self.references_unchecked:
+            tables = self.connection.introspection.table_names()
+            self.connection.check_constraints(table_names=[t for t in tables if t not in trusted])
+
+    def checkpoint(self) -> None:
+        # Fold the write-ahead log back into the database file now and shrink it, rather than
+        # leave a log as large as the load to the next writer.
+        raw = self._raw()
+        if not raw.in_transaction:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def drop_secondary_indexes(self, tables: Sequence[str]) -> list[str]:
+        # Indexes that SQLite made for UNIQUE table constraints have no SQL and cannot be dropped.
+        saved: list[tuple[str, str]] = []
+        for table in tables:
+            saved += [
+                (str(name), str(sql))
+                for name, sql in self.rows(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                    "AND sql IS NOT NULL ORDER BY name",
+                    [table],
+                )
+            ]
+        for name, _ in saved:
+            self.execute(f"DROP INDEX {qn(name)}")
+        return [sql for _, sql in saved]
+
+    def temp_table_sql(self) -> list[str]:
+        return [
+            f"CREATE TEMP TABLE {SOURCE_TABLE} (person_id INTEGER PRIMARY KEY, unit_id integer NOT NULL, "
+            "first_ym integer NOT NULL, last_ym integer NOT NULL, late integer NOT NULL, "
+            "base numeric, unit_amount numeric, personal_amount numeric, "
+            "base_prev numeric, unit_amount_prev numeric, personal_amount_prev numeric)",
+            f"CREATE TEMP TABLE {MONTH_TABLE} (ym INTEGER PRIMARY KEY, current_year integer NOT NULL, "
+            "is_last integer NOT NULL, arrival_date text NOT NULL)",
+        ]
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        # A sampled ANALYZE: enough for the planner, seconds instead of minutes at 10^7 rows.
+        self.execute("PRAGMA analysis_limit=1000")
+        for table in tables:
+            self.execute(f"ANALYZE {qn(table)}")
+
+
+class PostgresWriter(BulkWriter):
+    vendor = "postgresql"
+
+    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        names = ", ".join(qn(c) for c in columns)
+        with self.connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    @contextmanager
+    def load_session(self) -> Iterator[None]:
+        yield
+
+    def next_id(self, table: str) -> int:
+        # Take the next value of the identity sequence; `after_explicit_ids` moves the sequence
+        # past the block once the rows are in.
+        return int(self.scalar("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table]))
+
+    def lock(self, tables: Sequence[str]) -> None:
+        self.execute(f"LOCK TABLE {', '.join(qn(t) for t in tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+    def drop_secondary_indexes(self, tables: Sequence[str]) -> list[str]:
+        # Memory for the sorted index builds at the end, for this transaction only.
+        self.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        # Run the foreign-key checks queued so far (the units just written): a table with pending
+        # trigger events cannot be altered, and dropping a foreign key alters both of its tables.
+        self.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        drops: list[str] = []
+        # Rebuilt in this order: keys that others refer to first, the foreign keys last.
+        primary: list[str] = []
+        unique: list[str] = []
+        indexes: list[str] = []
+        foreign: list[str] = []
+        for table in tables:
+            for name, definition in self.rows(
+                "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class c ON c.oid = x.indexrelid "
+                "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid "
+                "AND k.conrelid = x.indrelid) ORDER BY c.relname",
+                [table],
+            ):
+                drops.append(f"DROP INDEX {qn(str(name))}")
+                indexes.append(str(definition))
+            # The table's own foreign keys (adding one back checks every row in one join, where
+            # a load with the key in place queues a deferred check per row until commit) and the
+            # unique constraints that no foreign key depends on.
+            for name, kind, definition in self.rows(
+                "SELECT k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                "WHERE k.conrelid = %s::regclass AND (k.contype = 'f' OR (k.contype = 'u' "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' "
+                "AND f.conindid = k.conindid))) ORDER BY k.conname",
+                [table],
+            ):
+                drops.append(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(str(name))}")
+                add = f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(str(name))} {definition}"
+                (foreign if kind == "f" else unique).append(add)
+        for sql in drops:
+            self.execute(sql)
+        # A primary key goes too when no foreign key refers to the table any more.
+        for table in tables:
+            for name, definition in self.rows(
+                "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                "WHERE k.conrelid = %s::regclass AND k.contype = 'p' AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid)",
+                [table],
+            ):
+                self.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(str(name))}")
+                primary.append(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(str(name))} {definition}")
+        return primary + unique + indexes + foreign
+
+    def restore(self, statements: Sequence[str]) -> None:
+        super().restore(statements)
+        self.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def temp_table_sql(self) -> list[str]:
+        return [
+            f"CREATE TEMP TABLE {SOURCE_TABLE} (person_id bigint PRIMARY KEY, unit_id bigint NOT NULL, "
+            "first_ym integer NOT NULL, last_ym integer NOT NULL, late smallint NOT NULL, "
+            "base numeric(12, 2), unit_amount numeric(12, 2), personal_amount numeric(12, 2), "
+            "base_prev numeric(12, 2), unit_amount_prev numeric(12, 2), "
+            "personal_amount_prev numeric(12, 2)) ON COMMIT DROP",
+            f"CREATE TEMP TABLE {MONTH_TABLE} (ym integer PRIMARY KEY, current_year smallint NOT NULL, "
+            "is_last smallint NOT NULL, arrival_date date NOT NULL) ON COMMIT DROP",
+        ]
+
+    def analyze(self, tables: Sequence[str]) -> None:
+        for table in tables:
+            self.execute(f"ANALYZE {qn(table)}")
+
+    def truncate(self, tables: Sequence[str]) -> bool:
+        from django.db import DatabaseError, transaction
+
+        try:
+            with transaction.atomic(using=self.connection.alias):
+                self.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)}")
+        except DatabaseError:
+            # Another table references one of these (TRUNCATE refuses even when it is empty).
+            return False
+        return True

@@ -1,0 +1,100 @@
+"""factory_boy factories for the models every app's tests need."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from yibao.accounts.models import User
+from yibao.core.demo.numbers import make_id_number, make_uscc
+from yibao.enrollment.models import Insurance, Person
+from yibao.notices.models import Notice
+from yibao.operators.models import Binding, Operator
+from yibao.units.models import Unit
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n:05d}")
+    password = factory.django.Password("Yibao2026test")
+    kind = User.Kind.STAFF
+
+
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
+    class Meta:
+        model = Unit
+
+    account = factory.SubFactory(
+        UserFactory, kind=User.Kind.UNIT, username=factory.Sequence(lambda n: f"dw{n:08d}")
+    )
+    emp_no = factory.Sequence(lambda n: f"53011200{n:06d}")
+    name = factory.Sequence(lambda n: f"昆明测试科技有限公司{n}")
+    uscc = factory.Sequence(lambda n: make_uscc(random.Random(n), dept_and_kind="91", admdvs="530112"))
+    emp_type = "10"
+    division_id = "530112"
+    address = "云南省昆明市西山区滇池路1号"
+    postcode = "650000"
+    legal_rep_name = "张伟"
+    legal_rep_cert_no = factory.Sequence(lambda n: make_id_number("530112", datetime.date(1985, 1, 1), n))
+    legal_rep_mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+class OperatorFactory(factory.django.DjangoModelFactory[Operator]):
+    class Meta:
+        model = Operator
+
+    user = factory.SubFactory(
+        UserFactory, kind=User.Kind.OPERATOR, username=factory.SelfAttribute("..mobile")
+    )
+    name = "李娜"
+    mobile = factory.Sequence(lambda n: f"138{n:08d}")
+    cert_no = factory.Sequence(lambda n: make_id_number("530102", datetime.date(1990, 5, 1), n))
+
+
+class BindingFactory(factory.django.DjangoModelFactory[Binding]):
+    class Meta:
+        model = Binding
+
+    unit = factory.SubFactory(UnitFactory)
+    operator = factory.SubFactory(OperatorFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    psn_no = factory.Sequence(lambda n: f"53000000{n:012d}")
+    cert_no = factory.Sequence(lambda n: make_id_number("530103", datetime.date(1988, 3, 7), n))
+    name = "王芳"
+    gender = "2"
+    birth_date = datetime.date(1988, 3, 7)
+    nation = "01"
+    mobile = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+class InsuranceFactory(factory.django.DjangoModelFactory[Insurance]):
+    class Meta:
+        model = Insurance
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    insutype = "310"
+    start_date = datetime.date(2024, 1, 1)
+    first_insured_ym = 202401
+    base = Decimal("6000.00")
+
+
+class NoticeFactory(factory.django.DjangoModelFactory[Notice]):
+    class Meta:
+        model = Notice
+
+    title = factory.Sequence(lambda n: f"公告{n}")
+    body = "正文。"
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
