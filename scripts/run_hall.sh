@@ -13,7 +13,8 @@ stop() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 $PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
 pids+=($!)

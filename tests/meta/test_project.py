@@ -41,6 +41,17 @@ GATEWAY = {
 }
 
 
+def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
+        "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
+        "YIBAO_VAR_DIR": str(tmp_path),
+        **extra,
+    }
+
+
 def clean_environ() -> dict[str, str]:
     """The environment without what the browser tests set for themselves."""
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -60,18 +71,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
 
 def test_check_deploy_passes_in_production_with_a_secret_key(tmp_path: Path) -> None:
     result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
-            "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
-            "YIBAO_VAR_DIR": str(tmp_path),
-            **GATEWAY,
-        },
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path, **GATEWAY)
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -92,34 +92,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 
 def test_check_deploy_fails_when_dev_affordances_are_on(tmp_path: Path) -> None:
     result = run_manage(
-        "check",
-        "--deploy",
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
-            "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
-            "YIBAO_DEV_AFFORDANCES": "1",
-            "YIBAO_VAR_DIR": str(tmp_path),
-            **GATEWAY,
-        },
+        "check", "--deploy", env=production_env(tmp_path, YIBAO_DEV_AFFORDANCES="1", **GATEWAY)
     )
     assert result.returncode != 0
     assert "yibao.E001" in result.stderr + result.stdout
 
 
 def test_check_deploy_fails_with_the_sms_outbox(tmp_path: Path) -> None:
-    result = run_manage(
-        "check",
-        "--deploy",
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "k" + os.urandom(32).hex() + "-Zq9!",
-            "DJANGO_ALLOWED_HOSTS": "yibao.example.cn",
-            "YIBAO_VAR_DIR": str(tmp_path),
-        },
-    )
+    result = run_manage("check", "--deploy", env=production_env(tmp_path))
     assert result.returncode != 0
     assert "yibao.E003" in result.stderr + result.stdout
 

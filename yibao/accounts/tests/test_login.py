@@ -1,7 +1,6 @@
-import datetime
-
 import pytest
 
+from tests.clock import Clock
 from tests.pagecheck import check_page, visible_text
 from yibao.accounts import lockout
 from yibao.core.models import AuditEvent
@@ -9,19 +8,6 @@ from yibao.core.tests.factories import BindingFactory, UnitFactory, UserFactory
 from yibao.operators.models import Binding
 
 PASSWORD = "Yibao2026test"
-
-
-class Clock:
-    def __init__(self) -> None:
-        from django.utils import timezone
-
-        self.now = timezone.now()
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
-
-    def move(self, **delta: float) -> None:
-        self.now += datetime.timedelta(**delta)
 
 
 @pytest.fixture

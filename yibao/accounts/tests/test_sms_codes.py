@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from tests.clock import Clock
 from yibao.accounts import sms_codes
 from yibao.accounts.error_codes import SmsErrorCode
 from yibao.accounts.models import SmsCode, SmsMessage, SmsPurpose
@@ -12,19 +13,6 @@ from yibao.core.errors import ApplicationError
 
 PHONE = "13912345678"
 REGISTER = SmsPurpose.REGISTER
-
-
-class Clock:
-    def __init__(self) -> None:
-        from django.utils import timezone
-
-        self.now = timezone.now()
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
-
-    def move(self, **delta: float) -> None:
-        self.now += datetime.timedelta(**delta)
 
 
 @pytest.fixture
