@@ -5,6 +5,8 @@ const loaders = {
   "password-strength": () => import("./password-strength.js"),
   "error-summary": () => import("./error-summary.js"),
   "captcha-refresh": () => import("./captcha-refresh.js"),
+  "sms-countdown": () => import("./sms-countdown.js"),
+  "countdown-redirect": () => import("./countdown-redirect.js"),
 };
 
 document.documentElement.classList.add("js");

@@ -19,3 +19,11 @@ class LoginErrorCode(StrEnum):
     IP_LIMITED = "login.ip_limited"
     NO_UNIT = "login.no_unit"
     UNIT_NOT_BOUND = "login.unit_not_bound"
+
+
+class RegistrationErrorCode(StrEnum):
+    ACCOUNT_TAKEN = "registration.account_taken"
+    USCC_REGISTERED = "registration.uscc_registered"
+    USCC_UNKNOWN = "registration.uscc_unknown"
+    OPERATOR_PASSWORD_WRONG = "registration.operator_password_wrong"
+    MOBILE_TAKEN = "registration.mobile_taken"

@@ -43,6 +43,8 @@ class PolicyProfile:
     lockout_minutes: int
     ca_login: bool
     uscc_login: bool
+    # Registration only for USCCs the agency already holds as insured units (Henan manual).
+    require_known_uscc: bool = False
 
 
 PROFILES: dict[str, PolicyProfile] = {
@@ -110,6 +112,7 @@ PROFILES: dict[str, PolicyProfile] = {
         lockout_minutes=10,
         ca_login=True,
         uscc_login=False,
+        require_known_uscc=True,
     ),
 }
 

@@ -108,7 +108,13 @@ ENTRIES: tuple[ServiceEntry, ...] = (
 
 # Entries of the header (注册, 登录) that later work builds; they share the "being built" page.
 ACCOUNT_ENTRIES: tuple[ServiceEntry, ...] = (
-    ServiceEntry("unit-register", "单位注册", "account", "注册单位管理账号和单位经办人账号。"),
+    ServiceEntry(
+        "unit-register",
+        "单位注册",
+        "account",
+        "注册单位管理账号和单位经办人账号。",
+        url_name="accounts:register",
+    ),
     ServiceEntry(
         "login", "单位账号登录/经办人账号登录", "account", "使用单位账号或经办人手机号登录单位网厅。"
     ),

@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.directory, name="directory"),
     path("services/<slug:slug>/", views.service, name="service"),
-    path("register/", views.register, name="register"),
 ]

@@ -47,8 +47,3 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
     if entry.is_built:
         return redirect(entry.url())
     return render(request, "portal/service_building.html", {"entry": entry, "group": group_of(entry)})
-
-
-@public_view
-def register(request: HttpRequest) -> HttpResponse:
-    return service(request, "unit-register")

@@ -43,6 +43,14 @@ class Unit(TimeStampedModel):
         verbose_name = "参保单位"
         verbose_name_plural = "参保单位"
         ordering = ["emp_no"]
+        constraints = [
+            # A USCC registers one unit account; branches sharing it are bound, not registered.
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=models.Q(account__isnull=False),
+                name="units_unit_one_account_per_uscc",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,150 @@
+"""单位注册: a unit account and its first operator, created together or not at all."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from yibao.accounts.error_codes import RegistrationErrorCode
+from yibao.accounts.models import User
+from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.errors import ApplicationError
+from yibao.core.profiles import get_profile
+from yibao.operators.models import Binding, Operator
+from yibao.units.models import Unit
+
+USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
+USCC_UNKNOWN_MESSAGE = (
+    "系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+)
+ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
+OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitDetails:
+    account: str
+    password_hash: str
+    name: str
+    emp_type: str
+    division: str
+    uscc: str
+    address: str
+    postcode: str
+    legal_rep_name: str
+    legal_rep_cert_type: str
+    legal_rep_cert_no: str
+    legal_rep_mobile: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewOperatorDetails:
+    name: str
+    cert_type: str
+    cert_no: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class Registration:
+    unit: Unit
+    operator: Operator
+
+
+def account_taken(account: str) -> bool:
+    return User.objects.filter(username__iexact=account).exists()
+
+
+def uscc_registered(uscc: str) -> bool:
+    return Unit.objects.filter(uscc=uscc, account__isnull=False).exists()
+
+
+def existing_operator(mobile: str) -> Operator | None:
+    return Operator.objects.filter(mobile=mobile).select_related("user").first()
+
+
+def unit_register(
+    *,
+    unit: UnitDetails,
+    mobile: str,
+    new_operator: NewOperatorDetails | None,
+    existing_password: str | None,
+    origin: RequestOrigin,
+) -> Registration:
+    """Create the unit admin account, the unit (or attach to the insured unit held for the USCC),
+    the operator (or reuse the one that owns the mobile) and their binding."""
+    if account_taken(unit.account):
+        raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
+    if uscc_registered(unit.uscc):
+        raise ApplicationError(RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc")
+    held = Unit.objects.filter(uscc=unit.uscc, account__isnull=True).order_by("pk").first()
+    if held is None and get_profile().require_known_uscc:
+        raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")
+    operator = existing_operator(mobile)
+    if operator is not None and not operator.user.check_password(existing_password or ""):
+        raise ApplicationError(
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, OPERATOR_PASSWORD_WRONG_MESSAGE, field="password"
+        )
+    if operator is None and new_operator is None:
+        raise ApplicationError(RegistrationErrorCode.MOBILE_TAKEN, "请填写经办人信息", field="name")
+    try:
+        with transaction.atomic():
+            admin = User.objects.create(
+                username=unit.account, password=unit.password_hash, kind=User.Kind.UNIT
+            )
+            record = held or Unit(emp_no=f"WT{unit.uscc}", uscc=unit.uscc)
+            record.account = admin
+            record.name = unit.name
+            record.emp_type = unit.emp_type
+            record.division_id = unit.division
+            record.address = unit.address
+            record.postcode = unit.postcode
+            record.legal_rep_name = unit.legal_rep_name
+            record.legal_rep_cert_type = unit.legal_rep_cert_type
+            record.legal_rep_cert_no = unit.legal_rep_cert_no
+            record.legal_rep_mobile = unit.legal_rep_mobile
+            record.save()
+            if operator is None:
+                assert new_operator is not None  # noqa: S101 - checked above
+                operator_user = User.objects.create(
+                    username=mobile,
+                    password=new_operator.password_hash,
+                    kind=User.Kind.OPERATOR,
+                    first_name=new_operator.name,
+                )
+                operator = Operator.objects.create(
+                    user=operator_user,
+                    name=new_operator.name,
+                    mobile=mobile,
+                    cert_type=new_operator.cert_type,
+                    cert_no=new_operator.cert_no,
+                    cert_valid_from=new_operator.valid_from,
+                    cert_valid_to=new_operator.valid_to,
+                )
+            Binding.objects.create(unit=record, operator=operator)
+            audit_event_record(
+                actor=admin,
+                action="unit_registered",
+                unit=record,
+                target=record,
+                after={"account": unit.account, "uscc": unit.uscc, "operator": operator.pk},
+                origin=origin,
+            )
+    except IntegrityError as exc:
+        # Two registrations raced: the constraints let exactly one through.
+        if uscc_registered(unit.uscc):
+            raise ApplicationError(
+                RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc"
+            ) from exc
+        if account_taken(unit.account):
+            raise ApplicationError(
+                RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account"
+            ) from exc
+        raise ApplicationError(
+            RegistrationErrorCode.MOBILE_TAKEN, "该手机号已被注册，请重新提交", field="mobile"
+        ) from exc
+    return Registration(unit=record, operator=operator)
