@@ -27,3 +27,8 @@ class RegistrationErrorCode(StrEnum):
     USCC_UNKNOWN = "registration.uscc_unknown"
     OPERATOR_PASSWORD_WRONG = "registration.operator_password_wrong"
     MOBILE_TAKEN = "registration.mobile_taken"
+
+
+class RecoveryErrorCode(StrEnum):
+    MISMATCH = "recovery.mismatch"
+    LIMITED = "recovery.limited"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -16,9 +15,8 @@ from yibao.accounts.registration import (
     uscc_registered,
 )
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import HallForm, add_application_error
+from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
 from yibao.core.profiles import get_profile
-from yibao.core.reference import code_choices
 from yibao.core.validators.account import validate_account_name
 from yibao.core.validators.contact import validate_mobile, validate_postcode
 from yibao.core.validators.identity import validate_cert_number
@@ -27,19 +25,6 @@ from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
 
 PASSWORD_MISMATCH = "两次输入的密码不一致"
-TEXT = {"max_length": 100}
-
-
-def _checked(check: Callable[..., Any], value: Any, **kwargs: Any) -> Any:
-    try:
-        return check(value, **kwargs)
-    except ApplicationError as error:
-        raise forms.ValidationError(error.message, code=str(error.code)) from error
-
-
-def _set_choices(form: forms.BaseForm, name: str, table: str, *, blank: bool = True) -> None:
-    field = cast(forms.ChoiceField, form.fields[name])
-    field.choices = ([("", "请选择")] if blank else []) + code_choices(table)
 
 
 class UnitStepForm(HallForm):
@@ -65,8 +50,8 @@ class UnitStepForm(HallForm):
         super().__init__(*args, **kwargs)
         profile = get_profile()
         self.password_kept = password_kept
-        _set_choices(self, "emp_type", "emp_type")
-        _set_choices(self, "legal_rep_cert_type", "psn_cert_type", blank=False)
+        set_code_choices(self, "emp_type", "emp_type")
+        set_code_choices(self, "legal_rep_cert_type", "psn_cert_type", blank=False)
         self.fields["legal_rep_cert_type"].initial = "01"
         self.fields["account"].help_text = profile.account_hint
         self.fields["password"].help_text = profile.password_hint
@@ -76,7 +61,7 @@ class UnitStepForm(HallForm):
             self.fields["password"].help_text = "密码已设置；如需修改，请重新输入密码和确认密码"
 
     def clean_account(self) -> str:
-        account = _checked(validate_account_name, self.cleaned_data["account"], field="account")
+        account = run_check(validate_account_name, self.cleaned_data["account"], field="account")
         if account_taken(account):
             raise forms.ValidationError(ACCOUNT_TAKEN_MESSAGE)
         return str(account)
@@ -84,20 +69,22 @@ class UnitStepForm(HallForm):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if password or not self.password_kept:
-            _checked(validate_password_policy, password, field="password")
+            run_check(validate_password_policy, password, field="password")
         return str(password)
 
     def clean_uscc(self) -> str:
-        uscc = _checked(validate_uscc, self.cleaned_data["uscc"], field="uscc")
+        uscc = run_check(validate_uscc, self.cleaned_data["uscc"], field="uscc")
         if uscc_registered(uscc):
             raise forms.ValidationError(USCC_REGISTERED_MESSAGE)
         return str(uscc)
 
     def clean_postcode(self) -> str:
-        return str(_checked(validate_postcode, self.cleaned_data["postcode"], field="postcode"))
+        return str(run_check(validate_postcode, self.cleaned_data["postcode"], field="postcode"))
 
     def clean_legal_rep_mobile(self) -> str:
-        return str(_checked(validate_mobile, self.cleaned_data["legal_rep_mobile"], field="legal_rep_mobile"))
+        return str(
+            run_check(validate_mobile, self.cleaned_data["legal_rep_mobile"], field="legal_rep_mobile")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -140,7 +127,7 @@ class OperatorStepForm(HallForm):
         if captcha_passed:
             # The graphic captcha was answered to send the SMS code for this mobile.
             del self.fields["captcha"]
-        _set_choices(self, "cert_type", "psn_cert_type", blank=False)
+        set_code_choices(self, "cert_type", "psn_cert_type", blank=False)
         self.fields["cert_type"].initial = "01"
         self.fields["password"].help_text = get_profile().password_hint
         for name in ("valid_from", "valid_to"):
@@ -154,12 +141,12 @@ class OperatorStepForm(HallForm):
             ].help_text = "该手机号已被注册过，无需填写经办人信息，请输入该经办人的登录密码"
 
     def clean_mobile(self) -> str:
-        return str(_checked(validate_mobile, self.cleaned_data["mobile"], field="mobile"))
+        return str(run_check(validate_mobile, self.cleaned_data["mobile"], field="mobile"))
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.existing:
-            _checked(validate_password_policy, password, field="password")
+            run_check(validate_password_policy, password, field="password")
         return str(password)
 
     def clean(self) -> dict[str, Any]:
@@ -189,4 +176,4 @@ class SendSmsForm(forms.Form):
     captcha = captcha_field()
 
     def clean_mobile(self) -> str:
-        return str(_checked(validate_mobile, self.cleaned_data["mobile"], field="mobile"))
+        return str(run_check(validate_mobile, self.cleaned_data["mobile"], field="mobile"))

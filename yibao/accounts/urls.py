@@ -1,12 +1,19 @@
 from django.urls import path
 
-from yibao.accounts import registration_views, views
+from yibao.accounts import recovery_views, registration_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("register/", registration_views.register_unit, name="register"),
     path("register/operator/", registration_views.register_operator, name="register-operator"),
     path("register/done/", registration_views.register_done, name="register-done"),
+    path("password-recovery/", recovery_views.recovery_start, name="recovery"),
+    path("password-recovery/unit-uscc/", recovery_views.recovery_unit_uscc, name="recovery-unit-uscc"),
+    path(
+        "password-recovery/unit-account/", recovery_views.recovery_unit_account, name="recovery-unit-account"
+    ),
+    path("password-recovery/operator/", recovery_views.recovery_operator, name="recovery-operator"),
+    path("password-recovery/done/", recovery_views.recovery_done, name="recovery-done"),
     path("login/", views.login, name="login"),
     path("login/choose-unit/", views.choose_unit, name="choose-unit"),
     path("logout/", views.logout, name="logout"),

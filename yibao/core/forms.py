@@ -118,3 +118,17 @@ class ComponentGalleryForm(HallForm):
             except ApplicationError as error:
                 add_application_error(self, error)
         return data
+
+
+def run_check(check: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a validator in a form's clean_<field>; its ApplicationError becomes the field error."""
+    try:
+        return check(*args, **kwargs)
+    except ApplicationError as error:
+        raise forms.ValidationError(error.message, code=str(error.code)) from error
+
+
+def set_code_choices(form: forms.BaseForm, name: str, table: str, *, blank: bool = True) -> None:
+    """Fill a ChoiceField from a reference code table (read when the form is built)."""
+    field = cast(forms.ChoiceField, form.fields[name])
+    field.choices = ([("", "请选择")] if blank else []) + code_choices(table)

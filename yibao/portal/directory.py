@@ -118,7 +118,13 @@ ACCOUNT_ENTRIES: tuple[ServiceEntry, ...] = (
     ServiceEntry(
         "login", "单位账号登录/经办人账号登录", "account", "使用单位账号或经办人手机号登录单位网厅。"
     ),
-    ServiceEntry("password-recovery", "找回密码", "account", "通过统一社会信用代码或经办人手机号找回密码。"),
+    ServiceEntry(
+        "password-recovery",
+        "找回密码",
+        "account",
+        "通过统一社会信用代码、单位账号或经办人手机号找回密码。",
+        url_name="accounts:recovery",
+    ),
 )
 
 _BY_SLUG = {entry.slug: entry for entry in ENTRIES + ACCOUNT_ENTRIES}
