@@ -11,7 +11,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
 # Route prefixes and the guard each requires. Later issues add the unit hall here.
-REQUIRED_GUARDS = {"agency/": {Guard.STAFF}, "_dev/": {Guard.DEV}}
+REQUIRED_GUARDS = {
+    "agency/": {Guard.STAFF},
+    "_dev/": {Guard.DEV},
+    "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.LOGIN},
+}
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/
 

@@ -32,3 +32,8 @@ class RegistrationErrorCode(StrEnum):
 class RecoveryErrorCode(StrEnum):
     MISMATCH = "recovery.mismatch"
     LIMITED = "recovery.limited"
+
+
+class SelfServiceErrorCode(StrEnum):
+    CERT_MISMATCH = "self_service.cert_mismatch"
+    SAME_PASSWORD = "self_service.same_password"

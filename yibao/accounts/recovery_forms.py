@@ -122,3 +122,19 @@ class OperatorRecoveryForm(RecoveryForm):
 
     def clean_cert_no(self) -> str:
         return str(run_check(validate_cert_number, "01", self.cleaned_data["cert_no"], field="cert_no"))
+
+
+class PasswordChangeForm(RecoveryForm):
+    """更换密码: 证件号码 + 图形验证码 + 短信验证码 + the new password."""
+
+    cert_no = forms.CharField(label="证件号码", max_length=30, help_text="请输入经办人本人的证件号码")
+
+
+class EmailChangeForm(HallForm):
+    email = forms.EmailField(
+        label="邮箱", max_length=254, error_messages={"invalid": "请输入正确的邮箱地址，如 name@example.com"}
+    )
+
+
+class AddressChangeForm(HallForm):
+    address = forms.CharField(label="个人地址", max_length=200)

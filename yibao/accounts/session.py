@@ -68,6 +68,21 @@ def unit_admin_required(view: View) -> View:
     return mark_guard(cast(View, wrapper), Guard.UNIT_ADMIN)
 
 
+def operator_login_required(view: View) -> View:
+    """An operator, logged in, with or without a chosen unit (个人中心 pages)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+        if getattr(user, "kind", None) != User.Kind.OPERATOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return mark_guard(cast(View, wrapper), Guard.LOGIN)
+
+
 def operator_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -76,6 +91,8 @@ def operator_required(view: View) -> View:
             return redirect_to_login(request.get_full_path(), login_url="accounts:login")
         if getattr(user, "kind", None) != User.Kind.OPERATOR:
             raise Http404
+        if getattr(user, "must_change_password", False):
+            return redirect("accounts:account-password")
         unit = current_unit(request)
         if unit is None:
             return redirect("accounts:choose-unit")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.accounts import recovery_views, registration_views, views
+from yibao.accounts import recovery_views, registration_views, self_service_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,5 +20,10 @@ urlpatterns = [
     path("hall/", views.operator_home, name="operator-home"),
     path("hall/switch-unit/", views.switch_unit, name="switch-unit"),
     path("hall/unit/", views.unit_home, name="unit-home"),
+    path("hall/account/", self_service_views.account_home, name="account"),
+    path("hall/account/password/", self_service_views.account_password, name="account-password"),
+    path("hall/account/email/", self_service_views.account_email, name="account-email"),
+    path("hall/account/address/", self_service_views.account_address, name="account-address"),
+    path("hall/account/confirm/", self_service_views.account_confirm, name="account-confirm"),
     path("_dev/sms/", views.sms_outbox, name="sms-outbox"),
 ]

@@ -61,6 +61,8 @@ def login(request: HttpRequest) -> HttpResponse:
                 audit_event_record(actor=user, action="login", after={"kind": tab}, origin=origin)
                 if user.kind == User.Kind.UNIT:
                     return redirect("accounts:unit-home")
+                if user.must_change_password:
+                    return redirect("accounts:account-password")
                 return redirect("accounts:choose-unit")
     return render(
         request,

@@ -18,6 +18,7 @@ class Operator(TimeStampedModel):
     cert_valid_from = models.DateField("证件有效期起始", null=True, blank=True)
     cert_valid_to = models.DateField("证件有效期截止", null=True, blank=True)
     email = models.EmailField("邮箱", blank=True)
+    address = models.CharField("个人地址", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "经办人"
