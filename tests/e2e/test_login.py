@@ -72,3 +72,30 @@ def test_the_captcha_picture_changes_on_click(page: Any) -> None:
     before = image.get_attribute("src")
     image.click()
     expect(image).not_to_have_attribute("src", before or "")
+
+
+def test_lockout_and_unlock_after_the_window(page: Any, monkeypatch: Any) -> None:
+    from tests.clock import Clock
+    from yibao.accounts import lockout
+
+    clock = Clock()
+    monkeypatch.setattr(lockout, "_now", clock)  # the live server runs in this process
+    unit = UnitFactory.create()
+
+    def attempt(password: str) -> None:
+        page.get_by_label("单位账号/统一社会信用代码").fill(unit.account.username)
+        page.get_by_label("密码").fill(password)
+        fill_captcha(page)
+        page.get_by_role("button", name="登录").click()
+
+    page.goto(page.base_url + "/login/")
+    for _ in range(5):
+        attempt("Wrong123456")
+    expect(page.locator(".error-summary")).to_contain_text("登录失败次数过多，账户已被锁定，请10分钟后再试")
+    attempt(PASSWORD)
+    expect(page.locator(".error-summary")).to_contain_text("账户已被锁定")
+    screenshot(page, "login-locked")
+
+    clock.move(minutes=10)
+    attempt(PASSWORD)
+    expect(page.get_by_role("heading", name="单位管理首页")).to_be_visible()

@@ -63,6 +63,11 @@ def uscc_registered(uscc: str) -> bool:
     return Unit.objects.filter(uscc=uscc, account__isnull=False).exists()
 
 
+def uscc_held(uscc: str) -> bool:
+    """The agency holds an insured unit with this USCC that has no account yet."""
+    return Unit.objects.filter(uscc=uscc, account__isnull=True).exists()
+
+
 def existing_operator(mobile: str) -> Operator | None:
     return Operator.objects.filter(mobile=mobile).select_related("user").first()
 

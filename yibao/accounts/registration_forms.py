@@ -11,7 +11,9 @@ from yibao.accounts.forms import captcha_field
 from yibao.accounts.registration import (
     ACCOUNT_TAKEN_MESSAGE,
     USCC_REGISTERED_MESSAGE,
+    USCC_UNKNOWN_MESSAGE,
     account_taken,
+    uscc_held,
     uscc_registered,
 )
 from yibao.core.errors import ApplicationError
@@ -76,6 +78,8 @@ class UnitStepForm(HallForm):
         uscc = run_check(validate_uscc, self.cleaned_data["uscc"], field="uscc")
         if uscc_registered(uscc):
             raise forms.ValidationError(USCC_REGISTERED_MESSAGE)
+        if get_profile().require_known_uscc and not uscc_held(uscc):
+            raise forms.ValidationError(USCC_UNKNOWN_MESSAGE)
         return str(uscc)
 
     def clean_postcode(self) -> str:

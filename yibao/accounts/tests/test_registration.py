@@ -2,9 +2,7 @@ import re
 
 import pytest
 
-from tests.clock import Clock
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts import sms_codes
 from yibao.accounts.models import SmsMessage, User
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import OperatorFactory, UnitFactory
@@ -209,10 +207,8 @@ def test_html_in_text_fields_is_shown_escaped(client) -> None:
 
 @pytest.mark.django_db
 def test_henan_registers_only_uscc_held_by_the_agency(
-    client, settings, django_capture_on_commit_callbacks, monkeypatch
+    client, settings, django_capture_on_commit_callbacks
 ) -> None:
-    clock = Clock()
-    monkeypatch.setattr(sms_codes, "_now", clock)
     settings.YIBAO_PROFILE = "henan"
     data = {
         **UNIT_STEP,
@@ -221,17 +217,81 @@ def test_henan_registers_only_uscc_held_by_the_agency(
         "admdvs_1": "410100",
         "admdvs_2": "410105",
     }
-    assert client.post("/register/", data).status_code == 302
-    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
-    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})) == [
-        "单位信息：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记（请返回上一步修改）"
+    assert errors(client.post("/register/", data)) == [
+        "统一社会信用代码：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
     ]
     held = UnitFactory.create(uscc=USCC, account=None)
-    clock.move(seconds=61)
-    code2 = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert client.post("/register/", data).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     assert (
-        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code2})["Location"]
+        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})["Location"]
         == "/register/done/"
     )
     held.refresh_from_db()
     assert held.account.username == "dwhenan2026"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("profile", "password", "message"),
+    [
+        ("national", "abcdefghij", "请输入8-16位字符密码，必须由数字、字母组成"),
+        ("beijing", "abcdef12345", "必须由8-16位数字、大写、小写字母组成"),
+        ("henan", "abcdefghij", "请输入8-20位字符，含数字"),
+    ],
+)
+def test_the_password_rule_is_the_profiles(
+    client, settings, profile: str, password: str, message: str
+) -> None:
+    settings.YIBAO_PROFILE = profile
+    data = {**UNIT_STEP, "password": password, "password_confirm": password}
+    assert f"密码：{message}" in errors(client.post("/register/", data))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("profile", "account", "accepted"), [("national", "dw2026", True), ("henan", "dw2026", False)]
+)
+def test_the_account_length_is_the_profiles(
+    client, settings, profile: str, account: str, accepted: bool
+) -> None:
+    settings.YIBAO_PROFILE = profile
+    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    if accepted:
+        assert response.status_code == 302
+    else:
+        assert [e for e in errors(response) if e.startswith("账号")] == ["账号：账号长度应为8-20位"]
+
+
+@pytest.mark.django_db
+def test_a_race_on_the_same_uscc_lets_exactly_one_through(monkeypatch) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from yibao.accounts import registration
+    from yibao.core.audit import RequestOrigin
+    from yibao.core.errors import ApplicationError
+
+    def details(account: str) -> registration.UnitDetails:
+        return registration.UnitDetails(
+            account=account, password_hash=make_password("x"), name="n", emp_type="10", division="530112",
+            uscc=USCC, address="a", postcode="650000", legal_rep_name="张伟", legal_rep_cert_type="01",
+            legal_rep_cert_no="530112199003071230", legal_rep_mobile="13988887777",
+        )  # fmt: skip
+
+    operator = OperatorFactory.create()
+    registration.unit_register(
+        unit=details("dwfirst01"), mobile=operator.mobile, new_operator=None,
+        existing_password="Yibao2026test", origin=RequestOrigin(),
+    )  # fmt: skip
+    # The second request checked before the first one committed: its pre-check saw nothing.
+    calls = iter([False])
+    real = registration.uscc_registered
+    monkeypatch.setattr(registration, "uscc_registered", lambda uscc: next(calls, None) or real(uscc))
+    with pytest.raises(ApplicationError) as caught:
+        registration.unit_register(
+            unit=details("dwsecond1"), mobile=operator.mobile, new_operator=None,
+            existing_password="Yibao2026test", origin=RequestOrigin(),
+        )  # fmt: skip
+    assert caught.value.message.startswith("该统一社会信用代码已注册")
+    assert Unit.objects.filter(uscc=USCC).count() == 1
+    assert not User.objects.filter(username="dwsecond1").exists()
