@@ -33,6 +33,7 @@ migrate: setup
 	$(BIN)/python manage.py load_reference
 
 demo: setup
+	$(BIN)/python manage.py seed_catalog
 	$(BIN)/python manage.py seed_demo --persons $(DEMO_PERSONS)
 
 lint: setup

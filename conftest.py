@@ -16,7 +16,10 @@ from tests.pagecheck import check_page
 def _clear_cache() -> None:
     from django.core.cache import cache
 
+    from yibao.core.selectors import division_tree_clear
+
     cache.clear()
+    division_tree_clear()
 
 
 @pytest.fixture
@@ -28,11 +31,13 @@ def reference_data(transactional_db: None) -> None:
     from yibao.core.divisions import division_rows_sync
     from yibao.core.models import CodeItem, CodeTable, Division
     from yibao.core.reference import code_tables_sync
+    from yibao.core.selectors import division_tree_clear
 
     if not Division.objects.exists():
         code_tables_sync(CodeTable, CodeItem)
         division_rows_sync(Division)
     cache.clear()
+    division_tree_clear()
 
 
 @pytest.fixture

@@ -57,6 +57,8 @@ YIBAO_DEV_AFFORDANCES = env_bool("YIBAO_DEV_AFFORDANCES", default=DEBUG)
 YIBAO_UPLOAD_MAX_BYTES = env_int("YIBAO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Real codes that fail the GB 32100 check digit but must be accepted (comma-separated).
 YIBAO_USCC_ALLOWLIST = env_list("YIBAO_USCC_ALLOWLIST", ["91350203M0001QAY9B"])
+# Load balancers in front of the web processes that append to X-Forwarded-For (0 = none).
+YIBAO_TRUSTED_PROXIES = env_int("YIBAO_TRUSTED_PROXIES", 0)
 # Name of the hall shown in the header.
 YIBAO_SITE_NAME = env_str("YIBAO_SITE_NAME", "医疗保障公共服务平台")
 
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "yibao.enrollment",
     "yibao.contributions",
     "yibao.notices",
+    "yibao.catalog",
     "yibao.portal",
     "yibao.agency",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("yibao.core.urls")),
     path("", include("yibao.accounts.urls")),
     path("notices/", include("yibao.notices.urls")),
+    path("", include("yibao.catalog.urls")),
     path("agency/", include("yibao.agency.urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
     path("admin/", admin.site.urls),

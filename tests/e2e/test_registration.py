@@ -86,7 +86,12 @@ def test_register_a_unit_with_a_new_operator(page: Any) -> None:
     expect(page.get_by_role("heading", name="单位管理首页")).to_be_visible()
 
 
-def test_register_with_a_phone_that_already_belongs_to_an_operator(page: Any) -> None:
+def test_register_with_a_phone_that_already_belongs_to_an_operator(page: Any, monkeypatch: Any) -> None:
+    from tests.clock import Clock
+    from yibao.accounts import sms_codes
+
+    clock = Clock()
+    monkeypatch.setattr(sms_codes, "_now", clock)  # the live server runs in this process
     OperatorFactory.create(mobile="13812349999")
     page.goto(page.base_url + "/register/")
     fill_unit_step(page, account="dwe2e2027")
@@ -104,6 +109,13 @@ def test_register_with_a_phone_that_already_belongs_to_an_operator(page: Any) ->
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="下一步").click()
     expect(page.locator(".error-summary")).to_contain_text("经办人密码填写错误")
+    # That code is spent; a new one (after the 60-second wait) goes with the right password.
+    clock.move(seconds=61)
+    page.goto(page.base_url + "/register/operator/")  # the page now offers 发送验证码 again
+    page.get_by_label("图形验证码").fill("PASSED")
+    page.get_by_role("button", name="发送验证码").click()
+    expect(page.get_by_text(re.compile("短信验证码已发送至"))).to_be_visible()
+    code = read_code_from_outbox(page, "13812349999")
     page.get_by_label("经办人密码").fill("Yibao2026test")
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="下一步").click()

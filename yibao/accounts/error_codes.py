@@ -25,6 +25,7 @@ class RegistrationErrorCode(StrEnum):
     ACCOUNT_TAKEN = "registration.account_taken"
     USCC_REGISTERED = "registration.uscc_registered"
     USCC_UNKNOWN = "registration.uscc_unknown"
+    HELD_MISMATCH = "registration.held_mismatch"
     OPERATOR_PASSWORD_WRONG = "registration.operator_password_wrong"
     MOBILE_TAKEN = "registration.mobile_taken"
 

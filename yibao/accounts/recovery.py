@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 
 from yibao.accounts import lockout
+from yibao.accounts.authentication import user_lock_key
 from yibao.accounts.error_codes import RecoveryErrorCode
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
@@ -106,6 +107,5 @@ def password_recover(*, claimant: Claimant, new_password: str, key: str, origin:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     lockout.login_failures_clear(account_key=key)
-    login_kind = "operator" if user.kind == User.Kind.OPERATOR else "unit"
-    lockout.login_failures_clear(account_key=f"{login_kind}:{user.get_username().upper()}")
+    lockout.login_failures_clear(account_key=user_lock_key(user))
     audit_event_record(actor=user, action="password_recovered", target=user, origin=origin)

@@ -40,7 +40,9 @@ class RecoveryForm(HallForm):
             for name in FINAL_ONLY:
                 self.fields[name].required = False
         if captcha_passed:
-            del self.fields["captcha"]
+            # Answered already to send the SMS code; asked again only to send a new code.
+            self.fields["captcha"].required = False
+            self.fields["captcha"].help_text = "已验证；如需重新获取短信验证码，请重新填写"
         self.sending = sending
 
     def clean_new_password(self) -> str:

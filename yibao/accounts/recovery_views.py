@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from yibao.accounts.authentication import typed_lock_key
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.recovery import (
     Claimant,
@@ -55,7 +56,7 @@ WAYS = {
             UnitByUsccForm,
             resolve_unit_by_uscc,
             SmsPurpose.RECOVER_UNIT,
-            lambda d: f"recover:uscc:{d.get('uscc', '')}",
+            lambda d: typed_lock_key("recover-uscc", d.get("uscc", "")),
         ),
         Way(
             "unit-account",
@@ -63,7 +64,7 @@ WAYS = {
             UnitByAccountForm,
             resolve_unit_by_account,
             SmsPurpose.RECOVER_UNIT,
-            lambda d: f"recover:account:{d.get('account', '').upper()}",
+            lambda d: typed_lock_key("recover-account", d.get("account", "")),
         ),
         Way(
             "operator",
@@ -71,7 +72,7 @@ WAYS = {
             OperatorRecoveryForm,
             resolve_operator,
             SmsPurpose.RECOVER_OPERATOR,
-            lambda d: f"recover:operator:{d.get('mobile', '')}",
+            lambda d: typed_lock_key("recover-operator", d.get("mobile", "")),
         ),
     )
 }

@@ -19,6 +19,7 @@ USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登�
 USCC_UNKNOWN_MESSAGE = (
     "系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
 )
+HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入"
 ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
 OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
 
@@ -72,6 +73,35 @@ def existing_operator(mobile: str) -> Operator | None:
     return Operator.objects.filter(mobile=mobile).select_related("user").first()
 
 
+def operator_password_confirm(*, operator: Operator, password: str, origin: RequestOrigin) -> None:
+    """The existing operator's password, checked under the same lockout as a login."""
+    from yibao.accounts import lockout
+    from yibao.accounts.authentication import user_lock_key
+
+    key = user_lock_key(operator.user)
+    locked = lockout.account_locked_seconds(key)
+    if locked:
+        raise ApplicationError(
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, lockout.lock_message(locked), field="password"
+        )
+    lockout.login_failure_record(account_key=key, ip_address=origin.ip_address)
+    if not operator.user.check_password(password):
+        audit_event_record(actor=operator.user, action="registration_operator_password_failed", origin=origin)
+        raise ApplicationError(
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, OPERATOR_PASSWORD_WRONG_MESSAGE, field="password"
+        )
+    lockout.login_failures_clear(account_key=key)
+
+
+def _held_unit_matches(held: Unit, unit: UnitDetails) -> bool:
+    """Taking over a unit the agency holds needs its name and legal representative as held."""
+    return (held.name.strip(), held.legal_rep_name.strip(), held.legal_rep_cert_no.upper()) == (
+        unit.name.strip(),
+        unit.legal_rep_name.strip(),
+        unit.legal_rep_cert_no.upper(),
+    )
+
+
 def unit_register(
     *,
     unit: UnitDetails,
@@ -89,11 +119,11 @@ def unit_register(
     held = Unit.objects.filter(uscc=unit.uscc, account__isnull=True).order_by("pk").first()
     if held is None and get_profile().require_known_uscc:
         raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")
+    if held is not None and not _held_unit_matches(held, unit):
+        raise ApplicationError(RegistrationErrorCode.HELD_MISMATCH, HELD_MISMATCH_MESSAGE, field="uscc")
     operator = existing_operator(mobile)
-    if operator is not None and not operator.user.check_password(existing_password or ""):
-        raise ApplicationError(
-            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, OPERATOR_PASSWORD_WRONG_MESSAGE, field="password"
-        )
+    if operator is not None:
+        operator_password_confirm(operator=operator, password=existing_password or "", origin=origin)
     if operator is None and new_operator is None:
         raise ApplicationError(RegistrationErrorCode.MOBILE_TAKEN, "请填写经办人信息", field="name")
     try:
@@ -101,17 +131,29 @@ def unit_register(
             admin = User.objects.create(
                 username=unit.account, password=unit.password_hash, kind=User.Kind.UNIT
             )
-            record = held or Unit(emp_no=f"WT{unit.uscc}", uscc=unit.uscc)
-            record.account = admin
-            record.name = unit.name
-            record.emp_type = unit.emp_type
-            record.division_id = unit.division
-            record.address = unit.address
-            record.postcode = unit.postcode
-            record.legal_rep_name = unit.legal_rep_name
-            record.legal_rep_cert_type = unit.legal_rep_cert_type
-            record.legal_rep_cert_no = unit.legal_rep_cert_no
-            record.legal_rep_mobile = unit.legal_rep_mobile
+            if held is not None:
+                # The agency's record stands; registration only attaches the account and fills gaps.
+                record = held
+                record.account = admin
+                record.emp_type = record.emp_type or unit.emp_type
+                record.address = record.address or unit.address
+                record.postcode = record.postcode or unit.postcode
+                record.legal_rep_mobile = record.legal_rep_mobile or unit.legal_rep_mobile
+            else:
+                record = Unit(
+                    emp_no=f"WT{unit.uscc}",
+                    uscc=unit.uscc,
+                    account=admin,
+                    name=unit.name,
+                    emp_type=unit.emp_type,
+                    division_id=unit.division,
+                    address=unit.address,
+                    postcode=unit.postcode,
+                    legal_rep_name=unit.legal_rep_name,
+                    legal_rep_cert_type=unit.legal_rep_cert_type,
+                    legal_rep_cert_no=unit.legal_rep_cert_no,
+                    legal_rep_mobile=unit.legal_rep_mobile,
+                )
             record.save()
             if operator is None:
                 assert new_operator is not None  # noqa: S101 - checked above

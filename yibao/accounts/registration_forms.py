@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -27,6 +28,14 @@ from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
 
 PASSWORD_MISMATCH = "两次输入的密码不一致"
+
+
+def uscc_is_valid(value: str) -> bool:
+    try:
+        validate_uscc(value)
+    except ApplicationError:
+        return False
+    return True
 
 
 class UnitStepForm(HallForm):
@@ -64,6 +73,11 @@ class UnitStepForm(HallForm):
 
     def clean_account(self) -> str:
         account = run_check(validate_account_name, self.cleaned_data["account"], field="account")
+        # Mobiles are operators' logins and USCCs log units in: an account may look like neither.
+        if re.fullmatch(r"1[3-9]\d{9}", account):
+            raise forms.ValidationError("账号不能使用手机号码，请更换")
+        if len(account) == 18 and uscc_is_valid(account.upper()):
+            raise forms.ValidationError("账号不能使用统一社会信用代码，请更换")
         if account_taken(account):
             raise forms.ValidationError(ACCOUNT_TAKEN_MESSAGE)
         return str(account)
@@ -129,8 +143,9 @@ class OperatorStepForm(HallForm):
         super().__init__(*args, **kwargs)
         self.existing = existing
         if captcha_passed:
-            # The graphic captcha was answered to send the SMS code for this mobile.
-            del self.fields["captcha"]
+            # Answered already to send the SMS code; asked again only to send a new code.
+            self.fields["captcha"].required = False
+            self.fields["captcha"].help_text = "已验证；如需重新获取短信验证码，请重新填写"
         set_code_choices(self, "cert_type", "psn_cert_type", blank=False)
         self.fields["cert_type"].initial = "01"
         self.fields["password"].help_text = get_profile().password_hint

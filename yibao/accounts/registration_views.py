@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.registration import (
-    OPERATOR_PASSWORD_WRONG_MESSAGE,
     NewOperatorDetails,
     UnitDetails,
     existing_operator,
+    operator_password_confirm,
     unit_register,
 )
 from yibao.accounts.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
@@ -134,11 +134,13 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
         # The number turned out to be registered: ask for that operator's password instead.
         form.add_error("mobile", "该手机号已被注册过，无需填写经办人信息，请输入该经办人的登录密码")
         return None
-    if operator is not None and not operator.user.check_password(data["password"]):
-        form.add_error("password", OPERATOR_PASSWORD_WRONG_MESSAGE)
-        return None
+    origin = RequestOrigin.from_request(request)
     try:
+        # The SMS code first: only the owner of the phone ever learns whether the existing
+        # operator's password was right, and wrong passwords count towards that user's lockout.
         sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=data["sms_code"])
+        if operator is not None:
+            operator_password_confirm(operator=operator, password=data["password"], origin=origin)
         unit = state["unit"]
         result = unit_register(
             unit=UnitDetails(
@@ -167,7 +169,7 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
                 password_hash=make_password(data["password"]),
             ),
             existing_password=data["password"] if operator is not None else None,
-            origin=RequestOrigin.from_request(request),
+            origin=origin,
         )
     except ApplicationError as error:
         if error.field in {"account", "uscc"}:

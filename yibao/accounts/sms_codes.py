@@ -2,8 +2,9 @@
 
 A code is 6 digits, valid 5 minutes, single use, bound to one phone and one purpose, and allows
 at most 5 tries. A new code can be asked for 60 seconds after the last one; each phone and each
-address has a daily cap. Codes are stored as an HMAC, never in clear; the message goes out
-through the task queue so that a slow gateway never holds a page.
+address has a daily cap. Codes are stored as an HMAC, never in clear. The message is handed to
+the SMS backend right after the code is committed (not through the task queue, whose table
+would keep the code in clear); if the backend fails, the code is voided and the user told.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from yibao.accounts.error_codes import SmsErrorCode
 from yibao.accounts.models import SmsCode, SmsPurpose
-from yibao.accounts.tasks import sms_deliver
+from yibao.accounts.sms import sms_backend
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 
@@ -69,7 +70,7 @@ def seconds_until_resend(*, phone: str, purpose: str) -> int:
 
 
 def sms_code_send(*, phone: str, purpose: str, origin: RequestOrigin | None = None) -> SmsCode:
-    """Create a code and queue its message; refuse when sent too recently or too often today."""
+    """Create a code and send its message; refuse when sent too recently or too often today."""
     SmsPurpose(purpose)  # raises ValueError for a purpose that does not exist
     origin = origin or RequestOrigin()
     now = _now()
@@ -97,8 +98,11 @@ def sms_code_send(*, phone: str, purpose: str, origin: RequestOrigin | None = No
             expires_at=now + datetime.timedelta(seconds=RULES.valid_seconds),
             ip_address=origin.ip_address,
         )
-        text = _message_text(purpose, code)
-        transaction.on_commit(lambda: sms_deliver.enqueue(phone=phone, text=text, purpose=purpose))
+    try:
+        sms_backend().send(phone=phone, text=_message_text(purpose, code), purpose=purpose)
+    except ApplicationError:
+        record.delete()
+        raise
     return record
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yibao.accounts.authentication import (
@@ -29,6 +30,7 @@ from yibao.core.forms import add_application_error, without_errors
 from yibao.core.guards import dev_affordance, public_view
 
 CAPTCHA_REFRESH = "_captcha_refresh"
+NEXT_AFTER_UNIT = "yibao_next_after_unit"
 
 
 @public_view
@@ -59,15 +61,28 @@ def login(request: HttpRequest) -> HttpResponse:
             else:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 audit_event_record(actor=user, action="login", after={"kind": tab}, origin=origin)
+                target = request.POST.get("next") or request.GET.get("next", "")
+                safe = url_has_allowed_host_and_scheme(
+                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
                 if user.kind == User.Kind.UNIT:
-                    return redirect("accounts:unit-home")
+                    return redirect(
+                        target if safe and target.startswith("/hall/unit/") else "accounts:unit-home"
+                    )
                 if user.must_change_password:
                     return redirect("accounts:account-password")
+                if safe and target.startswith("/hall/"):
+                    request.session[NEXT_AFTER_UNIT] = target
                 return redirect("accounts:choose-unit")
     return render(
         request,
         "accounts/login.html",
-        {"tab": tab, "unit_form": unit_form, "operator_form": operator_form},
+        {
+            "tab": tab,
+            "unit_form": unit_form,
+            "operator_form": operator_form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
     )
 
 
@@ -89,7 +104,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
             audit_event_record(
                 actor=user, action="unit_chosen", unit=unit, origin=RequestOrigin.from_request(request)
             )
-            return redirect("accounts:operator-home")
+            return redirect(request.session.pop(NEXT_AFTER_UNIT, None) or "accounts:operator-home")
     return render(request, "accounts/choose_unit.html", {"form": form, "units": units})
 
 

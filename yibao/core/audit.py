@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from yibao.core.models import AuditEvent
@@ -23,11 +24,23 @@ class RequestOrigin:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> RequestOrigin:
-        # REMOTE_ADDR is the peer; a trusted proxy's X-Forwarded-For is handled by the server.
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            ip_address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
         )
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address. Behind YIBAO_TRUSTED_PROXIES load balancers, each appends the
+    address it saw to X-Forwarded-For, so the client is that many entries from the right;
+    anything further left was written by the client and is not trusted."""
+    proxies = settings.YIBAO_TRUSTED_PROXIES
+    if proxies > 0:
+        hops = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(hops) >= proxies:
+            return hops[-proxies] or None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_event_record(

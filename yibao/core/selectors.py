@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-
-from django.core.cache import cache
 
 from yibao.core.models import Division
 
-_TREE_KEY = "core:division-tree:v1"
 _TREE_SECONDS = 600
+# Process-local: ~3,200 small nodes. A shared cache would unpickle the whole tree on every
+# lookup (measured ~18 ms each); divisions change a few times a year, so each process reloads
+# them every ten minutes (and at once after `load_reference` in that process).
+_tree_memo: tuple[float, dict[str, DivisionNode], dict[str | None, list[DivisionNode]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -20,21 +22,30 @@ class DivisionNode:
     parent: str | None
 
 
-def _tree() -> dict[str, DivisionNode]:
-    nodes: dict[str, DivisionNode] | None = cache.get(_TREE_KEY)
-    if nodes is None:
+def _load() -> tuple[dict[str, DivisionNode], dict[str | None, list[DivisionNode]]]:
+    global _tree_memo
+    now = time.monotonic()
+    if _tree_memo is None or now - _tree_memo[0] > _TREE_SECONDS:
         nodes = {
             code: DivisionNode(code, name, level, parent)
             for code, name, level, parent in Division.objects.filter(is_active=True)
             .order_by("code")
             .values_list("code", "name", "level", "parent_id")
         }
-        cache.set(_TREE_KEY, nodes, _TREE_SECONDS)
-    return nodes
+        children: dict[str | None, list[DivisionNode]] = {}
+        for node in nodes.values():
+            children.setdefault(node.parent, []).append(node)
+        _tree_memo = (now, nodes, children)
+    return _tree_memo[1], _tree_memo[2]
+
+
+def _tree() -> dict[str, DivisionNode]:
+    return _load()[0]
 
 
 def division_tree_clear() -> None:
-    cache.delete(_TREE_KEY)
+    global _tree_memo
+    _tree_memo = None
 
 
 def division_get(code: str | None) -> DivisionNode | None:
@@ -45,7 +56,7 @@ def division_get(code: str | None) -> DivisionNode | None:
 
 def division_children(parent: str | None) -> list[DivisionNode]:
     """Provinces when `parent` is None, else the direct children of `parent`."""
-    return [node for node in _tree().values() if node.parent == parent]
+    return list(_load()[1].get(parent, []))
 
 
 def division_path(code: str | None) -> list[DivisionNode]:

@@ -213,3 +213,62 @@ def test_logout_needs_post(client) -> None:
     unit = UnitFactory.create()
     unit_login(client, unit.account.username)
     assert client.get("/logout/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_after_login_the_operator_returns_to_the_hall_page_asked_for(client) -> None:
+    binding = BindingFactory.create()
+    assert client.get("/hall/account/")["Location"] == "/login/?next=/hall/account/"
+    response = client.post(
+        "/login/",
+        {
+            "kind": "operator",
+            "mobile": binding.operator.mobile,
+            "password": PASSWORD,
+            "next": "/hall/account/",
+        }
+        | {"captcha_0": "x", "captcha_1": "PASSED"},
+    )
+    assert response["Location"] == "/login/choose-unit/"
+    assert client.post("/login/choose-unit/", {"unit": binding.unit.pk})["Location"] == "/hall/account/"
+
+
+@pytest.mark.django_db
+def test_next_never_leaves_the_site(client) -> None:
+    unit = UnitFactory.create()
+    response = unit_login(client, unit.account.username, next="https://evil.example/hall/unit/")
+    assert response["Location"] == "/hall/unit/"
+
+
+@pytest.mark.django_db
+def test_one_lockout_whichever_identifier_is_typed(client, clock) -> None:
+    unit = UnitFactory.create()
+    for _ in range(3):
+        unit_login(client, unit.account.username, "Wrong12345")
+    unit_login(client, unit.uscc, "Wrong12345")
+    assert form_errors(unit_login(client, unit.uscc, "Wrong12345")) == [
+        "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    ]
+    assert form_errors(unit_login(client, unit.account.username)) == [
+        "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    ]
+
+
+@pytest.mark.django_db
+def test_failures_store_no_typed_mobile_in_clear(client, clock) -> None:
+    from yibao.accounts.models import LoginFailure
+
+    operator_login(client, "13900001234", "Wrong12345")
+    assert LoginFailure.objects.get().account_key.startswith("typed:")
+    assert "13900001234" not in str(AuditEvent.objects.get(action="login_failed").after)
+
+
+def test_client_address_trusts_only_the_configured_proxies(settings) -> None:
+    from django.test import RequestFactory
+
+    from yibao.core.audit import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "10.0.0.9"
+    settings.YIBAO_TRUSTED_PROXIES = 1
+    assert client_address(request) == "203.0.113.7"

@@ -2,7 +2,9 @@ import re
 
 import pytest
 
+from tests.clock import Clock
 from tests.pagecheck import check_page, visible_text
+from yibao.accounts import sms_codes
 from yibao.accounts.models import SmsMessage, User
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import OperatorFactory, UnitFactory
@@ -140,8 +142,10 @@ def test_register_with_a_new_operator(client, step_one, django_capture_on_commit
 
 @pytest.mark.django_db
 def test_register_with_an_existing_operator_asks_for_its_password(
-    client, step_one, django_capture_on_commit_callbacks
+    client, step_one, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
+    clock = Clock()
+    monkeypatch.setattr(sms_codes, "_now", clock)
     existing = OperatorFactory.create(mobile=MOBILE)
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     soup = check_page(client.get("/register/operator/"), echoed=ECHO)
@@ -150,6 +154,9 @@ def test_register_with_an_existing_operator_asks_for_its_password(
 
     wrong = {"mobile": MOBILE, "password": "NotIt12345", "sms_code": code}
     assert errors(client.post("/register/operator/", wrong)) == ["经办人密码：经办人密码填写错误"]
+    # The code was spent on the wrong try: only the phone's owner learns about the password.
+    clock.move(seconds=61)
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
     assert client.post("/register/operator/", right)["Location"] == "/register/done/"
     unit = Unit.objects.get(uscc=USCC)
@@ -220,7 +227,13 @@ def test_henan_registers_only_uscc_held_by_the_agency(
     assert errors(client.post("/register/", data)) == [
         "统一社会信用代码：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
     ]
-    held = UnitFactory.create(uscc=USCC, account=None)
+    held = UnitFactory.create(
+        uscc=USCC,
+        account=None,
+        name=UNIT_STEP["name"],
+        legal_rep_name=UNIT_STEP["legal_rep_name"],
+        legal_rep_cert_no=UNIT_STEP["legal_rep_cert_no"],
+    )
     assert client.post("/register/", data).status_code == 302
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     assert (
@@ -295,3 +308,52 @@ def test_a_race_on_the_same_uscc_lets_exactly_one_through(monkeypatch) -> None:
     assert caught.value.message.startswith("该统一社会信用代码已注册")
     assert Unit.objects.filter(uscc=USCC).count() == 1
     assert not User.objects.filter(username="dwsecond1").exists()
+
+
+@pytest.mark.django_db
+def test_a_held_unit_needs_its_name_and_legal_representative(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    held = UnitFactory.create(uscc=USCC, account=None, name="别人的单位")
+    assert client.post("/register/", UNIT_STEP).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})) == [
+        "单位信息：单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入（请返回上一步修改）"
+    ]
+    held.refresh_from_db()
+    assert (held.account, held.name) == (None, "别人的单位")
+
+
+@pytest.mark.django_db
+def test_guessing_an_operators_password_counts_towards_its_lockout(
+    client, step_one, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from yibao.accounts import lockout
+
+    clock = Clock()
+    monkeypatch.setattr(sms_codes, "_now", clock)
+    monkeypatch.setattr(lockout, "_now", clock)
+    OperatorFactory.create(mobile=MOBILE)
+    for _ in range(5):
+        code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+        client.post("/register/operator/", {"mobile": MOBILE, "password": "Guess12345", "sms_code": code})
+        clock.move(seconds=61)
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
+    assert errors(client.post("/register/operator/", right))[0].startswith(
+        "经办人密码：登录失败次数过多，账户已被锁定"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("account", "message"),
+    [
+        ("13912345678", "账号：账号不能使用手机号码，请更换"),
+        ("91350200776049653A", "账号：账号不能使用统一社会信用代码，请更换"),
+    ],
+)
+def test_an_account_may_not_look_like_a_mobile_or_a_uscc(client, account: str, message: str) -> None:
+    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    soup = check_page(response, echoed=(*ECHO, account))
+    assert message in [li.get_text() for li in soup.select(".error-summary li")]

@@ -159,3 +159,21 @@ def test_the_dev_outbox_page_lists_newest_first(client, send, clock) -> None:
     soup = check_page(client.get("/_dev/sms/"), allow_mobiles=True)
     rows = [[td.get_text() for td in tr.select("td")][:2] for tr in soup.select("tbody tr")]
     assert rows == [["13900000002", "找回经办人密码"], ["13900000001", "单位注册"]]
+
+
+@pytest.mark.django_db
+def test_a_failed_send_voids_the_code_and_says_so(clock, settings) -> None:
+    settings.YIBAO_SMS_BACKEND = "yibao.accounts.sms.HttpGatewayBackend"
+    settings.YIBAO_SMS_GATEWAY_URL = "http://127.0.0.1:9/send"
+    error = error_of(lambda: sms_code_send(phone=PHONE, purpose=REGISTER))
+    assert (error.code, error.message) == (SmsErrorCode.SEND_FAILED, "短信发送失败，请稍后重试")
+    assert SmsCode.objects.count() == 0  # and a new one may be asked for at once
+
+
+@pytest.mark.django_db
+def test_the_code_is_stored_nowhere_in_clear(send, clock) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    code = send()
+    assert DBTaskResult.objects.count() == 0
+    assert code not in SmsCode.objects.get().code_hash

@@ -77,7 +77,9 @@ def test_unknown_service_type_is_ignored(get_page) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/services/drugs/", "/services/unit-certificate/", "/services/roster/"])
+@pytest.mark.parametrize(
+    "url", ["/services/certificate-verify/", "/services/unit-certificate/", "/services/roster/"]
+)
 def test_services_not_built_yet_say_so_plainly(get_page, url: str) -> None:
     soup = get_page(url)
     assert "该服务正在建设中，暂未开放网上办理。" in visible_text(soup)

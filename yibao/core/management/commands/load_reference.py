@@ -6,6 +6,7 @@ from django.db import transaction
 from yibao.core.divisions import SOURCE, division_rows_sync
 from yibao.core.models import CodeItem, CodeTable, Division
 from yibao.core.reference import DATA_FILE, code_tables_sync
+from yibao.core.selectors import division_tree_clear
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             codes = code_tables_sync(CodeTable, CodeItem, overwrite_labels=overwrite_labels)
             divisions = division_rows_sync(Division)
+        division_tree_clear()
         self.stdout.write(
             f"code tables ({DATA_FILE.name}): {codes['created']} created, {codes['updated']} updated"
         )
