@@ -25,17 +25,25 @@ def _clear_cache() -> None:
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """Transactional tests flush the database after each test, reference data included;
-    this puts the code tables and divisions back (the migration's loaders, ~0.3 s)."""
+    this puts the code tables, divisions, business catalogue and populations back (the
+    migrations' loaders, ~0.3 s)."""
     from django.core.cache import cache
 
     from yibao.core.divisions import division_rows_sync
     from yibao.core.models import CodeItem, CodeTable, Division
     from yibao.core.reference import code_tables_sync
     from yibao.core.selectors import division_tree_clear
+    from yibao.operators.catalogue import business_catalogue_sync
+    from yibao.operators.models import BusinessItem, FunctionRole
+    from yibao.units.models import Population
+    from yibao.units.populations import populations_sync
 
     if not Division.objects.exists():
         code_tables_sync(CodeTable, CodeItem)
         division_rows_sync(Division)
+    if not BusinessItem.objects.exists():
+        business_catalogue_sync(FunctionRole, BusinessItem)
+        populations_sync(Population)
     cache.clear()
     division_tree_clear()
 

@@ -117,8 +117,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yibao.core.context_processors.site",
+                "yibao.operators.context_processors.hall",
             ],
-            "builtins": ["yibao.core.templatetags.masking"],
+            "builtins": ["yibao.core.templatetags.masking", "yibao.core.templatetags.navigation"],
         },
     }
 ]

@@ -10,11 +10,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
-# Route prefixes and the guard each requires. Later issues add the unit hall here.
+# Route prefixes and the guard each requires (a route must satisfy every prefix it starts with).
 REQUIRED_GUARDS = {
     "agency/": {Guard.STAFF},
     "_dev/": {Guard.DEV},
-    "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.LOGIN},
+    "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
+    "hall/unit/": {Guard.UNIT_ADMIN},  # 单位管理: the unit admin only
+    "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
 }
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/

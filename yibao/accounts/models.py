@@ -28,6 +28,8 @@ class SmsPurpose(models.TextChoices):
     RECOVER_UNIT = "recover_unit", "找回单位密码"
     RECOVER_OPERATOR = "recover_operator", "找回经办人密码"
     CHANGE_PASSWORD = "change_password", "修改密码"
+    RESET_OPERATOR = "reset_operator", "重置经办人密码"
+    OPERATOR_PASSWORD = "operator_password", "经办人登录密码"
 
 
 class SmsCode(models.Model):

@@ -13,7 +13,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.operators.models import Binding, Operator
-from yibao.units.models import Unit
+from yibao.units.models import Population, Unit
 
 USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
 USCC_UNKNOWN_MESSAGE = (
@@ -155,6 +155,8 @@ def unit_register(
                     legal_rep_mobile=unit.legal_rep_mobile,
                 )
             record.save()
+            if not record.populations.exists():
+                record.populations.set(Population.objects.filter(is_default=True))
             if operator is None:
                 assert new_operator is not None  # noqa: S101 - checked above
                 operator_user = User.objects.create(

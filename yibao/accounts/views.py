@@ -11,19 +11,12 @@ from django.views.decorators.http import require_POST
 from yibao.accounts.authentication import (
     LoginKind,
     login_authenticate,
-    operator_of,
     operator_unit_choose,
     operator_units,
 )
 from yibao.accounts.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
 from yibao.accounts.models import SmsMessage, User
-from yibao.accounts.session import (
-    current_unit_set,
-    hall_user,
-    login_required,
-    operator_required,
-    unit_admin_required,
-)
+from yibao.accounts.session import current_unit_set, hall_user, login_required, operator_required
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
@@ -66,9 +59,7 @@ def login(request: HttpRequest) -> HttpResponse:
                     target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 )
                 if user.kind == User.Kind.UNIT:
-                    return redirect(
-                        target if safe and target.startswith("/hall/unit/") else "accounts:unit-home"
-                    )
+                    return redirect(target if safe and target.startswith("/hall/unit/") else "units:home")
                 if user.must_change_password:
                     return redirect("accounts:account-password")
                 if safe and target.startswith("/hall/"):
@@ -91,7 +82,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
     """选择单位: an operator picks which bound unit to act for (确认登录)."""
     user = hall_user(request)
     if user.kind != User.Kind.OPERATOR:
-        return redirect("accounts:unit-home" if user.kind == User.Kind.UNIT else "portal:home")
+        return redirect("units:home" if user.kind == User.Kind.UNIT else "portal:home")
     units = operator_units(user)
     form = ChooseUnitForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +95,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
             audit_event_record(
                 actor=user, action="unit_chosen", unit=unit, origin=RequestOrigin.from_request(request)
             )
-            return redirect(request.session.pop(NEXT_AFTER_UNIT, None) or "accounts:operator-home")
+            return redirect(request.session.pop(NEXT_AFTER_UNIT, None) or "operators:home")
     return render(request, "accounts/choose_unit.html", {"form": form, "units": units})
 
 
@@ -123,7 +114,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
             actor=user, action="unit_switched", unit=unit, origin=RequestOrigin.from_request(request)
         )
         messages.success(request, f"已切换到：{unit.name}")
-    return redirect("accounts:operator-home")
+    return redirect("operators:home")
 
 
 @require_POST
@@ -133,27 +124,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.success(request, "您已安全退出登录")
     return redirect("portal:home")
-
-
-@unit_admin_required
-def unit_home(request: HttpRequest) -> HttpResponse:
-    """单位管理首页 (its content is the unit-administration issue; here: who and which unit)."""
-    return render(request, "accounts/unit_home.html", {"unit": request.unit})  # type: ignore[attr-defined]
-
-
-@operator_required
-def operator_home(request: HttpRequest) -> HttpResponse:
-    """经办人首页 (its content comes with the business issues; here: who, which unit, switcher)."""
-    user = hall_user(request)
-    return render(
-        request,
-        "accounts/operator_home.html",
-        {
-            "current_unit": request.unit,  # type: ignore[attr-defined]
-            "operator": operator_of(user),
-            "units": operator_units(user),
-        },
-    )
 
 
 @dev_affordance

@@ -25,6 +25,7 @@ class Guard:
     LOGIN = "login"  # any logged-in user of the hall
     UNIT_ADMIN = "unit_admin"  # 单位管理账号
     OPERATOR = "operator"  # 经办人 with a chosen, still bound unit
+    GRANT = "grant"  # 经办人 with a chosen unit and the business item granted there
 
 
 def _mark(view: Any, guard: str) -> Any:

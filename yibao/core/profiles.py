@@ -45,6 +45,8 @@ class PolicyProfile:
     uscc_login: bool
     # Registration only for USCCs the agency already holds as insured units (Henan manual).
     require_known_uscc: bool = False
+    # A business item may be granted to only one operator of a unit (national manual 003 §1.2.1.4.2).
+    exclusive_grants: bool = False
 
 
 PROFILES: dict[str, PolicyProfile] = {
@@ -63,6 +65,7 @@ PROFILES: dict[str, PolicyProfile] = {
         lockout_minutes=10,
         ca_login=False,
         uscc_login=True,
+        exclusive_grants=True,
     ),
     # Beijing, manual 002: «必须由8-16位数字、大写、小写字母组成»; 5 failures lock for 10 minutes.
     "beijing": PolicyProfile(

@@ -38,6 +38,9 @@ class Unit(TimeStampedModel):
     qualification = models.CharField(
         "资质认证状态", max_length=12, choices=Qualification.choices, default=Qualification.UNCERTIFIED
     )
+    populations = models.ManyToManyField(
+        "units.Population", blank=True, related_name="units", verbose_name="单位管理人群"
+    )
 
     class Meta:
         verbose_name = "参保单位"
@@ -51,6 +54,70 @@ class Unit(TimeStampedModel):
                 name="units_unit_one_account_per_uscc",
             )
         ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitRole(models.TextChoices):
+    """The roles a unit can be certified for (角色认证); they decide which items can be granted."""
+
+    INSURED = "insured", "参保单位"
+    MEDICAL = "medical", "医疗机构"
+    PHARMACY = "pharmacy", "零售药店"
+    PROCUREMENT = "procurement", "招采企业"
+    PHARMA = "pharma", "医药企业"
+
+
+class RoleCertification(TimeStampedModel):
+    """One role a unit asked to be certified for (去认证 → 确定), and the outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        CERTIFIED = "certified", "已认证"
+        FAILED = "failed", "认证失败"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="roles", verbose_name="单位")
+    role = models.CharField("角色", max_length=12, choices=UnitRole.choices)
+    status = models.CharField("认证状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField("认证说明", max_length=200, blank=True)
+    decided_at = models.DateTimeField("认证时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+
+    class Meta:
+        verbose_name = "角色认证"
+        verbose_name_plural = "角色认证"
+        ordering = ["unit", "role"]
+        constraints = [models.UniqueConstraint(fields=["unit", "role"], name="units_role_once_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_role_display()} {self.get_status_display()}"
+
+
+class Population(models.Model):
+    """管理人群: a group of a unit's insured persons, by 人员类别 (psn_type).
+
+    Grants name populations to narrow which persons an operator may act on.
+    """
+
+    code = models.CharField("人群编码", max_length=20, unique=True)
+    name = models.CharField("人群名称", max_length=40)
+    psn_types = models.JSONField("人员类别", default=list, help_text='人员类别代码列表，如 ["1101", "1102"]')
+    description = models.CharField("说明", max_length=200, blank=True)
+    is_default = models.BooleanField("新注册单位默认具有", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "管理人群"
+        verbose_name_plural = "管理人群"
+        ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
         return self.name

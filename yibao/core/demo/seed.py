@@ -39,10 +39,11 @@ from yibao.core.demo.notices import DEMO_NOTICES
 from yibao.core.demo.people import REGIONS
 from yibao.core.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
 from yibao.core.models import CodeItem, Division
+from yibao.core.profiles import get_profile
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
-from yibao.operators.models import Binding, Operator
-from yibao.units.models import Unit
+from yibao.operators.models import Binding, BusinessItem, Grant, Operator
+from yibao.units.models import Population, RoleCertification, Unit, UnitRole
 
 PERSON_TABLE = Person._meta.db_table
 INSURANCE_TABLE = Insurance._meta.db_table
@@ -480,14 +481,63 @@ def _write_units(plan: DemoPlan, hashed: str) -> tuple[list[int], int]:
     )
     bindings = Binding.objects.bulk_create(
         [
-            Binding(unit=units[index], operator=operator, status=Binding.Status.ACTIVE, grants=[])
+            Binding(unit=units[index], operator=operator, status=Binding.Status.ACTIVE)
             for o, operator in zip(plan.operators, operators, strict=True)
             for index in o.units
         ],
         batch_size=500,
     )
     rows = len(admins) + len(units) + len(operator_users) + len(operators) + len(bindings)
+    rows += _write_access(units, bindings)
     return [u.pk for u in units], rows
+
+
+def _write_access(units: list[Unit], bindings: list[Binding]) -> int:
+    """Every demo unit is a certified 参保单位 with the default populations; the first operator
+    bound to each unit holds all its insured-unit items, the others hold none yet."""
+    populations = list(Population.objects.filter(is_default=True))
+    unit_populations = Unit.populations.through
+    rows = unit_populations.objects.bulk_create(
+        [unit_populations(unit_id=u.pk, population_id=p.pk) for u in units for p in populations],
+        batch_size=1000,
+    )
+    decided = timezone.now()
+    roles = RoleCertification.objects.bulk_create(
+        [
+            RoleCertification(
+                unit=u,
+                role=UnitRole.INSURED,
+                status=RoleCertification.Status.CERTIFIED,
+                reason="参保单位信息已由医保经办机构核验",
+                decided_at=decided,
+            )
+            for u in units
+        ],
+        batch_size=500,
+    )
+    items = list(BusinessItem.objects.filter(is_active=True, function_role__code="insured"))
+    exclusive = get_profile().exclusive_grants
+    first: dict[int, Binding] = {}
+    for binding in bindings:
+        first.setdefault(binding.unit_id, binding)
+    grants = Grant.objects.bulk_create(
+        [
+            Grant(binding=b, unit_id=b.unit_id, item=item, exclusive=exclusive)
+            for b in first.values()
+            for item in items
+        ],
+        batch_size=1000,
+    )
+    binding_populations = Binding.populations.through
+    scoped = binding_populations.objects.bulk_create(
+        [
+            binding_populations(binding_id=b.pk, population_id=p.pk)
+            for b in first.values()
+            for p in populations
+        ],
+        batch_size=1000,
+    )
+    return len(rows) + len(roles) + len(grants) + len(scoped)
 
 
 def _unit(plan: UnitPlan, admin: User) -> Unit:

@@ -13,8 +13,8 @@ from yibao.accounts.models import User
 from yibao.core.demo.numbers import make_id_number, make_uscc
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
-from yibao.operators.models import Binding, Operator
-from yibao.units.models import Unit
+from yibao.operators.models import Binding, BusinessItem, Grant, Operator
+from yibao.units.models import Population, RoleCertification, Unit
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -30,6 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
+        skip_postgeneration_save = True
 
     account = factory.SubFactory(
         UserFactory, kind=User.Kind.UNIT, username=factory.Sequence(lambda n: f"dw{n:08d}")
@@ -44,6 +45,28 @@ class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     legal_rep_name = "张伟"
     legal_rep_cert_no = factory.Sequence(lambda n: make_id_number("530112", datetime.date(1985, 1, 1), n))
     legal_rep_mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        """Certified roles (default: 参保单位). `UnitFactory(roles=[])` makes a unit with none."""
+        if not create:
+            return
+        for role in ["insured"] if extracted is None else extracted:
+            RoleCertification.objects.create(
+                unit=self, role=role, status=RoleCertification.Status.CERTIFIED, decided_at=timezone.now()
+            )
+
+    @factory.post_generation
+    def populations(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        """管理人群 by code (default: the default populations)."""
+        if not create:
+            return
+        chosen = (
+            Population.objects.filter(is_default=True)
+            if extracted is None
+            else Population.objects.filter(code__in=extracted)
+        )
+        self.populations.set(chosen)
 
 
 class OperatorFactory(factory.django.DjangoModelFactory[Operator]):
@@ -64,6 +87,19 @@ class BindingFactory(factory.django.DjangoModelFactory[Binding]):
 
     unit = factory.SubFactory(UnitFactory)
     operator = factory.SubFactory(OperatorFactory)
+
+
+def grant(binding: Binding, *codes: str, populations: tuple[str, ...] | None = None) -> Binding:
+    """Grant business items (and by default every population of the unit) to a binding."""
+    for item in BusinessItem.objects.filter(code__in=codes):
+        Grant.objects.create(binding=binding, unit=binding.unit, item=item)
+    chosen = (
+        binding.unit.populations.all()
+        if populations is None
+        else Population.objects.filter(code__in=populations)
+    )
+    binding.populations.set(chosen)
+    return binding
 
 
 class PersonFactory(factory.django.DjangoModelFactory[Person]):

@@ -16,13 +16,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--overwrite-labels",
             action="store_true",
-            help="Replace code labels edited in the admin with the data file's labels.",
+            help="Replace code labels and catalogue items edited in the admin with the data files' values.",
         )
 
     def handle(self, *args: Any, overwrite_labels: bool = False, **options: Any) -> None:
+        from yibao.operators import catalogue
+        from yibao.operators.models import BusinessItem, FunctionRole
+        from yibao.units import populations
+        from yibao.units.models import Population
+
         with transaction.atomic():
             codes = code_tables_sync(CodeTable, CodeItem, overwrite_labels=overwrite_labels)
             divisions = division_rows_sync(Division)
+            items = catalogue.business_catalogue_sync(FunctionRole, BusinessItem, overwrite=overwrite_labels)
+            groups = populations.populations_sync(Population)
         division_tree_clear()
         self.stdout.write(
             f"code tables ({DATA_FILE.name}): {codes['created']} created, {codes['updated']} updated"
@@ -30,4 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"divisions ({SOURCE}): {divisions['total']} current, {divisions['created']} created, "
             f"{divisions['updated']} updated, {divisions['deactivated']} deactivated"
+        )
+        self.stdout.write(
+            f"business catalogue ({catalogue.DATA_FILE.name}): {items['created']} created, "
+            f"{items['updated']} updated; populations: {groups['created']} created"
         )

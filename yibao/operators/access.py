@@ -1,0 +1,185 @@
+"""Who may do what in the hall (DESIGN §4, unit-administration issue).
+
+- A unit admin reaches only its own unit and the bindings of that unit (`access_binding`).
+- An operator reaches only units it is actively bound to (the session's current unit is checked
+  again on every request) and only the business items granted there (`grant_required`).
+- Objects named in a URL or a form come through an `access_*` function that answers 404 for
+  both "missing" and "not yours", so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yibao.accounts.models import User
+from yibao.accounts.session import current_unit
+from yibao.core.guards import Guard, mark_guard
+from yibao.operators.models import Binding, BusinessItem, Grant, Operator
+from yibao.units.models import RoleCertification, Unit
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def unit_roles_held(unit: Unit) -> set[str]:
+    """The roles the unit is certified for (角色认证 已认证)."""
+    return set(
+        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def access_binding(*, unit: Unit, binding_id: int, active_only: bool = True) -> Binding:
+    """A binding of this unit (the unit admin's own), or 404."""
+    bindings = Binding.objects.select_related("operator", "operator__user", "unit")
+    if active_only:
+        bindings = bindings.filter(status=Binding.Status.ACTIVE)
+    binding = bindings.filter(pk=binding_id, unit=unit).first()
+    if binding is None:
+        raise Http404
+    return binding
+
+
+def active_binding(*, user: Any, unit: Unit) -> Binding | None:
+    if getattr(user, "kind", None) != User.Kind.OPERATOR:
+        return None
+    return (
+        Binding.objects.filter(operator__user=user, unit=unit, status=Binding.Status.ACTIVE)
+        .select_related("operator")
+        .first()
+    )
+
+
+def granted_item_codes(binding: Binding) -> set[str]:
+    return set(
+        Grant.objects.filter(binding=binding, item__is_active=True).values_list("item__code", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class ItemAccess:
+    """Whether an operator may open an item in the current unit, and why not."""
+
+    item: BusinessItem
+    granted: bool
+    role_missing: bool
+
+    @property
+    def allowed(self) -> bool:
+        return self.granted and not self.role_missing
+
+
+def item_access(*, binding: Binding, item: BusinessItem, roles: set[str] | None = None) -> ItemAccess:
+    roles = unit_roles_held(binding.unit) if roles is None else roles
+    granted = Grant.objects.filter(binding=binding, item=item).exists()
+    return ItemAccess(
+        item=item, granted=granted, role_missing=bool(item.required_role) and item.required_role not in roles
+    )
+
+
+def grant_holders(*, unit: Unit, item: BusinessItem) -> list[Operator]:
+    return list(
+        Operator.objects.filter(
+            bindings__unit=unit, bindings__status=Binding.Status.ACTIVE, bindings__grants__item=item
+        ).order_by("name")
+    )
+
+
+def no_permission(
+    request: HttpRequest, *, unit: Unit, item: BusinessItem, role_missing: bool
+) -> HttpResponse:
+    """The «无权限» page: what is missing and who can grant it."""
+    from yibao.units.models import UnitRole
+
+    admin_account = unit.account.get_username() if unit.account_id else ""  # type: ignore[union-attr]
+    return render(
+        request,
+        "operators/no_permission.html",
+        {
+            "item": item,
+            "unit": unit,
+            "role_missing": role_missing,
+            "required_role": UnitRole(item.required_role).label if item.required_role else "",
+            "admin_account": admin_account,
+        },
+        status=403,
+    )
+
+
+def grant_required(item_code: str) -> Callable[[View], View]:
+    """The hall's view decorator for business pages: a logged-in operator, a current unit it is
+    still bound to, the unit holding the item's role, and the item granted to this operator.
+
+    Sets `request.unit`, `request.binding` and `request.business_item`.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            code = kwargs.get("item_code", item_code) if item_code == "*" else item_code
+            return _check_grant(request, code, view, *args, **kwargs)
+
+        return mark_guard(cast(View, wrapper), Guard.GRANT)
+
+    return decorate
+
+
+def _check_grant(
+    request: HttpRequest, code: str, view: Callable[..., HttpResponse], *args: Any, **kwargs: Any
+) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+    if getattr(user, "kind", None) != User.Kind.OPERATOR:
+        raise Http404
+    if getattr(user, "must_change_password", False):
+        return redirect("accounts:account-password")
+    unit = current_unit(request)
+    if unit is None:
+        return redirect("accounts:choose-unit")
+    item = BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()
+    if item is None:
+        raise Http404
+    binding = active_binding(user=user, unit=unit)
+    if binding is None:  # unbound between the two queries
+        return redirect("accounts:choose-unit")
+    access = item_access(binding=binding, item=item)
+    if not access.allowed:
+        return no_permission(request, unit=unit, item=item, role_missing=access.role_missing)
+    request.unit = unit  # type: ignore[attr-defined]
+    request.binding = binding  # type: ignore[attr-defined]
+    request.business_item = item  # type: ignore[attr-defined]
+    return view(request, *args, **kwargs)
+
+
+POPULATION_KEY = "yibao_current_population"
+
+
+def binding_population_codes(binding: Binding) -> list[str]:
+    return list(binding.populations.order_by("sort_order", "code").values_list("code", flat=True))
+
+
+def current_population_code(request: HttpRequest, binding: Binding) -> str | None:
+    """The 管理人群 the operator works in now: the one chosen for this unit if still granted,
+    else the first granted one; None when the grant names none."""
+    codes = binding_population_codes(binding)
+    if not codes:
+        return None
+    chosen = request.session.get(POPULATION_KEY, {}).get(str(binding.unit_id))
+    return chosen if chosen in codes else codes[0]
+
+
+def current_population_set(request: HttpRequest, binding: Binding, code: str) -> bool:
+    if code not in binding_population_codes(binding):
+        return False
+    chosen = dict(request.session.get(POPULATION_KEY, {}))
+    chosen[str(binding.unit_id)] = code
+    request.session[POPULATION_KEY] = chosen
+    return True

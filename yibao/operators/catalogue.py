@@ -1,0 +1,57 @@
+"""The business catalogue (业务事项目录): loading it from its data file, and where each item's
+page lives once built.
+
+The data file holds the items of the manuals; the system admin may rename, reorder or disable
+them afterwards, and a reload keeps those edits unless asked to overwrite them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "business_catalogue.json"
+
+# Item code → URL name of its page. Items not listed here lead to the hall's "being built" page.
+ITEM_PAGES: dict[str, str] = {}
+
+
+@cache
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def business_catalogue_sync(role_model: Any, item_model: Any, *, overwrite: bool = False) -> dict[str, int]:
+    """Create the function roles and items of the data file; works with historical models."""
+    created = updated = 0
+    roles = {}
+    for position, row in enumerate(_data()["function_roles"]):
+        defaults = {"name": row["name"], "service_tab": row["service_tab"], "sort_order": position}
+        role = role_model.objects.filter(code=row["code"]).first()
+        if role is None:
+            role = role_model.objects.create(code=row["code"], **defaults)
+            created += 1
+        elif overwrite:
+            role_model.objects.filter(pk=role.pk).update(**defaults)
+            updated += 1
+        roles[row["code"]] = role
+    for position, row in enumerate(_data()["items"]):
+        defaults = {
+            "name": row["name"],
+            "function_role": roles[row["role"]],
+            "menu_group": row["group"],
+            "required_role": row["required_role"],
+            "description": row["description"],
+            "sort_order": position,
+        }
+        exists = item_model.objects.filter(code=row["code"]).exists()
+        if not exists:
+            item_model.objects.create(code=row["code"], **defaults)
+            created += 1
+        elif overwrite:
+            item_model.objects.filter(code=row["code"]).update(**defaults)
+            updated += 1
+    return {"created": created, "updated": updated}

@@ -1,0 +1,24 @@
+"""What the operator layout needs on every page: the units for the switcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+class _Hall:
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    @property
+    def units(self) -> list[Any]:
+        from yibao.accounts.authentication import operator_units
+
+        return operator_units(self.request.user)  # type: ignore[arg-type]
+
+
+def hall(request: HttpRequest) -> dict[str, object]:
+    """`hall.units` is computed only when a template reads it (the operator layout does)."""
+    return {"hall": SimpleLazyObject(lambda: _Hall(request))}
