@@ -57,7 +57,7 @@ def test_operator_chooses_a_unit_then_switches_in_the_header(page: Any) -> None:
     page.get_by_label(first.unit.name).check()
     page.get_by_role("button", name="确认登录").click()
 
-    expect(page.get_by_role("heading", name="经办人首页")).to_be_visible()
+    expect(page.get_by_role("heading", name="单位网厅首页")).to_be_visible()
     expect(page.get_by_label("当前单位")).to_have_value(str(first.unit.pk))
     page.get_by_label("当前单位").select_option(str(second.unit.pk))
     page.get_by_role("button", name="切换单位").click()

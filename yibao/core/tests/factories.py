@@ -53,7 +53,10 @@ class UnitFactory(factory.django.DjangoModelFactory[Unit]):
             return
         for role in ["insured"] if extracted is None else extracted:
             RoleCertification.objects.create(
-                unit=self, role=role, status=RoleCertification.Status.CERTIFIED, decided_at=timezone.now()
+                unit=self,  # type: ignore[misc]  # the factory's instance is the Unit it made
+                role=role,
+                status=RoleCertification.Status.CERTIFIED,
+                decided_at=timezone.now(),
             )
 
     @factory.post_generation

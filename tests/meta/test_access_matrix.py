@@ -1,0 +1,210 @@
+"""Who reaches which hall page: every hall route × every kind of actor, with the expected status,
+and denied writes leave the data as it was.
+
+Actors: anonymous, the admin of unit A, the admin of unit B, an operator of A holding the
+«职工花名册查询» grant, an operator of A without grants, an operator of B, and agency staff.
+Object routes name unit A's objects (its second operator's binding, its message …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.meta.test_urls import project_routes
+from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.core.tests.factories import BindingFactory, UserFactory, grant
+from yibao.notices.services import message_send
+from yibao.operators.models import Binding, Grant
+
+ACTORS = ("anon", "admin_a", "admin_b", "op_granted", "op_plain", "op_b", "staff")
+REDIRECT, OK, DENIED, NOT_FOUND, NOT_ALLOWED = 302, 200, 403, 404, 405
+
+
+@dataclass(frozen=True)
+class World:
+    a1: Binding  # operator of A with the roster grant
+    a2: Binding  # operator of A without grants (the object in URLs)
+    b1: Binding
+    staff: Any
+    unit_message: int
+    operator_message: int
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    args: Callable[[World], list[Any]] = lambda w: []
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, int] = field(default_factory=dict)
+
+
+def unit_admin_page(*, b: int = OK) -> dict[str, int]:
+    return {"anon": REDIRECT, "admin_a": OK, "admin_b": b, "op_granted": NOT_FOUND, "op_plain": NOT_FOUND,
+            "op_b": NOT_FOUND, "staff": NOT_FOUND}  # fmt: skip
+
+
+def unit_admin_post(*, a: int = REDIRECT, b: int = REDIRECT) -> dict[str, int]:
+    return {**unit_admin_page(b=b), "admin_a": a}
+
+
+def operator_page(*, op_status: int = OK) -> dict[str, int]:
+    return {"anon": REDIRECT, "admin_a": NOT_FOUND, "admin_b": NOT_FOUND, "op_granted": op_status,
+            "op_plain": op_status, "op_b": op_status, "staff": NOT_FOUND}  # fmt: skip
+
+
+A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries
+
+ROWS: list[Row] = [
+    # 单位管理 (unit admin)
+    Row("units:home", expect=unit_admin_page()),
+    Row("operators:list", expect=unit_admin_page()),
+    Row("operators:add", expect=unit_admin_page()),
+    Row("operators:add-confirm", method="post", data={"confirm": "1"}, expect=unit_admin_post()),
+    Row("operators:grants", A2, expect=unit_admin_page(b=NOT_FOUND)),
+    Row(
+        "operators:grants",
+        A2,
+        "post",
+        {"items": ["roster"], "populations": ["in-service"]},
+        # national profile: the roster item is held by the first operator, so A sees the refusal
+        expect=unit_admin_post(a=OK, b=NOT_FOUND),
+    ),
+    Row("operators:reset-password", A2, expect=unit_admin_page(b=NOT_FOUND)),
+    Row(
+        "operators:reset-password",
+        A2,
+        "post",
+        {"captcha_0": "x", "captcha_1": "PASSED", "sms_code": "000000"},
+        expect=unit_admin_post(a=OK, b=NOT_FOUND),
+    ),
+    Row("operators:unbind", A2, expect=unit_admin_page(b=NOT_FOUND)),
+    Row("operators:unbind", A2, "post", {"confirm": "1"}, expect=unit_admin_post(b=NOT_FOUND)),
+    # the operator's hall
+    Row("operators:home", expect=operator_page()),
+    Row("operators:services", expect=operator_page()),
+    Row("operators:item", lambda w: ["roster"], expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("operators:item", lambda w: ["no-such-item"], expect=operator_page(op_status=NOT_FOUND)),
+    Row(
+        "operators:population-switch",
+        method="post",
+        data={"population": "in-service"},
+        expect=operator_page(op_status=REDIRECT),
+    ),
+    Row("accounts:switch-unit", method="post", data={"unit": "0"}, expect=operator_page(op_status=REDIRECT)),
+    # 个人中心 (operators, with or without a chosen unit)
+    Row("accounts:account", expect=operator_page()),
+    Row("accounts:account-password", expect=operator_page()),
+    Row("accounts:account-email", expect=operator_page()),
+    Row("accounts:account-address", expect=operator_page()),
+    Row(
+        "accounts:account-confirm",
+        method="post",
+        data={"confirm": "1"},
+        expect=operator_page(op_status=REDIRECT),
+    ),
+]
+
+
+@pytest.fixture
+def world() -> World:
+    a1 = grant(BindingFactory.create(), "roster")
+    a2 = BindingFactory.create(unit=a1.unit)
+    b1 = BindingFactory.create()
+    staff = UserFactory.create(is_staff=True, username="shenhe-matrix")
+    unit_message = message_send(unit=a1.unit, title="单位消息").pk
+    operator_message = message_send(operator=a2.operator, unit=a1.unit, title="经办人消息").pk
+    return World(a1, a2, b1, staff, unit_message, operator_message)
+
+
+def login(client: Client, world: World, actor: str) -> None:
+    users = {
+        "admin_a": world.a1.unit.account,
+        "admin_b": world.b1.unit.account,
+        "op_granted": world.a1.operator.user,
+        "op_plain": world.a2.operator.user,
+        "op_b": world.b1.operator.user,
+        "staff": world.staff,
+    }
+    if actor == "anon":
+        return
+    client.force_login(users[actor])
+    units = {"op_granted": world.a1.unit, "op_plain": world.a2.unit, "op_b": world.b1.unit}
+    if actor in units:
+        session = client.session
+        session[CURRENT_UNIT_KEY] = units[actor].pk
+        session.save()
+
+
+def snapshot(world: World) -> tuple[Any, ...]:
+    bindings = tuple(Binding.objects.order_by("pk").values_list("pk", "status"))
+    grants = tuple(Grant.objects.order_by("pk").values_list("binding_id", "item__code"))
+    user = world.a2.operator.user
+    user.refresh_from_db()
+    return bindings, grants, user.password, user.must_change_password
+
+
+def test_every_hall_route_is_in_the_matrix() -> None:
+    import re
+
+    from django.urls import resolve
+
+    samples = {"int": "1", "slug": "roster", "str": "x"}
+    covered = {row.name for row in ROWS}
+    missing = []
+    for route, _view in project_routes():
+        if route.startswith("hall/"):
+            path = re.sub(r"<(\w+):\w+>", lambda m: samples[m.group(1)], route)
+            name = resolve("/" + path).view_name
+            if name not in covered:
+                missing.append(name)
+    assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method}-{r.name}")
+def test_access_matrix(row: Row, world: World) -> None:
+    url = reverse(row.name, args=row.args(world))
+    for actor in ACTORS:
+        client = Client()
+        login(client, world, actor)
+        before = snapshot(world)
+        response = getattr(client, row.method)(url, row.data)
+        assert (actor, response.status_code) == (actor, row.expect[actor]), url
+        if response.status_code in {DENIED, NOT_FOUND} or (actor == "anon"):
+            assert snapshot(world) == before, (actor, url)
+        if actor == "anon":
+            assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_a_binding_of_another_unit_is_not_found_in_every_admin_route(client: Client, world: World) -> None:
+    login(client, world, "admin_b")
+    for name in ("operators:grants", "operators:reset-password", "operators:unbind"):
+        url = reverse(name, args=[world.a2.pk])
+        assert client.get(url).status_code == NOT_FOUND
+        assert client.post(url, {"confirm": "1", "items": ["roster"]}).status_code == NOT_FOUND
+    assert snapshot(world)[0] == tuple(Binding.objects.order_by("pk").values_list("pk", "status"))
+    assert Binding.objects.get(pk=world.a2.pk).status == Binding.Status.ACTIVE
+
+
+@pytest.mark.django_db
+def test_an_unbound_operator_loses_the_unit_at_its_next_request(world: World) -> None:
+    from yibao.core.audit import RequestOrigin
+    from yibao.operators.services import operator_unbind
+    from yibao.operators.tests.test_services import admin
+
+    client = Client()
+    login(client, world, "op_granted")
+    assert client.get(reverse("operators:item", args=["roster"])).status_code == OK
+    operator_unbind(
+        unit=world.a1.unit, binding_id=world.a1.pk, actor=admin(world.a1.unit), origin=RequestOrigin()
+    )
+    response = client.get(reverse("operators:item", args=["roster"]))
+    assert response.status_code == REDIRECT and response["Location"] == reverse("accounts:choose-unit")
