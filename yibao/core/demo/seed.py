@@ -15,7 +15,7 @@ from typing import Literal
 
 from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from yibao.accounts.models import User
@@ -328,6 +328,7 @@ def demo_accounts(limit_units: int = 6) -> tuple[list[DemoAccount], int]:
     bindings = (
         Binding.objects.filter(unit__in=shown, status=Binding.Status.ACTIVE)
         .select_related("operator", "unit")
+        .annotate(grant_count=Count("grants"))
         .order_by("unit_id", "id")
     )
     units_per_operator = Counter(
@@ -335,17 +336,18 @@ def demo_accounts(limit_units: int = 6) -> tuple[list[DemoAccount], int]:
             "operator_id", flat=True
         )
     )
-    by_unit: dict[int, list[Binding]] = {}
+    by_unit: dict[int, list[tuple[Binding, bool]]] = {}
     for binding in bindings:
-        by_unit.setdefault(binding.unit_id, []).append(binding)
+        by_unit.setdefault(binding.unit_id, []).append((binding, bool(binding.grant_count)))
     for unit in shown:
         if unit.account is not None:
             accounts.append(DemoAccount("单位管理账号", unit.account.username, DEMO_PASSWORD, unit.name))
-        for binding in by_unit.get(unit.id, []):
-            role = "经办人（多单位）" if units_per_operator[binding.operator_id] > 1 else "经办人"
+        for bound, granted in by_unit.get(unit.id, []):
+            role = "经办人（多单位）" if units_per_operator[bound.operator_id] > 1 else "经办人"
+            role += "（已授权）" if granted else "（未授权）"
             accounts.append(
                 DemoAccount(
-                    f"{role} {binding.operator.name}", binding.operator.mobile, DEMO_PASSWORD, unit.name
+                    f"{role} {bound.operator.name}", bound.operator.mobile, DEMO_PASSWORD, unit.name
                 )
             )
     return accounts, max(0, total - len(shown))
