@@ -346,9 +346,7 @@ def demo_accounts(limit_units: int = 6) -> tuple[list[DemoAccount], int]:
             role = "经办人（多单位）" if units_per_operator[bound.operator_id] > 1 else "经办人"
             role += "（已授权）" if granted else "（未授权）"
             accounts.append(
-                DemoAccount(
-                    f"{role} {bound.operator.name}", bound.operator.mobile, DEMO_PASSWORD, unit.name
-                )
+                DemoAccount(f"{role} {bound.operator.name}", bound.operator.mobile, DEMO_PASSWORD, unit.name)
             )
     return accounts, max(0, total - len(shown))
 

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_the_migration_loaded_every_item_of_the_data_file() -> None:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     assert BusinessItem.objects.count() == len(data["items"]) == 28
-    henan = BusinessItem.objects.filter(menu_group__in=[MenuGroup.QUERY, MenuGroup.HANDLING, MenuGroup.PRINTING])
+    henan = BusinessItem.objects.filter(
+        menu_group__in=[MenuGroup.QUERY, MenuGroup.HANDLING, MenuGroup.PRINTING]
+    )
     assert henan.count() == 22  # the Henan manual's function list
     assert set(FunctionRole.objects.values_list("name", flat=True)) == {
         "参保单位业务办理", "医疗机构业务办理", "零售药店业务办理", "招采企业业务办理", "医药企业业务办理",
