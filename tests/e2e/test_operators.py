@@ -195,3 +195,14 @@ def test_unbind_is_refused_for_the_last_operator_and_works_otherwise(page: Any) 
     expect(last).to_have_attribute("aria-disabled", "true")
     expect(page.get_by_text("单位经办人管理界面下至少存在一名经办人")).to_be_visible()
     screenshot(page, "operators-last-one")
+
+
+def test_the_operator_home_and_the_operator_list_on_a_phone(phone_page: Any) -> None:
+    binding = grant(BindingFactory.create(), "roster", "employee-enrollment")
+    login_operator(phone_page, binding.operator.mobile, binding.unit.name)
+    expect(phone_page.get_by_role("heading", name="单位网厅首页")).to_be_visible()
+    screenshot(phone_page, "phone-operator-home")
+    phone_page.get_by_role("button", name="退出登录").click()
+    login_unit_admin(phone_page, binding.unit.account.get_username())
+    open_operators(phone_page)
+    screenshot(phone_page, "phone-operators-list")
