@@ -163,8 +163,11 @@ def operator_add(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     sending = data is not None and "_send_sms" in data
     mobile = _mobile_of(data or {})
-    existing = bool(mobile) and operator_for_mobile(mobile) is not None
+    # Whether the number already has an operator is told only after the captcha was answered
+    # for that number (发送验证码), so the page cannot be used to probe numbers.
+    known = bool(mobile) and operator_for_mobile(mobile) is not None
     captcha_passed = request.session.get(CAPTCHA_OK) == [unit.pk, mobile]
+    existing = known and captcha_passed and not sending
     form = AddOperatorForm(
         data, existing=existing, sending=sending, captcha_passed=captcha_passed and not sending
     )
@@ -183,6 +186,7 @@ def operator_add(request: HttpRequest) -> HttpResponse:
                     phone=mobile, purpose=SmsPurpose.BIND_OPERATOR, origin=RequestOrigin.from_request(request)
                 )
                 request.session[CAPTCHA_OK] = [unit.pk, mobile]
+                existing = known
                 notice = " ".join(
                     part
                     for part in (

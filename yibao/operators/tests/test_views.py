@@ -227,3 +227,18 @@ def test_operator_must_change_a_reset_password_first(client) -> None:
     for name, args in (("operators:home", []), ("operators:item", ["roster"])):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and response["Location"] == reverse("accounts:account-password")
+
+
+def test_the_add_page_does_not_tell_whether_a_number_is_registered_before_the_captcha(client) -> None:
+    other = BindingFactory.create()
+    unit = UnitFactory.create()
+    client.force_login(unit.account)
+    mobile = other.operator.mobile
+    response = client.post(
+        reverse("operators:add"), {"mobile": mobile, "captcha_1": "WRONG", "_send_sms": "1"}
+    )
+    soup = check_page(response, echoed=(mobile,))
+    assert "该手机号已被注册过" not in soup.get_text()
+    assert soup.find("input", attrs={"name": "name"}) is not None
+    response = client.post(reverse("operators:add"), {"mobile": mobile})
+    assert "该手机号已被注册过" not in check_page(response, echoed=(mobile,)).get_text()
