@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",
+    "yibao.cases",
     "yibao.agency",
 ]
 

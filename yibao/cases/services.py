@@ -1,0 +1,381 @@
+"""The application state machine: draft → submitted → approved | rejected | returned (退回补正,
+resubmittable) | withdrawn (by the operator before review).
+
+Every transition goes through a function here: it checks the source state, the actor (the
+operator's binding and grant, or the reviewer's claim and regions), stamps the time, appends a
+case event and an audit event. Approval applies the change through the type's service in the
+same transaction, so a failure there leaves the application submitted and the records as they
+were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from yibao.accounts.models import User
+from yibao.cases.error_codes import CaseErrorCode
+from yibao.cases.models import Application, Event, ReviewerRegion, Status
+from yibao.cases.types import ApplicationType, application_type
+from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.errors import ApplicationError
+from yibao.core.models import Division
+from yibao.notices.models import Message
+from yibao.notices.services import message_send
+from yibao.operators.models import Binding, Grant
+from yibao.units.models import Unit
+
+EDITABLE_BY_OPERATOR = {Status.DRAFT, Status.RETURNED}
+
+
+def _now() -> Any:
+    return timezone.now()
+
+
+def _event(application: Application, action: str, actor: User | None, note: str = "") -> Event:
+    return Event.objects.create(
+        application=application,
+        action=action,
+        actor=actor,
+        actor_label=(actor.get_full_name() or actor.get_username()) if actor is not None else "系统",
+        note=note,
+        at=_now(),
+    )
+
+
+def _refuse(code: CaseErrorCode, message: str, field: str | None = None) -> ApplicationError:
+    return ApplicationError(code, message, field=field)
+
+
+# --- who may act -----------------------------------------------------------------------------
+
+
+def operator_check(*, user: User, unit: Unit, kind: ApplicationType) -> Binding:
+    """The operator is bound to the unit and holds the type's business item there."""
+    binding = (
+        Binding.objects.filter(operator__user=user, unit=unit, status=Binding.Status.ACTIVE)
+        .select_related("operator")
+        .first()
+    )
+    if binding is None or user.kind != User.Kind.OPERATOR:
+        raise _refuse(CaseErrorCode.NOT_ALLOWED, "您未绑定该单位，不能办理此业务")
+    if not Grant.objects.filter(binding=binding, item__code=kind.item_code, item__is_active=True).exists():
+        raise _refuse(CaseErrorCode.NOT_ALLOWED, f"您没有“{kind.name}”的业务权限，请联系单位管理员授权")
+    return binding
+
+
+def region_prefix(division: Division) -> str:
+    """53 for a province, 5301 for a city, 530112 for a county."""
+    digits = {int(Division.Level.PROVINCE): 2, int(Division.Level.CITY): 4}.get(int(division.level), 6)
+    return division.code[:digits]
+
+
+def reviewer_scope(user: User) -> Q | None:
+    """The applications a reviewer may see, as a filter; None when the reviewer covers none.
+    Superusers (the system admin) see every region."""
+    if user.is_superuser:
+        return Q()
+    prefixes = [
+        region_prefix(r.division)
+        for r in ReviewerRegion.objects.filter(reviewer=user).select_related("division")
+    ]
+    if not prefixes:
+        return None
+    scope = Q()
+    for prefix in prefixes:
+        scope |= Q(division__code__startswith=prefix)
+    return scope
+
+
+def reviewer_covers(user: User, application: Application) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    scope = reviewer_scope(user)
+    return scope is not None and Application.objects.filter(scope, pk=application.pk).exists()
+
+
+# --- operator side ---------------------------------------------------------------------------
+
+
+def _check_payload(kind: ApplicationType, payload: dict[str, Any]) -> dict[str, Any]:
+    """Keep the type's fields; refuse any that may not change (the pencil icon decides)."""
+    known = {f.name for f in kind.fields}
+    unknown = set(payload) - known
+    if unknown:
+        raise _refuse(CaseErrorCode.FIELD_NOT_EDITABLE, "提交的内容包含不可修改的项目，请刷新页面后重新填写")
+    return {name: payload[name] for name in kind.editable_fields if name in payload}
+
+
+def application_draft_save(
+    *,
+    kind: ApplicationType,
+    unit: Unit,
+    actor: User,
+    payload: dict[str, Any],
+    application: Application | None = None,
+    origin: RequestOrigin | None = None,
+) -> Application:
+    """Create a draft, or update one (draft or returned) of this unit."""
+    binding = operator_check(user=actor, unit=unit, kind=kind)
+    clean = _check_payload(kind, payload)
+    with transaction.atomic():
+        if application is None:
+            application = Application.objects.create(
+                number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
+                type_code=kind.code,
+                unit=unit,
+                division_id=unit.division_id,
+                operator=binding.operator,
+                payload=clean,
+                before=kind.current(unit),
+            )
+            application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
+            application.save(update_fields=["number"])
+            _event(application, Event.Action.CREATED, actor)
+        else:
+            locked = _lock_for_operator(application, unit)
+            locked.payload = clean
+            locked.printed_at = None  # the printed form no longer matches
+            locked.save(update_fields=["payload", "printed_at", "updated_at"])
+            application = locked
+        audit_event_record(actor=actor, action="application_saved", unit=unit, target=application,
+                           after={"type": kind.code, "payload": clean}, origin=origin)  # fmt: skip
+    return application
+
+
+def _lock_for_operator(application: Application, unit: Unit) -> Application:
+    locked = Application.objects.select_for_update().filter(pk=application.pk, unit=unit).first()
+    if locked is None:
+        raise _refuse(CaseErrorCode.NOT_FOUND, "办件不存在")
+    if locked.status not in EDITABLE_BY_OPERATOR:
+        raise _refuse(CaseErrorCode.WRONG_STATE, f"办件当前状态为“{locked.get_status_display()}”，不能修改")
+    return locked
+
+
+def application_print_mark(
+    *, application: Application, actor: User, origin: RequestOrigin | None = None
+) -> None:
+    """The operator rendered the form to print (打印报表): 保存/提交 may now proceed."""
+    kind = application_type(application.type_code)
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    with transaction.atomic():
+        locked = _lock_for_operator(application, application.unit)
+        if locked.printed_at is None:
+            locked.printed_at = _now()
+            locked.save(update_fields=["printed_at", "updated_at"])
+            _event(locked, Event.Action.PRINTED, actor)
+    application.printed_at = locked.printed_at
+
+
+def missing_materials(application: Application) -> list[str]:
+    """Names of required materials not uploaded yet."""
+    kind = application_type(application.type_code)
+    have = (
+        set(application.materials.values_list("code", flat=True))
+        if hasattr(application, "materials")
+        else set()
+    )
+    return [m.name for m in kind.materials if m.required and m.code not in have]
+
+
+def application_submit(
+    *,
+    application: Application,
+    actor: User,
+    submit_key: str | None = None,
+    origin: RequestOrigin | None = None,
+) -> Application:
+    """Submit a draft, or resubmit a returned application after correction.
+
+    With `submit_key` (the form's one-time key), a repeated request returns the application the
+    first one submitted instead of failing or submitting twice.
+    """
+    kind = application_type(application.type_code)
+    if submit_key:
+        done = Application.objects.filter(submit_key=submit_key, unit=application.unit).first()
+        if done is not None:
+            return done
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    try:
+        with transaction.atomic():
+            locked = _lock_for_operator(application, application.unit)
+            if kind.printed_form and locked.printed_at is None:
+                raise _refuse(
+                    CaseErrorCode.NOT_PRINTED, "请先点击【打印报表】预览并打印表单，加盖单位公章后再提交"
+                )
+            missing = missing_materials(locked)
+            if missing:
+                raise _refuse(CaseErrorCode.MATERIALS_MISSING, "请上传以下必传材料：" + "、".join(missing))
+            current = kind.current(locked.unit)
+            if kind.requires_change and all(
+                str(current.get(k, "")) == str(v) for k, v in locked.payload.items()
+            ):
+                raise _refuse(CaseErrorCode.NOTHING_CHANGED, "您未修改任何信息，无需提交")
+            resubmit = locked.status == Status.RETURNED
+            locked.status = Status.SUBMITTED
+            locked.before = current
+            locked.submitted_at = _now()
+            locked.reviewer = None
+            locked.claimed_at = None
+            locked.submit_key = submit_key or None
+            locked.save()
+            _event(locked, Event.Action.RESUBMITTED if resubmit else Event.Action.SUBMITTED, actor)
+            audit_event_record(actor=actor, action="application_submitted", unit=locked.unit, target=locked,
+                               after={"type": kind.code, "number": locked.number}, origin=origin)  # fmt: skip
+            if kind.auto_approve():
+                _approve(locked, reviewer=None, opinion="按规定自动审核通过", origin=origin)
+    except IntegrityError:  # the same key raced in another request: that one stands
+        done = Application.objects.filter(submit_key=submit_key).first() if submit_key else None
+        if done is None:
+            raise
+        return done
+    application.refresh_from_db()
+    return application
+
+
+def application_withdraw(
+    *, application: Application, actor: User, origin: RequestOrigin | None = None
+) -> None:
+    """撤回: before a reviewer has taken it up."""
+    kind = application_type(application.type_code)
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.SUBMITTED:
+            raise _refuse(
+                CaseErrorCode.WRONG_STATE, f"办件当前状态为“{locked.get_status_display()}”，不能撤回"
+            )
+        if locked.reviewer_id is not None:
+            raise _refuse(CaseErrorCode.ALREADY_CLAIMED, "医保经办机构已开始审核该办件，不能撤回")
+        locked.status = Status.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        _event(locked, Event.Action.WITHDRAWN, actor)
+        audit_event_record(
+            actor=actor, action="application_withdrawn", unit=locked.unit, target=locked, origin=origin
+        )
+    application.refresh_from_db()
+
+
+# --- reviewer side ---------------------------------------------------------------------------
+
+
+def _reviewable(application: Application, reviewer: User) -> Application:
+    if not reviewer_covers(reviewer, application):
+        raise _refuse(CaseErrorCode.NOT_ALLOWED, "该办件不属于您负责的医保区划")
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Status.SUBMITTED:
+        raise _refuse(CaseErrorCode.WRONG_STATE, f"办件当前状态为“{locked.get_status_display()}”，不能审核")
+    return locked
+
+
+def application_claim(
+    *, application: Application, reviewer: User, origin: RequestOrigin | None = None
+) -> None:
+    """领取: from now on only this reviewer decides the application."""
+    with transaction.atomic():
+        locked = _reviewable(application, reviewer)
+        if locked.reviewer_id not in (None, reviewer.pk):
+            holder = User.objects.get(pk=locked.reviewer_id)
+            raise _refuse(
+                CaseErrorCode.ALREADY_CLAIMED,
+                f"该办件已由审核员{holder.get_full_name() or holder.get_username()}领取",
+            )
+        if locked.reviewer_id is None:
+            claimed = Application.objects.filter(pk=locked.pk, reviewer__isnull=True).update(
+                reviewer=reviewer, claimed_at=_now()
+            )
+            if not claimed:  # pragma: no cover - the row lock makes this unreachable on PostgreSQL
+                raise _refuse(CaseErrorCode.ALREADY_CLAIMED, "该办件已被其他审核员领取")
+            _event(locked, Event.Action.CLAIMED, reviewer)
+            audit_event_record(
+                actor=reviewer, action="application_claimed", unit=locked.unit, target=locked, origin=origin
+            )
+    application.refresh_from_db()
+
+
+def _decidable(application: Application, reviewer: User) -> Application:
+    locked = _reviewable(application, reviewer)
+    if locked.reviewer_id != reviewer.pk:
+        raise _refuse(CaseErrorCode.NOT_CLAIMED, "请先领取该办件再审核")
+    return locked
+
+
+def _approve(
+    locked: Application, *, reviewer: User | None, opinion: str, origin: RequestOrigin | None
+) -> None:
+    kind = application_type(locked.type_code)
+    kind.apply(locked)
+    locked.status = Status.APPROVED
+    locked.opinion = opinion
+    locked.decided_at = _now()
+    locked.save()
+    _event(locked, Event.Action.APPROVED, reviewer, opinion)
+    _event(locked, Event.Action.APPLIED, None)
+    audit_event_record(actor=reviewer, action="application_approved", unit=locked.unit, target=locked,
+                       after={"payload": locked.payload}, before=locked.before, origin=origin)  # fmt: skip
+    _tell_unit(locked, "审核通过", opinion)
+
+
+def _tell_unit(application: Application, outcome: str, opinion: str) -> None:
+    name = application_type(application.type_code).name
+    body = f"您单位提交的{name}（办件编号 {application.number}）{outcome}。" + (
+        f"审核意见：{opinion}" if opinion else ""
+    )
+    message_send(unit=application.unit, category=Message.Category.REVIEW, title=f"{name}{outcome}", body=body)
+    if application.operator is not None:
+        message_send(operator=application.operator, unit=application.unit, category=Message.Category.REVIEW,
+                     title=f"{name}{outcome}", body=body)  # fmt: skip
+
+
+def application_approve(
+    *, application: Application, reviewer: User, opinion: str = "", origin: RequestOrigin | None = None
+) -> None:
+    """通过: the change is applied to the records in the same transaction."""
+    with transaction.atomic():
+        locked = _decidable(application, reviewer)
+        _approve(locked, reviewer=reviewer, opinion=opinion.strip(), origin=origin)
+    application.refresh_from_db()
+
+
+def application_reject(
+    *, application: Application, reviewer: User, reason: str, origin: RequestOrigin | None = None
+) -> None:
+    """不通过: a reason is required."""
+    if not reason.strip():
+        raise _refuse(CaseErrorCode.REASON_REQUIRED, "请填写不通过的原因", field="opinion")
+    with transaction.atomic():
+        locked = _decidable(application, reviewer)
+        locked.status = Status.REJECTED
+        locked.opinion = reason.strip()
+        locked.decided_at = _now()
+        locked.save()
+        _event(locked, Event.Action.REJECTED, reviewer, locked.opinion)
+        audit_event_record(
+            actor=reviewer, action="application_rejected", unit=locked.unit, target=locked, origin=origin
+        )
+        _tell_unit(locked, "审核不通过", locked.opinion)
+    application.refresh_from_db()
+
+
+def application_return(
+    *, application: Application, reviewer: User, opinion: str, origin: RequestOrigin | None = None
+) -> None:
+    """退回补正: what to correct is required; the operator corrects and resubmits."""
+    if not opinion.strip():
+        raise _refuse(CaseErrorCode.REASON_REQUIRED, "请填写需要补正的内容", field="opinion")
+    with transaction.atomic():
+        locked = _decidable(application, reviewer)
+        locked.status = Status.RETURNED
+        locked.opinion = opinion.strip()
+        locked.decided_at = _now()
+        locked.printed_at = None
+        locked.save()
+        _event(locked, Event.Action.RETURNED, reviewer, locked.opinion)
+        audit_event_record(
+            actor=reviewer, action="application_returned", unit=locked.unit, target=locked, origin=origin
+        )
+        _tell_unit(locked, "被退回补正", locked.opinion)
+    application.refresh_from_db()

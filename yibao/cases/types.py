@@ -1,0 +1,83 @@
+"""Application types: what each kind of 申报 declares, registered once by the app that owns it.
+
+A type names its business item (the grant an operator needs), its payload fields (with labels, and
+which of them may change), its materials, whether a printed and stamped form is required, whether
+it approves itself, how to read the current record (for the side-by-side review) and the service
+that applies an approved application to the records (called inside the approval transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from yibao.cases.models import Application
+    from yibao.units.models import Unit
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    """One line of the 附件上传 table (序号, 材料名称, 备注, 模板)."""
+
+    code: str
+    name: str
+    required: bool = True
+    note: str = ""
+    template: str = ""  # file name under yibao/cases/templates_files/, offered as 模板 下载
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    editable: bool = True  # the manual's pencil icon: only these may change
+
+
+@dataclass(frozen=True)
+class ApplicationType:
+    code: str
+    name: str
+    item_code: str
+    fields: tuple[FieldSpec, ...]
+    current: Callable[[Unit], dict[str, Any]]
+    apply: Callable[[Application], None]
+    materials: tuple[MaterialSpec, ...] = ()
+    printed_form: bool = False
+    requires_change: bool = True  # a change type refuses a submission that changes nothing
+    auto_approve: Callable[[], bool] = field(default=lambda: False)
+
+    @property
+    def editable_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.editable)
+
+    def label_of(self, name: str) -> str:
+        return next((f.label for f in self.fields if f.name == name), name)
+
+    def material(self, code: str) -> MaterialSpec | None:
+        return next((m for m in self.materials if m.code == code), None)
+
+
+_REGISTRY: dict[str, ApplicationType] = {}
+
+
+def application_type_register(kind: ApplicationType) -> ApplicationType:
+    if kind.code in _REGISTRY and _REGISTRY[kind.code] is not kind:
+        raise ValueError(f"application type {kind.code!r} registered twice")
+    _REGISTRY[kind.code] = kind
+    return kind
+
+
+def application_type(code: str) -> ApplicationType:
+    """The registered type; KeyError for an unknown code."""
+    return _REGISTRY[code]
+
+
+def application_types() -> list[ApplicationType]:
+    return list(_REGISTRY.values())
+
+
+def type_name(code: str) -> str:
+    kind = _REGISTRY.get(code)
+    return kind.name if kind else code
