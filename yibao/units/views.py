@@ -64,7 +64,7 @@ def unit_info(request: HttpRequest) -> HttpResponse:
     """【单位基础信息】: read-only except 法人手机号 and 地址; 保存 asks for confirmation first."""
     unit = _unit(request)
     initial = {"legal_rep_mobile": unit.legal_rep_mobile, "address": unit.address}
-    form = BaseInfoForm(request.POST or None, initial=initial)
+    form = BaseInfoForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         mobile, address = form.cleaned_data["legal_rep_mobile"], form.cleaned_data["address"]
         if mobile == unit.legal_rep_mobile and address == unit.address:
@@ -153,7 +153,8 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         messages.error(request, refusal.message)
         return redirect("units:qualification")
-    form = LicenceUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = LicenceUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.licence_submit(
