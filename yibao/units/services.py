@@ -30,6 +30,7 @@ ROLE_PENDING = "{role}角色认证申请已提交，正在等待医保经办机�
 NOT_DESIGNATED = "未在定点医药机构信息中查询到本单位统一社会信用代码，请先在贯标平台完成信息维护"
 INSURED_PENDING = "本单位暂无参保记录，已提交医保经办机构审核"
 MANUAL_PENDING = "已提交医保经办机构审核"
+EDITABLE_BASE_FIELDS = ("legal_rep_mobile", "address")
 HELD_EMP_NO_PREFIX = "WT"  # 单位编号 given by the hall at registration; the agency's own start otherwise
 
 
@@ -48,7 +49,8 @@ def unit_base_info_update(
         before = {"legal_rep_mobile": mask_phone(locked.legal_rep_mobile), "address": locked.address}
         locked.legal_rep_mobile = mobile
         locked.address = address
-        locked.full_clean(exclude=["account", "division", "populations"], validate_unique=False)
+        others = [f.name for f in Unit._meta.get_fields() if f.name not in EDITABLE_BASE_FIELDS]
+        locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["legal_rep_mobile", "address", "updated_at"])
         audit_event_record(
             actor=actor,
