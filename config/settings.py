@@ -220,6 +220,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the web root and are served only through views that check access.
 MEDIA_ROOT = Path(env_str("YIBAO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Uploads nobody may fetch by URL (营业执照 …): read only through views that check access.
+YIBAO_PRIVATE_MEDIA_ROOT = Path(env_str("YIBAO_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,6 +14,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if not REDIS_URL:  # noqa: F405 - with REDIS_URL (CI's PostgreSQL run) the Redis cache is tested too
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yibao-test-media-"))
+YIBAO_PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yibao-test-private-"))
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

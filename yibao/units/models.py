@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from yibao.core.models import Division, TimeStampedModel
@@ -121,3 +126,115 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def private_storage() -> FileSystemStorage:
+    """Uploads that must never be served directly: outside the web root, read through views
+    that check who asks (settings.YIBAO_PRIVATE_MEDIA_ROOT)."""
+    return FileSystemStorage(location=settings.YIBAO_PRIVATE_MEDIA_ROOT)
+
+
+def licence_file_name(instance: LicenceSubmission, filename: str) -> str:
+    """A random name: nothing the uploader chose reaches the file system."""
+    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
+        instance.content_type, ""
+    )
+    return f"licences/{uuid.uuid4().hex}{extension}"
+
+
+class LicenceSubmission(TimeStampedModel):
+    """营业执照上传 (资质认证): one uploaded licence and the agency's decision on it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="licences", verbose_name="单位")
+    file = models.FileField(
+        "营业执照文件", storage=private_storage, upload_to=licence_file_name, max_length=200
+    )
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    status = models.CharField("审核状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField("审核意见", max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "营业执照（资质认证）"
+        verbose_name_plural = "营业执照（资质认证）"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="units_licence_unit_idx")]
+        constraints = [
+            # One submission waits for review at a time.
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(status="pending"), name="units_licence_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 营业执照 {self.get_status_display()}"
+
+
+class CreditCondition(models.TextChoices):
+    """The facts a credit rule can rest on; each is evaluated in `yibao.units.credit`."""
+
+    BASE = "base", "基础分（所有单位）"
+    QUALIFIED = "qualified", "资质认证已通过"
+    ROLE_CERTIFIED = "role_certified", "已通过角色认证"
+    OPERATOR_GRANTED = "operator_granted", "已绑定并授权经办人"
+    LEGAL_REP_MOBILE = "legal_rep_mobile", "法人手机号已登记"
+    REGISTERED_YEAR = "registered_year", "注册满一年"
+    PAID_12_MONTHS = "paid_12_months", "近12个月缴费均已到账"
+    UNPAID = "unpaid", "近12个月存在未到账缴费"
+
+
+class CreditRule(models.Model):
+    """One line of 我的信用: points given when the condition holds (negative for a deduction)."""
+
+    code = models.CharField("规则编码", max_length=30, unique=True)
+    name = models.CharField("规则名称", max_length=40)
+    description = models.CharField("说明", max_length=200, blank=True)
+    condition = models.CharField("条件", max_length=20, choices=CreditCondition.choices)
+    points = models.SmallIntegerField("分值", help_text="满足条件时加的分；扣分填负数")
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "信用规则"
+        verbose_name_plural = "信用规则"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditLevel(models.Model):
+    """信用等级: a unit has the highest level whose minimum score it reaches."""
+
+    code = models.CharField("等级编码", max_length=4, unique=True)
+    name = models.CharField("等级名称", max_length=20)
+    min_score = models.SmallIntegerField("最低分", unique=True)
+
+    class Meta:
+        verbose_name = "信用等级"
+        verbose_name_plural = "信用等级"
+        ordering = ["-min_score"]
+
+    def __str__(self) -> str:
+        return f"{self.code}（{self.name}）"

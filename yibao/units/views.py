@@ -2,13 +2,253 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import cast
 
-from yibao.accounts.session import unit_admin_required
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yibao.accounts.session import hall_user, unit_admin_required
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.forms import add_application_error
+from yibao.core.masking import mask_phone
+from yibao.core.reference import code_label
+from yibao.notices.selectors import notice_list_latest
+from yibao.units import services
+from yibao.units.access import access_licence_submission, access_role
+from yibao.units.credit import unit_credit
+from yibao.units.forms import BaseInfoForm, LicenceUploadForm
+from yibao.units.models import RoleCertification, Unit
+from yibao.units.selectors import (
+    licence_latest,
+    role_certification_get,
+    role_rows,
+    roles_certified_labels,
+    unit_population_rows,
+)
+
+CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
+PENDING_INFO = "yibao_pending_unit_info"
+INFO_SUCCESS = "更新单位信息成功"
+LICENCE_SUBMITTED = "营业执照已提交，请等待医保经办机构审核，审核结果将通过【我的消息】通知"
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
 
 
 @unit_admin_required
 def unit_home(request: HttpRequest) -> HttpResponse:
-    """单位管理首页."""
-    return render(request, "units/home.html", {"unit": request.unit})  # type: ignore[attr-defined]
+    """单位管理首页: 公司简要信息, 我的信用, 最新公告."""
+    unit = _unit(request)
+    return render(
+        request,
+        "units/home.html",
+        {
+            "unit": unit,
+            "roles": roles_certified_labels(unit),
+            "credit": unit_credit(unit),
+            "notices": notice_list_latest(limit=5),
+        },
+    )
+
+
+# --- 单位信息 ------------------------------------------------------------------------------
+
+
+@unit_admin_required
+def unit_info(request: HttpRequest) -> HttpResponse:
+    """【单位基础信息】: read-only except 法人手机号 and 地址; 保存 asks for confirmation first."""
+    unit = _unit(request)
+    initial = {"legal_rep_mobile": unit.legal_rep_mobile, "address": unit.address}
+    form = BaseInfoForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        mobile, address = form.cleaned_data["legal_rep_mobile"], form.cleaned_data["address"]
+        if mobile == unit.legal_rep_mobile and address == unit.address:
+            form.add_error(None, services.NOTHING_CHANGED)
+        else:
+            request.session[PENDING_INFO] = {"unit": unit.pk, "legal_rep_mobile": mobile, "address": address}
+            return render(
+                request,
+                "units/confirm.html",
+                {
+                    "question": CONFIRM_QUESTION,
+                    "summary": f"修改单位基础信息：法人手机号 {mask_phone(mobile)}；地址 {address}",
+                    "action": reverse("units:info-confirm"),
+                    "cancel": reverse("units:info"),
+                },
+            )
+    return render(
+        request,
+        "units/info.html",
+        {
+            "unit": unit,
+            "form": form,
+            "tab": "base",
+            "emp_type_label": code_label("emp_type", unit.emp_type),
+            "cert_type_label": code_label("psn_cert_type", unit.legal_rep_cert_type),
+        },
+    )
+
+
+@require_POST
+@unit_admin_required
+def unit_info_confirm(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    pending = request.session.pop(PENDING_INFO, None)
+    if pending is None or pending.get("unit") != unit.pk or "confirm" not in request.POST:
+        messages.info(request, "已取消，单位信息未变更")
+        return redirect("units:info")
+    try:
+        services.unit_base_info_update(
+            unit=unit,
+            actor=hall_user(request),
+            legal_rep_mobile=pending["legal_rep_mobile"],
+            address=pending["address"],
+            origin=RequestOrigin.from_request(request),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, INFO_SUCCESS)
+    return redirect("units:info")
+
+
+@unit_admin_required
+def unit_populations(request: HttpRequest) -> HttpResponse:
+    """【单位管理人群】: the unit's populations and the 人员类别 each covers."""
+    unit = _unit(request)
+    return render(
+        request,
+        "units/populations.html",
+        {"unit": unit, "rows": unit_population_rows(unit), "tab": "populations"},
+    )
+
+
+# --- 资质认证 ------------------------------------------------------------------------------
+
+
+@unit_admin_required
+def qualification(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    return render(
+        request,
+        "units/qualification.html",
+        {
+            "unit": unit,
+            "licence": licence_latest(unit),
+            "can_upload": services.licence_submit_refusal(unit) is None,
+        },
+    )
+
+
+@unit_admin_required
+def qualification_upload(request: HttpRequest) -> HttpResponse:
+    """营业执照上传 → 提交."""
+    unit = _unit(request)
+    refusal = services.licence_submit_refusal(unit)
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return redirect("units:qualification")
+    posted = request.method == "POST"
+    form = LicenceUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.licence_submit(
+                unit=unit,
+                actor=hall_user(request),
+                upload=form.cleaned_data["licence"],
+                origin=RequestOrigin.from_request(request),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, LICENCE_SUBMITTED)
+            return redirect("units:qualification")
+    return render(request, "units/qualification_upload.html", {"form": form})
+
+
+@unit_admin_required
+def qualification_licence_file(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The unit's own licence file, shown inline; nobody else's."""
+    submission = access_licence_submission(unit=_unit(request), submission_id=submission_id)
+    return licence_file_response(submission.file, submission.content_type)
+
+
+def licence_file_response(file: object, content_type: str) -> HttpResponse:
+    """Stream a stored licence with its checked content type, never sniffed by the browser."""
+    try:
+        handle = file.open("rb")  # type: ignore[attr-defined]
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(content_type, "bin")
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=False, filename=f"licence.{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # A streaming response; the hall's guards are typed for HttpResponse and pass it through.
+    return cast(HttpResponse, response)
+
+
+# --- 角色认证 ------------------------------------------------------------------------------
+
+ROLE_RESULT: dict[str, str] = {
+    RoleCertification.Status.CERTIFIED: "{role}角色认证成功",
+    RoleCertification.Status.PENDING: "{role}角色认证申请已提交，请等待医保经办机构审核，结果将通过【我的消息】通知",
+}
+
+
+@unit_admin_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "units/roles.html", {"rows": role_rows(_unit(request))})
+
+
+@unit_admin_required
+def role_certify(request: HttpRequest, role: str) -> HttpResponse:
+    """去认证 → «确定进行…角色认证» → 确定."""
+    unit = _unit(request)
+    unit_role = access_role(role=role)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            certification = services.role_certification_request(
+                unit=unit,
+                role=unit_role,
+                actor=hall_user(request),
+                origin=RequestOrigin.from_request(request),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if certification.status == RoleCertification.Status.FAILED:
+                messages.error(request, f"{unit_role.label}角色认证失败：{certification.reason}")
+            else:
+                messages.success(request, ROLE_RESULT[certification.status].format(role=unit_role.label))
+        return redirect("units:roles")
+    refusal = services.role_certification_refusal(role_certification_get(unit, unit_role), unit_role)
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return redirect("units:roles")
+    return render(
+        request,
+        "units/confirm.html",
+        {
+            "question": f"确定进行{unit_role.label}角色认证吗？",
+            "summary": ROLE_HINTS[unit_role.value],
+            "action": reverse("units:role-certify", args=[unit_role.value]),
+            "cancel": reverse("units:roles"),
+            "title": "角色认证",
+        },
+    )
+
+
+ROLE_HINTS = {
+    "insured": "系统将核对本单位的参保登记信息；无参保记录的，提交医保经办机构审核。",
+    "medical": "系统将按本单位统一社会信用代码查询定点医疗机构信息，查询到即认证成功。",
+    "pharmacy": "系统将按本单位统一社会信用代码查询定点零售药店信息，查询到即认证成功。",
+    "procurement": "认证申请将提交医保经办机构审核，审核结果将通过【我的消息】通知。",
+    "pharma": "认证申请将提交医保经办机构审核，审核结果将通过【我的消息】通知。",
+}

@@ -1,0 +1,71 @@
+"""Reads of the unit admin's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yibao.core.reference import code_label
+from yibao.units.models import LicenceSubmission, Population, RoleCertification, Unit, UnitRole
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """One line of the 角色认证 table."""
+
+    role: UnitRole
+    certification: RoleCertification | None
+
+    @property
+    def status_label(self) -> str:
+        return self.certification.get_status_display() if self.certification else "未认证"
+
+    @property
+    def status(self) -> str:
+        return self.certification.status if self.certification else "uncertified"
+
+    @property
+    def reason(self) -> str:
+        if self.certification and self.certification.status == RoleCertification.Status.FAILED:
+            return self.certification.reason
+        return ""
+
+    @property
+    def can_request(self) -> bool:
+        return self.certification is None or self.certification.status == RoleCertification.Status.FAILED
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    population: Population
+    psn_types: list[tuple[str, str]]  # (code, label)
+
+
+def role_rows(unit: Unit) -> list[RoleRow]:
+    """The five roles in their fixed order, each with the unit's certification if any."""
+    held = {c.role: c for c in RoleCertification.objects.filter(unit=unit)}
+    return [RoleRow(role=role, certification=held.get(role.value)) for role in UnitRole]
+
+
+def roles_certified_labels(unit: Unit) -> list[str]:
+    held = set(
+        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED).values_list(
+            "role", flat=True
+        )
+    )
+    return [role.label for role in UnitRole if role.value in held]
+
+
+def role_certification_get(unit: Unit, role: UnitRole) -> RoleCertification | None:
+    return RoleCertification.objects.filter(unit=unit, role=role).first()
+
+
+def licence_latest(unit: Unit) -> LicenceSubmission | None:
+    """The unit's most recent licence submission (its status explains the qualification)."""
+    return LicenceSubmission.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
+
+
+def unit_population_rows(unit: Unit) -> list[PopulationRow]:
+    return [
+        PopulationRow(population=p, psn_types=[(code, code_label("psn_type", code)) for code in p.psn_types])
+        for p in unit.populations.order_by("sort_order", "code")
+    ]
