@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("yibao.operators.urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("notices/", include("yibao.notices.urls")),
+    path("hall/", include("yibao.notices.hall_urls")),
     path("", include("yibao.catalog.urls")),
     path("agency/", include("yibao.agency.urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from yibao.notices.models import Notice
+from yibao.notices.models import Message, Notice
 
 
 @admin.register(Notice)
@@ -9,3 +10,26 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """我的消息 / 系统通知 as sent, for staff to look up: read-only (services send them)."""
+
+    list_display = ["title", "category", "unit", "operator", "created_at", "read_at"]
+    list_filter = ["category", ("read_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["unit", "operator"]
+    search_fields = ["title", "unit__name", "operator__name"]
+    date_hierarchy = "created_at"
+    fields = ["title", "category", "unit", "operator", "body", "created_at", "read_at"]
+    readonly_fields = ["title", "category", "unit", "operator", "body", "created_at", "read_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False

@@ -1,7 +1,12 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from yibao.notices.models import Notice
+from yibao.notices.mailboxes import Mailbox, Owner
+from yibao.notices.models import Message, Notice
 
 
 def notice_list_published() -> QuerySet[Notice]:
@@ -10,3 +15,49 @@ def notice_list_published() -> QuerySet[Notice]:
 
 def notice_list_latest(*, limit: int = 5) -> list[Notice]:
     return list(notice_list_published().only("id", "title", "published_at")[:limit])
+
+
+class ReadStatus(StrEnum):
+    """The 状态 filter of the message lists."""
+
+    ALL = ""
+    UNREAD = "unread"
+    READ = "read"
+
+
+def message_list(*, mailbox: Mailbox, category: str = "", status: str = ReadStatus.ALL) -> QuerySet[Message]:
+    """A mailbox's messages, newest first, optionally of one category and read status.
+
+    The list shows no body, so it is left out; an operator's messages bring the unit they name.
+    """
+    messages = mailbox.messages()
+    if category:
+        messages = messages.filter(category=category)
+    if status == ReadStatus.UNREAD:
+        messages = messages.filter(read_at__isnull=True)
+    elif status == ReadStatus.READ:
+        messages = messages.filter(read_at__isnull=False)
+    if mailbox.owner is Owner.OPERATOR:
+        messages = messages.select_related("unit").only(
+            "id", "category", "title", "created_at", "read_at", "unit__id", "unit__name"
+        )
+    else:
+        messages = messages.only("id", "category", "title", "created_at", "read_at")
+    return messages.order_by("-created_at", "-id")
+
+
+def message_unread_count(*, mailbox: Mailbox) -> int:
+    """One COUNT over the mailbox's unread messages (served by the read_at indexes)."""
+    return mailbox.messages().filter(read_at__isnull=True).count()
+
+
+def unit_admin_unread_count(*, user_id: int) -> int:
+    """Unread 我的消息 of the unit whose admin account this is, in one query (for the nav badge)."""
+    return Message.objects.filter(
+        unit__account_id=user_id, operator__isnull=True, read_at__isnull=True
+    ).count()
+
+
+def operator_unread_count(*, user_id: int) -> int:
+    """Unread 系统通知 of the operator with this login, in one query (for the nav badge)."""
+    return Message.objects.filter(operator__user_id=user_id, read_at__isnull=True).count()

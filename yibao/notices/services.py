@@ -1,4 +1,8 @@
-"""Sending messages (我的消息 / 系统通知). Other apps call `message_send` after their change commits."""
+"""Sending messages (我的消息 / 系统通知) and marking them read.
+
+Other apps call `message_send` after their change commits. Marking read is the reader's own
+bookkeeping, not a change to the unit's records, so it writes no audit event.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from yibao.notices.mailboxes import Mailbox
 from yibao.notices.models import Message
 
 if TYPE_CHECKING:
@@ -30,3 +35,25 @@ def message_send(
     return Message.objects.create(
         unit=unit, operator=operator, category=category, title=title, body=body, created_at=timezone.now()
     )
+
+
+def message_mark_read(*, message: Message) -> bool:
+    """Mark one message read (it keeps the time it was first read). True if it was unread.
+
+    `message` comes from `access_message`, so it is the reader's own. One conditional UPDATE:
+    two tabs opening the message at once cannot move the first read time.
+    """
+    if message.read_at is not None:
+        return False
+    now = timezone.now()
+    changed = Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now)
+    if changed:
+        message.read_at = now
+    else:  # read in another tab a moment ago
+        message.refresh_from_db(fields=["read_at"])
+    return bool(changed)
+
+
+def messages_mark_all_read(*, mailbox: Mailbox) -> int:
+    """全部标为已读: mark every unread message of the mailbox read; return how many."""
+    return mailbox.messages().filter(read_at__isnull=True).update(read_at=timezone.now())
