@@ -8,6 +8,7 @@ Object routes name unit A's objects (its second operator's binding, its message 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +20,13 @@ from django.urls import reverse
 from tests.meta.test_urls import project_routes
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
+from yibao.core.uploads import upload_check
+from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
+from yibao.units.models import LicenceSubmission, RoleCertification, Unit
+from yibao.units.services import licence_submit
+from yibao.units.tests.helpers import png_bytes
 
 ACTORS = ("anon", "admin_a", "admin_b", "op_granted", "op_plain", "op_b", "staff")
 REDIRECT, OK, DENIED, NOT_FOUND, NOT_ALLOWED = 302, 200, 403, 404, 405
@@ -34,6 +40,7 @@ class World:
     staff: Any
     unit_message: int
     operator_message: int
+    licence: int
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,46 @@ ROWS: list[Row] = [
     ),
     Row("operators:unbind", A2, expect=unit_admin_page(b=NOT_FOUND)),
     Row("operators:unbind", A2, "post", {"confirm": "1"}, expect=unit_admin_post(b=NOT_FOUND)),
+    Row("units:info", expect=unit_admin_page()),
+    Row(
+        "units:info",
+        method="post",
+        data={"legal_rep_mobile": "13912340000", "address": "新地址1号"},
+        expect=unit_admin_post(a=OK, b=OK),
+    ),
+    Row("units:info-confirm", method="post", data={"confirm": "1"}, expect=unit_admin_post()),
+    Row("units:populations", expect=unit_admin_page()),
+    Row("units:qualification", expect=unit_admin_page()),
+    # (unit A's licence waits for review, so A is sent back to 资质认证 with the reason)
+    Row("units:qualification-upload", expect=unit_admin_page() | {"admin_a": REDIRECT}),
+    Row("units:qualification-upload", method="post", expect=unit_admin_post(a=REDIRECT, b=OK)),
+    Row("units:qualification-licence", lambda w: [w.licence], expect=unit_admin_page(b=NOT_FOUND)),
+    Row("units:roles", expect=unit_admin_page()),
+    Row("units:role-certify", lambda w: ["procurement"], expect=unit_admin_page()),
+    Row("units:role-certify", lambda w: ["procurement"], "post", {"confirm": "1"}, expect=unit_admin_post()),
+    Row(
+        "units:role-certify",
+        lambda w: ["no-such-role"],
+        expect=unit_admin_page(b=NOT_FOUND) | {"admin_a": NOT_FOUND},
+    ),
+    # 我的消息 of the unit admin
+    Row("messages:unit-list", expect=unit_admin_page()),
+    Row("messages:unit-detail", lambda w: [w.unit_message], expect=unit_admin_page(b=NOT_FOUND)),
+    Row(
+        "messages:unit-detail",
+        lambda w: [w.operator_message],
+        expect=unit_admin_page(b=NOT_FOUND) | {"admin_a": NOT_FOUND},
+    ),
+    Row("messages:unit-read-all", method="post", expect=unit_admin_post()),
+    # 系统通知 of an operator
+    Row("messages:operator-list", expect=operator_page()),
+    Row(
+        "messages:operator-detail",
+        lambda w: [w.operator_message],
+        expect={**operator_page(op_status=NOT_FOUND), "op_plain": OK},
+    ),
+    Row("messages:operator-detail", lambda w: [w.unit_message], expect=operator_page(op_status=NOT_FOUND)),
+    Row("messages:operator-read-all", method="post", expect=operator_page(op_status=REDIRECT)),
     # the operator's hall
     Row("operators:home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
@@ -120,7 +167,11 @@ def world() -> World:
     staff = UserFactory.create(is_staff=True, username="shenhe-matrix")
     unit_message = message_send(unit=a1.unit, title="单位消息").pk
     operator_message = message_send(operator=a2.operator, unit=a1.unit, title="经办人消息").pk
-    return World(a1, a2, b1, staff, unit_message, operator_message)
+    assert a1.unit.account is not None
+    licence = licence_submit(
+        unit=a1.unit, actor=a1.unit.account, upload=upload_check(io.BytesIO(png_bytes()))
+    ).pk
+    return World(a1, a2, b1, staff, unit_message, operator_message, licence)
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -147,7 +198,13 @@ def snapshot(world: World) -> tuple[Any, ...]:
     grants = tuple(Grant.objects.order_by("pk").values_list("binding_id", "item__code"))
     user = world.a2.operator.user
     user.refresh_from_db()
-    return bindings, grants, user.password, user.must_change_password
+    units = tuple(
+        Unit.objects.order_by("pk").values_list("pk", "legal_rep_mobile", "address", "qualification")
+    )
+    roles = tuple(RoleCertification.objects.order_by("pk").values_list("unit_id", "role", "status"))
+    read = tuple(Message.objects.order_by("pk").values_list("pk", "read_at"))
+    licences = LicenceSubmission.objects.count()
+    return bindings, grants, user.password, user.must_change_password, units, roles, read, licences
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:

@@ -47,6 +47,7 @@ from yibao.operators.selectors import (
     service_tabs,
     unit_bindings,
 )
+from yibao.units.credit import unit_credit
 from yibao.units.models import Unit
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
@@ -97,6 +98,7 @@ def operator_home(request: HttpRequest) -> HttpResponse:
                 populations=populations, initial={"population": population}
             ),
             "current_population": next((p for p in populations if p.code == population), None),
+            "credit": unit_credit(unit),
         },
     )
 
