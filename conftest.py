@@ -25,7 +25,7 @@ def _clear_cache() -> None:
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """Transactional tests flush the database after each test, reference data included;
-    this puts the code tables, divisions, business catalogue and populations back (the
+    this puts the code tables, divisions, business catalogue, populations and credit rules back (the
     migrations' loaders, ~0.3 s)."""
     from django.core.cache import cache
 
@@ -35,7 +35,8 @@ def reference_data(transactional_db: None) -> None:
     from yibao.core.selectors import division_tree_clear
     from yibao.operators.catalogue import business_catalogue_sync
     from yibao.operators.models import BusinessItem, FunctionRole
-    from yibao.units.models import Population
+    from yibao.units.credit_defaults import credit_defaults_sync
+    from yibao.units.models import CreditLevel, CreditRule, Population
     from yibao.units.populations import populations_sync
 
     if not Division.objects.exists():
@@ -44,6 +45,7 @@ def reference_data(transactional_db: None) -> None:
     if not BusinessItem.objects.exists():
         business_catalogue_sync(FunctionRole, BusinessItem)
         populations_sync(Population)
+        credit_defaults_sync(CreditRule, CreditLevel)
     cache.clear()
     division_tree_clear()
 

@@ -23,13 +23,15 @@ class Command(BaseCommand):
         from yibao.operators import catalogue
         from yibao.operators.models import BusinessItem, FunctionRole
         from yibao.units import populations
-        from yibao.units.models import Population
+        from yibao.units.credit_defaults import credit_defaults_sync
+        from yibao.units.models import CreditLevel, CreditRule, Population
 
         with transaction.atomic():
             codes = code_tables_sync(CodeTable, CodeItem, overwrite_labels=overwrite_labels)
             divisions = division_rows_sync(Division)
             items = catalogue.business_catalogue_sync(FunctionRole, BusinessItem, overwrite=overwrite_labels)
             groups = populations.populations_sync(Population)
+            credit = credit_defaults_sync(CreditRule, CreditLevel)
         division_tree_clear()
         self.stdout.write(
             f"code tables ({DATA_FILE.name}): {codes['created']} created, {codes['updated']} updated"
@@ -40,5 +42,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"business catalogue ({catalogue.DATA_FILE.name}): {items['created']} created, "
-            f"{items['updated']} updated; populations: {groups['created']} created"
+            f"{items['updated']} updated; populations: {groups['created']} created; "
+            f"credit rules and levels: {credit['created']} created"
         )
