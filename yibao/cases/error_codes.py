@@ -13,3 +13,4 @@ class CaseErrorCode(StrEnum):
     NOT_CLAIMED = "cases.not_claimed"
     REASON_REQUIRED = "cases.reason_required"
     MATERIAL_UNKNOWN = "cases.material_unknown"
+    INVALID_VALUE = "cases.invalid_value"

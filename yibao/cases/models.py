@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from yibao.core.models import TimeStampedModel
+from yibao.core.storage import private_storage, random_file_name
 
 
 class Status(models.TextChoices):
@@ -140,3 +141,34 @@ class ReviewerRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} {self.division_id}"
+
+
+def material_file_name(instance: Material, filename: str) -> str:
+    return random_file_name("materials", instance.content_type)
+
+
+class Material(models.Model):
+    """One uploaded attachment (附件) of an application, for one of its type's materials."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    code = models.CharField("材料", max_length=40)
+    file = models.FileField("附件", storage=private_storage, upload_to=material_file_name, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "办件材料"
+        verbose_name_plural = "办件材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.code}"

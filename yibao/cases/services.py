@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from yibao.accounts.models import User
 from yibao.cases.error_codes import CaseErrorCode
-from yibao.cases.models import Application, Event, ReviewerRegion, Status
+from yibao.cases.models import Application, Event, Material, ReviewerRegion, Status
 from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.models import Division
+from yibao.core.storage import EXTENSIONS, private_storage
+from yibao.core.uploads import CheckedUpload
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
@@ -101,12 +104,25 @@ def reviewer_covers(user: User, application: Application) -> bool:
 
 
 def _check_payload(kind: ApplicationType, payload: dict[str, Any]) -> dict[str, Any]:
-    """Keep the type's fields; refuse any that may not change (the pencil icon decides)."""
+    """Keep the type's editable fields (the pencil icon decides), checked by the type's form;
+    refuse fields the type does not have."""
     known = {f.name for f in kind.fields}
-    unknown = set(payload) - known
-    if unknown:
+    if set(payload) - known:
         raise _refuse(CaseErrorCode.FIELD_NOT_EDITABLE, "提交的内容包含不可修改的项目，请刷新页面后重新填写")
-    return {name: payload[name] for name in kind.editable_fields if name in payload}
+    clean = {name: payload[name] for name in kind.editable_fields if name in payload}
+    if kind.form is not None:
+        form = kind.form(data=clean)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            label = kind.label_of(field) if field != "__all__" else ""
+            message = f"{label}：{errors[0]}" if label else str(errors[0])
+            raise _refuse(CaseErrorCode.INVALID_VALUE, message, field=field if field in known else None)
+        clean = {name: _plain(form.cleaned_data[name]) for name in clean}
+    return clean
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
 def application_draft_save(
@@ -168,6 +184,66 @@ def application_print_mark(
             locked.save(update_fields=["printed_at", "updated_at"])
             _event(locked, Event.Action.PRINTED, actor)
     application.printed_at = locked.printed_at
+
+
+def material_upload(
+    *,
+    application: Application,
+    code: str,
+    upload: CheckedUpload,
+    original_name: str,
+    actor: User,
+    origin: RequestOrigin | None = None,
+) -> Material:
+    """附件上传: a checked file for one of the type's materials, while the operator may edit."""
+    kind = application_type(application.type_code)
+    spec = kind.material(code)
+    if spec is None:
+        raise _refuse(CaseErrorCode.MATERIAL_UNKNOWN, "该业务不需要此材料，请刷新页面后重试")
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    name = f"{code}{EXTENSIONS.get(upload.content_type, '')}"
+    material = None
+    try:
+        with transaction.atomic():
+            locked = _lock_for_operator(application, application.unit)
+            material = Material(
+                application=locked,
+                code=code,
+                original_name=original_name[:200],
+                content_type=upload.content_type,
+                size=upload.size,
+                uploaded_by=actor,
+                uploaded_at=_now(),
+            )
+            material.file.save(name, ContentFile(upload.content), save=False)
+            material.save()
+            _event(locked, Event.Action.MATERIAL_UPLOADED, actor, spec.name)
+            audit_event_record(actor=actor, action="material_uploaded", unit=locked.unit, target=material,
+                               after={"application": locked.number, "material": code}, origin=origin)  # fmt: skip
+    except Exception:
+        if material is not None and material.file.name:
+            material.file.storage.delete(material.file.name)  # the row is rolled back: no orphan file
+        raise
+    return material
+
+
+def material_remove(
+    *, application: Application, material_id: int, actor: User, origin: RequestOrigin | None = None
+) -> None:
+    kind = application_type(application.type_code)
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    with transaction.atomic():
+        locked = _lock_for_operator(application, application.unit)
+        material = Material.objects.filter(pk=material_id, application=locked).first()
+        if material is None:
+            raise _refuse(CaseErrorCode.NOT_FOUND, "材料不存在或已删除")
+        spec = kind.material(material.code)
+        name = material.file.name
+        material.delete()
+        _event(locked, Event.Action.MATERIAL_REMOVED, actor, spec.name if spec else material.code)
+        audit_event_record(actor=actor, action="material_removed", unit=locked.unit, target=locked,
+                           before={"material": material.code}, origin=origin)  # fmt: skip
+        transaction.on_commit(lambda: private_storage().delete(name))
 
 
 def missing_materials(application: Application) -> list[str]:

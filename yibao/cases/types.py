@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django import forms
+
 if TYPE_CHECKING:
     from yibao.cases.models import Application
     from yibao.units.models import Unit
@@ -43,6 +45,7 @@ class ApplicationType:
     fields: tuple[FieldSpec, ...]
     current: Callable[[Unit], dict[str, Any]]
     apply: Callable[[Application], None]
+    form: type[forms.Form] | None = None  # checks the values of the editable fields
     materials: tuple[MaterialSpec, ...] = ()
     printed_form: bool = False
     requires_change: bool = True  # a change type refuses a submission that changes nothing

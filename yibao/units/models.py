@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from yibao.core.models import Division, TimeStampedModel
+from yibao.core.storage import private_storage, random_file_name
 
 
 class Unit(TimeStampedModel):
@@ -40,6 +38,9 @@ class Unit(TimeStampedModel):
     legal_rep_cert_type = models.CharField("法定代表人证件类型", max_length=2, default="01")
     legal_rep_cert_no = models.CharField("法定代表人证件号码", max_length=30, blank=True)
     legal_rep_mobile = models.CharField("法定代表人移动电话", max_length=11, blank=True)
+    contact_name = models.CharField("联系人", max_length=50, blank=True)  # coner_name
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)  # tel
+    contact_address = models.CharField("单位通讯地址", max_length=200, blank=True)
     qualification = models.CharField(
         "资质认证状态", max_length=12, choices=Qualification.choices, default=Qualification.UNCERTIFIED
     )
@@ -128,18 +129,8 @@ class Population(models.Model):
         return self.name
 
 
-def private_storage() -> FileSystemStorage:
-    """Uploads that must never be served directly: outside the web root, read through views
-    that check who asks (settings.YIBAO_PRIVATE_MEDIA_ROOT)."""
-    return FileSystemStorage(location=settings.YIBAO_PRIVATE_MEDIA_ROOT)
-
-
 def licence_file_name(instance: LicenceSubmission, filename: str) -> str:
-    """A random name: nothing the uploader chose reaches the file system."""
-    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
-        instance.content_type, ""
-    )
-    return f"licences/{uuid.uuid4().hex}{extension}"
+    return random_file_name("licences", instance.content_type)
 
 
 class LicenceSubmission(TimeStampedModel):
