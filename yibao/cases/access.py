@@ -1,0 +1,67 @@
+"""Reaching an application from a URL: 404 for missing and for not yours alike."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from yibao.accounts.models import User
+from yibao.cases.models import Application, Material
+from yibao.cases.services import reviewer_scope
+from yibao.cases.types import application_type
+from yibao.operators.models import Binding, Grant
+
+RECORDS_ITEM = "case-records"  # 办件记录查询
+
+
+def access_application_for_operator(request: HttpRequest, application_id: int) -> Application:
+    """An application of the operator's current unit (request.unit, set by the guard) that the
+    operator may see: it holds the type's business item or 办件记录查询 there."""
+    unit = getattr(request, "unit", None)
+    user = request.user
+    if unit is None or getattr(user, "kind", None) != User.Kind.OPERATOR:
+        raise Http404
+    application = (
+        Application.objects.filter(pk=application_id, unit=unit)
+        .select_related("unit", "operator", "reviewer", "division")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    try:
+        item = application_type(application.type_code).item_code
+    except KeyError as exc:
+        raise Http404 from exc
+    if not Grant.objects.filter(
+        binding__operator__user=user,
+        binding__unit=unit,
+        binding__status=Binding.Status.ACTIVE,
+        item__code__in=[item, RECORDS_ITEM],
+        item__is_active=True,
+    ).exists():
+        raise Http404
+    return application
+
+
+def access_application_for_reviewer(user: User, application_id: int) -> Application:
+    """An application in the reviewer's regions (staff only)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404
+    scope = reviewer_scope(user)
+    if scope is None:
+        raise Http404
+    application = (
+        Application.objects.filter(scope, pk=application_id)
+        .exclude(status="draft")
+        .select_related("unit", "operator", "reviewer", "division")
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def access_material(application: Application, material_id: int) -> Material:
+    material = Material.objects.filter(pk=material_id, application=application).first()
+    if material is None:
+        raise Http404
+    return material
