@@ -18,7 +18,7 @@ def access_application_for_operator(request: HttpRequest, application_id: int) -
     operator may see: it holds the type's business item or 办件记录查询 there."""
     unit = getattr(request, "unit", None)
     user = request.user
-    if unit is None or getattr(user, "kind", None) != User.Kind.OPERATOR:
+    if unit is None or not isinstance(user, User) or user.kind != User.Kind.OPERATOR:
         raise Http404
     application = (
         Application.objects.filter(pk=application_id, unit=unit)
