@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_registration import read_code_from_outbox
 from yibao.catalog.models import Institution
 from yibao.core.tests.factories import NoticeFactory, UnitFactory, UserFactory
 from yibao.units.credit_defaults import credit_defaults_sync
@@ -70,6 +71,9 @@ def test_change_legal_rep_mobile_and_address(page: Any, credit_rules: None) -> N
 
     page.get_by_label("法人手机号").fill("13712345678")
     page.get_by_label("地址").fill("云南省昆明市五华区人民中路1号")
+    page.get_by_role("button", name="发送验证码").click()
+    expect(page.get_by_text("短信验证码已发送至137****5678")).to_be_visible()
+    page.get_by_label("短信验证码").fill(read_code_from_outbox(page, "13712345678"))
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("您当前正在进行数据变更操作，请确定是否继续？")).to_be_visible()
     screenshot(page, "unit-info-confirm")

@@ -30,13 +30,16 @@ class SmsPurpose(models.TextChoices):
     CHANGE_PASSWORD = "change_password", "修改密码"
     RESET_OPERATOR = "reset_operator", "重置经办人密码"
     OPERATOR_PASSWORD = "operator_password", "经办人登录密码"
+    CHANGE_LEGAL_MOBILE = "change_legal_mobile", "变更法人手机号"
 
 
 class SmsCode(models.Model):
-    """A 6-digit SMS verification code, bound to one phone and one purpose, stored hashed."""
+    """A 6-digit SMS verification code, bound to one phone, one purpose and the context that
+    asked for it (e.g. the unit binding an operator), stored hashed."""
 
     phone = models.CharField("手机号码", max_length=11)
     purpose = models.CharField("用途", max_length=20, choices=SmsPurpose.choices)
+    context = models.CharField("业务对象", max_length=40, blank=True, default="")
     code_hash = models.CharField("验证码摘要", max_length=64)
     created_at = models.DateTimeField("发送时间")
     expires_at = models.DateTimeField("失效时间")

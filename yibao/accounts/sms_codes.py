@@ -42,17 +42,17 @@ def _now() -> datetime.datetime:
     return timezone.now()
 
 
-def _digest(phone: str, purpose: str, code: str) -> str:
-    message = f"{phone}|{purpose}|{code}".encode()
+def _digest(phone: str, purpose: str, code: str, context: str = "") -> str:
+    message = f"{phone}|{purpose}|{context}|{code}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _message_text(purpose: str, code: str) -> str:
-    action = SmsPurpose(purpose).label
+def _message_text(purpose: str, code: str, action: str = "") -> str:
+    """`action` says who asks for what (e.g. «某单位正在将您绑定为单位经办人»), so the owner of the
+    phone knows what the code would allow before telling anyone."""
+    action = action or f"您正在进行{SmsPurpose(purpose).label}操作"
     minutes = RULES.valid_seconds // 60
-    return (
-        f"【医保服务平台】您正在进行{action}操作，验证码：{code}，{minutes}分钟内有效。请勿将验证码告诉他人。"
-    )
+    return f"【医保服务平台】{action}，验证码：{code}，{minutes}分钟内有效。如非本人操作或本人同意，请勿将验证码告诉他人。"
 
 
 def seconds_until_resend(*, phone: str, purpose: str) -> int:
@@ -69,7 +69,9 @@ def seconds_until_resend(*, phone: str, purpose: str) -> int:
     return max(0, int(wait + 0.999))
 
 
-def sms_code_send(*, phone: str, purpose: str, origin: RequestOrigin | None = None) -> SmsCode:
+def sms_code_send(
+    *, phone: str, purpose: str, origin: RequestOrigin | None = None, context: str = "", action: str = ""
+) -> SmsCode:
     """Create a code and send its message; refuse when sent too recently or too often today."""
     SmsPurpose(purpose)  # raises ValueError for a purpose that does not exist
     origin = origin or RequestOrigin()
@@ -93,21 +95,23 @@ def sms_code_send(*, phone: str, purpose: str, origin: RequestOrigin | None = No
         record = SmsCode.objects.create(
             phone=phone,
             purpose=purpose,
-            code_hash=_digest(phone, purpose, code),
+            code_hash=_digest(phone, purpose, code, context),
+            context=context,
             created_at=now,
             expires_at=now + datetime.timedelta(seconds=RULES.valid_seconds),
             ip_address=origin.ip_address,
         )
     try:
-        sms_backend().send(phone=phone, text=_message_text(purpose, code), purpose=purpose)
+        sms_backend().send(phone=phone, text=_message_text(purpose, code, action), purpose=purpose)
     except ApplicationError:
         record.delete()
         raise
     return record
 
 
-def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
-    """Accept the newest code of this phone and purpose once; raise ApplicationError otherwise.
+def sms_code_verify(*, phone: str, purpose: str, code: str, context: str = "") -> None:
+    """Accept the newest code of this phone, purpose and context once; raise ApplicationError
+    otherwise (a code another unit asked for is not accepted).
 
     A wrong code is counted (the count is committed before the error is raised).
     """
@@ -118,7 +122,7 @@ def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
     with transaction.atomic():
         record = (
             SmsCode.objects.select_for_update()
-            .filter(phone=phone, purpose=purpose)
+            .filter(phone=phone, purpose=purpose, context=context)
             .order_by("-created_at")
             .first()
         )
@@ -132,7 +136,7 @@ def sms_code_verify(*, phone: str, purpose: str, code: str) -> None:
             )
         elif _now() >= record.expires_at:
             failure = ApplicationError(SmsErrorCode.EXPIRED, "短信验证码已过期，请重新获取", field="sms_code")
-        elif not hmac.compare_digest(record.code_hash, _digest(phone, purpose, entered)):
+        elif not hmac.compare_digest(record.code_hash, _digest(phone, purpose, entered, context)):
             record.attempts += 1
             record.save(update_fields=["attempts"])
             left = RULES.max_attempts - record.attempts

@@ -52,6 +52,10 @@ class ApplicationType:
     auto_approve: Callable[[], bool] = field(default=lambda: False)
 
     @property
+    def materials_required(self) -> bool:
+        return any(m.required for m in self.materials)
+
+    @property
     def editable_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.editable)
 

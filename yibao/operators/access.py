@@ -98,7 +98,6 @@ def no_permission(
     """The «无权限» page: what is missing and who can grant it."""
     from yibao.units.models import UnitRole
 
-    admin_account = unit.account.get_username() if unit.account_id else ""  # type: ignore[union-attr]
     return render(
         request,
         "operators/no_permission.html",
@@ -107,7 +106,6 @@ def no_permission(
             "unit": unit,
             "role_missing": role_missing,
             "required_role": UnitRole(item.required_role).label if item.required_role else "",
-            "admin_account": admin_account,
         },
         status=403,
     )

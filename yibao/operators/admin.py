@@ -26,7 +26,8 @@ class BindingAdmin(admin.ModelAdmin):
     list_display = ["unit", "operator", "status", "unbound_at"]
     list_filter = ["status"]
     raw_id_fields = ["unit", "operator"]
-    readonly_fields = ["populations"]
+    # binding, unbinding and grants go through the unit admin's pages (the last operator stays)
+    readonly_fields = ["status", "unbound_at", "populations"]
     inlines = [GrantInline]
 
 

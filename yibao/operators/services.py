@@ -4,6 +4,7 @@ audit event and leaves a message for the unit and the operator."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from yibao.operators.access import unit_roles_held
 from yibao.operators.error_codes import OperatorErrorCode
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, Unit, UnitRole
+
+logger = logging.getLogger(__name__)
 
 BIND_SUCCESS = "绑定经办人成功，请为经办人授权"
 ALREADY_BOUND = "该经办人已绑定本单位，无需重复绑定"
@@ -64,7 +67,7 @@ def initial_password_generate() -> str:
         return password
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
     """A unit name short enough for one SMS."""
     return name if len(name) <= 30 else name[:29] + "…"
 
@@ -72,7 +75,8 @@ def _short(name: str) -> str:
 def _send_password_sms(*, mobile: str, text: str) -> bool:
     try:
         sms_backend().send(phone=mobile, text=text, purpose=SmsPurpose.OPERATOR_PASSWORD)
-    except ApplicationError:
+    except Exception:
+        logger.warning("password SMS to %s failed", mask_phone(mobile), exc_info=True)
         return False
     return True
 
@@ -89,26 +93,28 @@ def operator_bind(
         if operator is None:
             if new is None:
                 raise ApplicationError(OperatorErrorCode.DETAILS_REQUIRED, "请填写经办人姓名", field="name")
-            if User.objects.filter(username=mobile).exists():
-                raise ApplicationError(
-                    OperatorErrorCode.MOBILE_NOT_OPERATOR, MOBILE_NOT_OPERATOR, field="mobile"
-                )
             password = initial_password_generate()
-            user = User.objects.create(
-                username=mobile,
-                password=make_password(password),
-                kind=User.Kind.OPERATOR,
-                first_name=new.name[:150],
-                must_change_password=True,
-            )
-            operator = Operator.objects.create(
-                user=user, name=new.name, mobile=mobile, cert_type=new.cert_type, cert_no=new.cert_no
-            )
+            try:
+                with transaction.atomic():  # a savepoint: another request may open the same mobile now
+                    operator = _operator_open(mobile=mobile, new=new, password=password)
+            except IntegrityError:
+                operator = Operator.objects.select_for_update().filter(mobile=mobile).first()
+                if operator is None:  # the number is some other kind of account
+                    raise ApplicationError(
+                        OperatorErrorCode.MOBILE_NOT_OPERATOR, MOBILE_NOT_OPERATOR, field="mobile"
+                    ) from None
+                created, password = False, ""
         binding = Binding.objects.select_for_update().filter(unit=unit, operator=operator).first()
         if binding is not None and binding.status == Binding.Status.ACTIVE:
             raise ApplicationError(OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile")
         if binding is None:
-            binding = Binding.objects.create(unit=unit, operator=operator)
+            try:
+                with transaction.atomic():
+                    binding = Binding.objects.create(unit=unit, operator=operator)
+            except IntegrityError:  # the same operator bound to this unit by a concurrent request
+                raise ApplicationError(
+                    OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile"
+                ) from None
         else:
             binding.status = Binding.Status.ACTIVE
             binding.unbound_at = None
@@ -139,11 +145,26 @@ def operator_bind(
         sms_sent = _send_password_sms(
             mobile=mobile,
             text=(
-                f"【医保服务平台】{_short(unit.name)}已将您添加为单位经办人。登录账号为本手机号，初始密码：{password}，"
+                f"【医保服务平台】{short_name(unit.name)}已将您添加为单位经办人。登录账号为本手机号，初始密码：{password}，"
                 "首次登录后请立即修改密码。"
             ),
         )
     return BindResult(binding=binding, created=created, sms_sent=sms_sent)
+
+
+def _operator_open(*, mobile: str, new: NewOperator, password: str) -> Operator:
+    if User.objects.filter(username=mobile).exists():
+        raise IntegrityError("the mobile is taken by another account")
+    user = User.objects.create(
+        username=mobile,
+        password=make_password(password),
+        kind=User.Kind.OPERATOR,
+        first_name=new.name[:150],
+        must_change_password=True,
+    )
+    return Operator.objects.create(
+        user=user, name=new.name, mobile=mobile, cert_type=new.cert_type, cert_no=new.cert_no
+    )
 
 
 def operator_unbind(*, unit: Unit, binding_id: int, actor: User, origin: RequestOrigin) -> Binding:
@@ -325,7 +346,7 @@ def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin
     return _send_password_sms(
         mobile=locked.operator.mobile,
         text=(
-            f"【医保服务平台】{_short(unit.name)}已为您重置经办人登录密码，新密码：{password}，"
+            f"【医保服务平台】{short_name(unit.name)}已为您重置经办人登录密码，新密码：{password}，"
             "请登录后立即修改密码。"
         ),
     )

@@ -18,6 +18,8 @@ from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
+from yibao.core.pending import pending_put, pending_take
+from yibao.core.validators._text import to_halfwidth
 from yibao.operators import services
 from yibao.operators.access import (
     access_binding,
@@ -51,7 +53,7 @@ from yibao.units.credit import unit_credit
 from yibao.units.models import Unit
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
-PENDING_BIND = "yibao_pending_bind"
+PENDING_BIND = "operator-bind"
 CAPTCHA_OK = "yibao_operators_captcha_ok"
 PAGE_SIZE = 10
 
@@ -154,8 +156,17 @@ def operator_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _bind_context(unit: Unit) -> str:
+    return f"unit:{unit.pk}"
+
+
+def _reset_context(binding: Binding) -> str:
+    return f"binding:{binding.pk}"
+
+
 def _mobile_of(data: Any) -> str:
-    return str(data.get("mobile", "")).strip()
+    """The mobile as the form will clean it (full-width digits become ASCII)."""
+    return to_halfwidth(str(data.get("mobile", ""))).strip()
 
 
 @unit_admin_required
@@ -185,7 +196,11 @@ def operator_add(request: HttpRequest) -> HttpResponse:
                 )
             if sending:
                 sms_code_send(
-                    phone=mobile, purpose=SmsPurpose.BIND_OPERATOR, origin=RequestOrigin.from_request(request)
+                    phone=mobile,
+                    purpose=SmsPurpose.BIND_OPERATOR,
+                    origin=RequestOrigin.from_request(request),
+                    context=_bind_context(unit),
+                    action=f"{services.short_name(unit.name)}正在将您绑定为单位经办人",
                 )
                 request.session[CAPTCHA_OK] = [unit.pk, mobile]
                 existing = known
@@ -200,18 +215,22 @@ def operator_add(request: HttpRequest) -> HttpResponse:
                 form = without_errors(AddOperatorForm(data, existing=existing, captcha_passed=True))
             else:
                 sms_code_verify(
-                    phone=mobile, purpose=SmsPurpose.BIND_OPERATOR, code=form.cleaned_data["sms_code"]
+                    phone=mobile,
+                    purpose=SmsPurpose.BIND_OPERATOR,
+                    code=form.cleaned_data["sms_code"],
+                    context=_bind_context(unit),
                 )
                 request.session.pop(CAPTCHA_OK, None)
                 pending = {"unit": unit.pk, "mobile": mobile}
                 if not existing:
                     pending |= {k: form.cleaned_data[k] for k in AddOperatorForm.PERSONAL}
-                request.session[PENDING_BIND] = pending
+                token = pending_put(request, PENDING_BIND, pending)
                 return _confirm_page(
                     request,
                     action=reverse("operators:add-confirm"),
                     summary=f"新增经办人：{pending.get('name') or '已注册经办人'}（{mask_phone(mobile)}）",
                     cancel=reverse("operators:list"),
+                    fields={"token": token},
                 )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -249,10 +268,13 @@ def _confirm_page(
 @unit_admin_required
 def operator_add_confirm(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    pending = request.session.pop(PENDING_BIND, None)
-    if pending is None or pending.get("unit") != unit.pk or "confirm" not in request.POST:
+    pending = pending_take(request, PENDING_BIND, request.POST.get("token", ""))
+    if "confirm" not in request.POST:
         messages.info(request, "已取消，未新增经办人")
         return redirect("operators:list")
+    if pending is None or pending.get("unit") != unit.pk:
+        messages.error(request, "操作已过期，请重新填写经办人信息")
+        return redirect("operators:add")
     new = None
     if "name" in pending:
         new = services.NewOperator(
@@ -332,13 +354,22 @@ def operator_reset_password(request: HttpRequest, binding_id: int) -> HttpRespon
         origin = RequestOrigin.from_request(request)
         try:
             if sending:
-                sms_code_send(phone=phone, purpose=SmsPurpose.RESET_OPERATOR, origin=origin)
+                sms_code_send(
+                    phone=phone,
+                    purpose=SmsPurpose.RESET_OPERATOR,
+                    origin=origin,
+                    context=_reset_context(binding),
+                    action=f"{services.short_name(unit.name)}正在重置经办人{binding.operator.name}的登录密码",
+                )
                 request.session[CAPTCHA_OK] = [unit.pk, f"reset:{binding.pk}"]
                 notice = f"短信验证码已发送至{mask_phone(phone)}，{RULES.valid_seconds // 60}分钟内有效"
                 form = without_errors(ResetPasswordForm(data, captcha_passed=True))
             else:
                 sms_code_verify(
-                    phone=phone, purpose=SmsPurpose.RESET_OPERATOR, code=form.cleaned_data["sms_code"]
+                    phone=phone,
+                    purpose=SmsPurpose.RESET_OPERATOR,
+                    code=form.cleaned_data["sms_code"],
+                    context=_reset_context(binding),
                 )
                 request.session.pop(CAPTCHA_OK, None)
                 sent = services.operator_password_reset(

@@ -30,6 +30,8 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["qualification"]
     search_fields = ["emp_no", "name", "uscc"]
     raw_id_fields = ["account", "division"]
+    # decided by 资质认证 review only, so it always agrees with the licence submissions
+    readonly_fields = ["qualification"]
 
 
 class ReviewAdmin(admin.ModelAdmin):

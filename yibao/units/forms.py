@@ -19,6 +19,10 @@ class BaseInfoForm(HallForm):
 
     legal_rep_mobile = forms.CharField(label="法人手机号", max_length=20)
     address = forms.CharField(label="地址", max_length=200)
+    sms_code = forms.CharField(
+        label="短信验证码", max_length=6, required=False,
+        help_text="修改法人手机号时，须先向新手机号发送验证码并填写",
+    )  # fmt: skip
 
     def clean_legal_rep_mobile(self) -> str:
         return str(

@@ -46,7 +46,8 @@ def unit_base_info_update(
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
         if locked.legal_rep_mobile == mobile and locked.address == address:
             raise ApplicationError(UnitErrorCode.NOTHING_CHANGED, NOTHING_CHANGED)
-        before = {"legal_rep_mobile": mask_phone(locked.legal_rep_mobile), "address": locked.address}
+        old_mobile = locked.legal_rep_mobile
+        before = {"legal_rep_mobile": mask_phone(old_mobile), "address": locked.address}
         locked.legal_rep_mobile = mobile
         locked.address = address
         others = [f.name for f in Unit._meta.get_fields() if f.name not in EDITABLE_BASE_FIELDS]
@@ -61,6 +62,14 @@ def unit_base_info_update(
             after={"legal_rep_mobile": mask_phone(mobile), "address": address},
             origin=origin,
         )
+        if old_mobile != mobile:
+            message_send(
+                unit=locked,
+                category=Message.Category.SYSTEM,
+                title="法人手机号已变更",
+                body=f"单位法人手机号已由{before['legal_rep_mobile'] or '未登记'}变更为{mask_phone(mobile)}。"
+                "找回密码、重置经办人密码的短信验证码将发送至新手机号；如非本单位操作，请立即联系医保经办机构。",
+            )
     unit.legal_rep_mobile, unit.address, unit.updated_at = mobile, address, locked.updated_at
     return locked
 

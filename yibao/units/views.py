@@ -10,16 +10,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.models import SmsPurpose
 from yibao.accounts.session import hall_user, unit_admin_required
+from yibao.accounts.sms_codes import RULES as SMS_RULES
+from yibao.accounts.sms_codes import seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error
+from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
+from yibao.core.pending import pending_put, pending_take
 from yibao.core.reference import code_label
 from yibao.notices.selectors import notice_list_latest
 from yibao.units import services
 from yibao.units.access import access_licence_submission, access_role
 from yibao.units.credit import unit_credit
+from yibao.units.error_codes import UnitErrorCode
 from yibao.units.forms import BaseInfoForm, LicenceUploadForm
 from yibao.units.models import RoleCertification, Unit
 from yibao.units.selectors import (
@@ -31,7 +36,7 @@ from yibao.units.selectors import (
 )
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
-PENDING_INFO = "yibao_pending_unit_info"
+PENDING_INFO = "unit-info"
 INFO_SUCCESS = "更新单位信息成功"
 LICENCE_SUBMITTED = "营业执照已提交，请等待医保经办机构审核，审核结果将通过【我的消息】通知"
 
@@ -65,22 +70,52 @@ def unit_info(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     initial = {"legal_rep_mobile": unit.legal_rep_mobile, "address": unit.address}
     form = BaseInfoForm(request.POST if request.method == "POST" else None, initial=initial)
+    notice = ""
     if request.method == "POST" and form.is_valid():
         mobile, address = form.cleaned_data["legal_rep_mobile"], form.cleaned_data["address"]
-        if mobile == unit.legal_rep_mobile and address == unit.address:
-            form.add_error(None, services.NOTHING_CHANGED)
-        else:
-            request.session[PENDING_INFO] = {"unit": unit.pk, "legal_rep_mobile": mobile, "address": address}
-            return render(
-                request,
-                "units/confirm.html",
-                {
-                    "question": CONFIRM_QUESTION,
-                    "summary": f"修改单位基础信息：法人手机号 {mask_phone(mobile)}；地址 {address}",
-                    "action": reverse("units:info-confirm"),
-                    "cancel": reverse("units:info"),
-                },
-            )
+        context = f"unit:{unit.pk}"
+        try:
+            if "_send_sms" in request.POST:
+                if mobile == unit.legal_rep_mobile:
+                    raise ApplicationError(
+                        UnitErrorCode.NOTHING_CHANGED, "法人手机号未修改，无需验证", field="sms_code"
+                    )
+                sms_code_send(
+                    phone=mobile,
+                    purpose=SmsPurpose.CHANGE_LEGAL_MOBILE,
+                    origin=RequestOrigin.from_request(request),
+                    context=context,
+                    action=f"{unit.name[:30]}正在将法人手机号变更为本号码",
+                )
+                notice = f"短信验证码已发送至{mask_phone(mobile)}，{SMS_RULES.valid_seconds // 60}分钟内有效"
+                form = without_errors(BaseInfoForm(request.POST))
+            elif mobile == unit.legal_rep_mobile and address == unit.address:
+                form.add_error(None, services.NOTHING_CHANGED)
+            else:
+                if mobile != unit.legal_rep_mobile:
+                    # the recovery and verification phone of the unit: its new owner must confirm
+                    sms_code_verify(
+                        phone=mobile,
+                        purpose=SmsPurpose.CHANGE_LEGAL_MOBILE,
+                        code=form.cleaned_data["sms_code"],
+                        context=context,
+                    )
+                token = pending_put(
+                    request, PENDING_INFO, {"unit": unit.pk, "legal_rep_mobile": mobile, "address": address}
+                )
+                return render(
+                    request,
+                    "units/confirm.html",
+                    {
+                        "question": CONFIRM_QUESTION,
+                        "summary": f"修改单位基础信息：法人手机号 {mask_phone(mobile)}；地址 {address}",
+                        "action": reverse("units:info-confirm"),
+                        "cancel": reverse("units:info"),
+                        "token": token,
+                    },
+                )
+        except ApplicationError as error:
+            add_application_error(form, error)
     return render(
         request,
         "units/info.html",
@@ -89,6 +124,10 @@ def unit_info(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tab": "base",
             "emp_type_label": code_label("emp_type", unit.emp_type),
+            "notice": notice,
+            "resend_in": seconds_until_resend(
+                phone=str(form["legal_rep_mobile"].value() or ""), purpose=SmsPurpose.CHANGE_LEGAL_MOBILE
+            ),
             "cert_type_label": code_label("psn_cert_type", unit.legal_rep_cert_type),
         },
     )
@@ -98,9 +137,12 @@ def unit_info(request: HttpRequest) -> HttpResponse:
 @unit_admin_required
 def unit_info_confirm(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    pending = request.session.pop(PENDING_INFO, None)
-    if pending is None or pending.get("unit") != unit.pk or "confirm" not in request.POST:
+    pending = pending_take(request, PENDING_INFO, request.POST.get("token", ""))
+    if "confirm" not in request.POST:
         messages.info(request, "已取消，单位信息未变更")
+        return redirect("units:info")
+    if pending is None or pending.get("unit") != unit.pk:
+        messages.error(request, "操作已过期，请重新填写并保存")
         return redirect("units:info")
     try:
         services.unit_base_info_update(
@@ -190,6 +232,8 @@ def licence_file_response(file: object, content_type: str) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if content_type.startswith("image/"):
+        response["Content-Security-Policy"] = "sandbox"  # an image needs nothing more
     # A streaming response; the hall's guards are typed for HttpResponse and pass it through.
     return cast(HttpResponse, response)
 

@@ -245,3 +245,52 @@ def test_two_simultaneous_unbinds_of_the_last_two_operators_leave_one_bound(refe
     assert len(outcomes) == 2 and outcomes.count("unbound") == 1
     assert any("至少存在一名经办人" in outcome for outcome in outcomes)
     assert Binding.objects.filter(unit=first.unit, status=Binding.Status.ACTIVE).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_units_opening_the_same_new_mobile_at_once_share_one_operator(reference_data) -> None:
+    units = [UnitFactory.create(), UnitFactory.create()]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def bind(unit: Unit) -> None:
+        try:
+            barrier.wait()
+            services.operator_bind(
+                unit=unit, actor=admin(unit), mobile="13500009999",
+                new=services.NewOperator(name="吴敏", cert_type="01", cert_no="110101199003070011"), origin=ORIGIN,
+            )  # fmt: skip
+            outcomes.append("bound")
+        except ApplicationError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bind, args=(u,)) for u in units]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["bound", "bound"]
+    operator = Operator.objects.get(mobile="13500009999")
+    assert Binding.objects.filter(operator=operator, status=Binding.Status.ACTIVE).count() == 2
+    assert User.objects.filter(username="13500009999").count() == 1
+
+
+def test_a_code_asked_for_by_another_unit_is_not_accepted(client) -> None:
+    from yibao.accounts.models import SmsPurpose
+    from yibao.accounts.sms_codes import sms_code_send, sms_code_verify
+
+    first, second = UnitFactory.create(), UnitFactory.create()
+    sms_code_send(phone="13500008888", purpose=SmsPurpose.BIND_OPERATOR, context=f"unit:{first.pk}",
+                  action=f"{first.name}正在将您绑定为单位经办人")  # fmt: skip
+    text = SmsMessage.objects.get(phone="13500008888").text
+    assert text.startswith(f"【医保服务平台】{first.name}正在将您绑定为单位经办人，验证码：")
+    code = text.split("验证码：")[1][:6]
+    with pytest.raises(ApplicationError):
+        sms_code_verify(
+            phone="13500008888", purpose=SmsPurpose.BIND_OPERATOR, code=code, context=f"unit:{second.pk}"
+        )
+    sms_code_verify(
+        phone="13500008888", purpose=SmsPurpose.BIND_OPERATOR, code=code, context=f"unit:{first.pk}"
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pagecheck import check_page, visible_text
+from yibao.accounts.models import SmsMessage
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, NoticeFactory, UnitFactory
+from yibao.notices.models import Message
 from yibao.units.models import RoleCertification, Unit, UnitRole
 from yibao.units.tests.helpers import designated_institution
 
@@ -58,8 +60,8 @@ def test_info_page_is_read_only_but_for_mobile_and_address(client, unit) -> None
     soup = check_page(client.get("/hall/unit/info/"), echoed=(unit.legal_rep_mobile,))
     form = soup.select_one("form[novalidate]")
     inputs = {i["name"]: i.get("value") for i in form.select("input") if i.get("type") != "hidden"}
-    assert inputs == {"legal_rep_mobile": "13900000001", "address": unit.address}
-    assert [label.get_text() for label in form.select("label")] == ["法人手机号", "地址"]
+    assert inputs == {"legal_rep_mobile": "13900000001", "address": unit.address, "sms_code": None}
+    assert [label.get_text() for label in form.select("label")] == ["法人手机号", "地址", "短信验证码"]
     text = visible_text(soup)
     assert unit.legal_rep_cert_no not in text
     assert unit.legal_rep_cert_no[:4] + "**********" + unit.legal_rep_cert_no[-4:] in text
@@ -67,28 +69,57 @@ def test_info_page_is_read_only_but_for_mobile_and_address(client, unit) -> None
     assert soup.select_one('.tabs a[aria-current="page"]').get_text() == "单位基础信息"
 
 
+def sms_code_to(phone: str) -> str:
+    text = SmsMessage.objects.filter(phone=phone).order_by("-pk").values_list("text", flat=True).first()
+    assert text is not None
+    return str(text).split("验证码：")[1][:6]
+
+
+def test_a_new_legal_rep_mobile_must_be_confirmed_by_sms(client, unit) -> None:
+    data = {"legal_rep_mobile": "13712345678", "address": "云南省昆明市五华区人民中路1号"}
+    soup = check_page(client.post("/hall/unit/info/", data), echoed=("13712345678",))
+    assert "短信验证码：请输入短信验证码" in [li.get_text() for li in soup.select(".error-summary li")]
+    other = UnitFactory.create()
+    client.post("/hall/unit/info/", {**data, "_send_sms": "1"})
+    code = sms_code_to("13712345678")
+    assert f"{unit.name}正在将法人手机号变更为本号码" in SmsMessage.objects.get(phone="13712345678").text
+    assert other.pk != unit.pk
+    soup = check_page(
+        client.post("/hall/unit/info/", {**data, "sms_code": "000000"}), echoed=("13712345678",)
+    )
+    assert CONFIRM not in visible_text(soup)
+    soup = check_page(client.post("/hall/unit/info/", {**data, "sms_code": code}))
+    assert CONFIRM in visible_text(soup)
+
+
 def test_info_change_asks_then_saves(client, unit) -> None:
     data = {"legal_rep_mobile": "13712345678", "address": "云南省昆明市五华区人民中路1号"}
-    soup = check_page(client.post("/hall/unit/info/", data))
+    client.post("/hall/unit/info/", {**data, "_send_sms": "1"})
+    response = client.post("/hall/unit/info/", {**data, "sms_code": sms_code_to("13712345678")})
+    soup = check_page(response)
     assert CONFIRM in visible_text(soup)
     assert "137****5678" in visible_text(soup)
     unit.refresh_from_db()
     assert unit.legal_rep_mobile == "13900000001"  # nothing before 确定
+    token = soup.find("input", attrs={"name": "token"})["value"]
 
-    response = client.post("/hall/unit/info/confirm/", {"confirm": "1"})
+    response = client.post("/hall/unit/info/confirm/", {"confirm": "1", "token": token})
     assert response["Location"] == "/hall/unit/info/"
     soup = check_page(client.get("/hall/unit/info/"), echoed=("13712345678",))
     assert "更新单位信息成功" in visible_text(soup)
     unit.refresh_from_db()
     assert (unit.legal_rep_mobile, unit.address) == ("13712345678", "云南省昆明市五华区人民中路1号")
+    assert Message.objects.filter(unit=unit, title="法人手机号已变更").exists()
 
 
 def test_info_cancel_and_replay_change_nothing(client, unit) -> None:
-    client.post("/hall/unit/info/", {"legal_rep_mobile": "13712345678", "address": "新地址"})
-    client.post("/hall/unit/info/confirm/", {})  # no 确定
-    client.post("/hall/unit/info/confirm/", {"confirm": "1"})  # the pending change is gone
+    response = client.post("/hall/unit/info/", {"legal_rep_mobile": "13900000001", "address": "新地址"})
+    token = check_page(response).find("input", attrs={"name": "token"})["value"]
+    client.post("/hall/unit/info/confirm/", {"token": token})  # no 确定
+    client.post("/hall/unit/info/confirm/", {"confirm": "1", "token": token})  # the pending change is gone
+    client.post("/hall/unit/info/confirm/", {"confirm": "1"})  # no token at all
     unit.refresh_from_db()
-    assert unit.legal_rep_mobile == "13900000001"
+    assert unit.address != "新地址"
     assert not AuditEvent.objects.filter(action="unit_base_info_updated").exists()
 
 
