@@ -137,8 +137,41 @@ def application_type_choices() -> list[tuple[str, str]]:
     return [(kind.code, kind.name) for kind in application_types()]
 
 
-def application_events(application: Application) -> list[Event]:
-    return list(application.events.order_by("at", "id"))
+@dataclass(frozen=True)
+class TimelineRow:
+    """One step of 办理过程: 时间, 操作, 操作人, 说明."""
+
+    at: datetime.datetime
+    action: str
+    label: str
+    actor: str
+    note: str
+
+
+def _actor_name(event: Event) -> str:
+    """An operator by name (its user name is its mobile number, never shown whole); staff by
+    the label written at the time; the system as 系统."""
+    actor = event.actor
+    if actor is not None and actor.kind == User.Kind.OPERATOR:
+        operator = getattr(actor, "operator", None)
+        if operator is not None:
+            return str(operator.name)
+    label = event.actor_label or "系统"
+    return mask_phone(label) if label.isdigit() and len(label) == 11 else label
+
+
+def application_events(application: Application) -> list[TimelineRow]:
+    events = application.events.select_related("actor", "actor__operator").order_by("at", "id")
+    return [
+        TimelineRow(
+            at=event.at,
+            action=event.action,
+            label=event.get_action_display(),
+            actor=_actor_name(event),
+            note=event.note,
+        )
+        for event in events
+    ]
 
 
 @dataclass(frozen=True)
@@ -156,13 +189,23 @@ def application_materials(application: Application) -> list[MaterialRow]:
     return rows
 
 
-# --- 我的待办件 ------------------------------------------------------------------------------
+def application_withdrawable(application: Application) -> bool:
+    """For display: 撤回 is offered while submitted and not yet claimed (the service decides)."""
+    return not withdraw_refusal(application)
 
 
-def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
-    """The unit's applications returned for correction (退回补正) that this operator may open:
-    it holds the type's business item or 办件记录查询 there. Newest decision first."""
-    codes = set(
+def withdraw_refusal(application: Application) -> str:
+    """Why 撤回 is not offered (the service's own wording), or "" when it is."""
+    if application.status != Status.SUBMITTED:
+        return f"办件当前状态为“{application.get_status_display()}”，不能撤回"
+    if application.reviewer_id is not None:
+        return "医保经办机构已开始审核该办件，不能撤回"
+    return ""
+
+
+def operator_item_codes(*, unit: Unit, user: User) -> set[str]:
+    """The business items this operator holds at the unit (active binding, active items)."""
+    return set(
         Grant.objects.filter(
             binding__operator__user=user,
             binding__unit=unit,
@@ -170,6 +213,15 @@ def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
             item__is_active=True,
         ).values_list("item__code", flat=True)
     )
+
+
+# --- 我的待办件 ------------------------------------------------------------------------------
+
+
+def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
+    """The unit's applications returned for correction (退回补正) that this operator may open:
+    it holds the type's business item or 办件记录查询 there. Newest decision first."""
+    codes = operator_item_codes(unit=unit, user=user)
     if not codes:
         return []
     may_open = {kind.code for kind in application_types() if RECORDS_ITEM in codes or kind.item_code in codes}
