@@ -367,7 +367,9 @@ def test_an_operator_without_any_item_for_it_gets_not_found(client: Client, sett
 
 def test_the_unit_admin_gets_not_found(client: Client, binding: Binding, settings: Any) -> None:
     application = non_key_submitted(binding, settings)
-    client.force_login(Unit.objects.get(pk=binding.unit_id).account)
+    account = Unit.objects.get(pk=binding.unit_id).account
+    assert account is not None
+    client.force_login(account)
     assert client.get(LIST).status_code == 404
     for name in ("records:detail", "records:withdraw"):
         assert client.get(reverse(name, args=[application.pk])).status_code == 404
