@@ -11,6 +11,7 @@ from yibao.cases.models import Status
 from yibao.cases.selectors import application_type_choices
 
 ALL = ("", "全部")
+RANGE_HINT = "按提交日期查询（未提交的草稿按创建日期），最长一年"
 DATE_FORMAT = "%Y-%m-%d"
 
 
@@ -50,8 +51,6 @@ class RecordQueryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["type_code"]).choices = [ALL, *application_type_choices()]
-        self.fields["start"].help_text = "按提交日期查询，未提交的草稿按创建日期"
-        self.fields["end"].help_text = "查询时间范围最长一年"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

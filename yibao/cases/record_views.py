@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from yibao.accounts.session import hall_user, operator_required
 from yibao.cases.access import RECORDS_ITEM, access_application_for_operator
-from yibao.cases.forms import RecordQueryForm, WithdrawForm
+from yibao.cases.forms import RANGE_HINT, RecordQueryForm, WithdrawForm
 from yibao.cases.models import Application, Status
 from yibao.cases.selectors import (
     REVIEWED,
@@ -68,6 +68,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "cases/records/list.html",
         {
             "form": form,
+            "range_hint": RANGE_HINT,
             "tab": tab,
             "tabs": [
                 (code, label, "?" + urlencode([("tab", code)]) + (f"&{filter_query}" if filter_query else ""))

@@ -139,7 +139,7 @@ def test_the_list_shows_the_units_applications_newest_first(
         rows[1].startswith(submitted.number) and "单位参保非关键信息变更" in rows[1] and "待审核" in rows[1]
     )
     assert rows[2].startswith(returned.number) and "退回补正" in rows[2]
-    assert RETURN_OPINION[:15] in rows[2] and RETURN_OPINION not in rows[2]  # shortened
+    assert RETURN_OPINION[:10] in rows[2] and RETURN_OPINION not in rows[2]  # shortened
     assert soup.select_one(f'a[href="{reverse("records:detail", args=[returned.pk])}"]') is not None
     assert [a.get_text() for a in soup.select(".record-tabs a")] == ["全部", "待审核业务", "已审核业务"]
 
