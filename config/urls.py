@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("yibao.portal.urls")),
     path("", include("yibao.core.urls")),
     path("", include("yibao.accounts.urls")),
+    path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("notices/", include("yibao.notices.urls")),

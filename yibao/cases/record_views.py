@@ -1,0 +1,132 @@
+"""办件记录查询 (Henan 004) with 待审核业务 / 已审核业务 (Yunnan 001 §1.4): the operator's list of
+the unit's applications, one application's detail (timeline, changes, materials, opinion) and
+撤回 before review. Reads through selectors, the one write through the withdraw service."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yibao.accounts.session import hall_user, operator_required
+from yibao.cases.access import RECORDS_ITEM, access_application_for_operator
+from yibao.cases.forms import RANGE_HINT, RecordQueryForm, WithdrawForm
+from yibao.cases.models import Application, Status
+from yibao.cases.selectors import (
+    REVIEWED,
+    TAB_ALL,
+    TABS,
+    application_change_rows,
+    application_events,
+    application_materials,
+    application_records,
+    application_withdrawable,
+    operator_item_codes,
+    withdraw_refusal,
+)
+from yibao.cases.services import application_withdraw
+from yibao.cases.types import application_type, type_name
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.operators.access import grant_required
+from yibao.units.models import Unit
+
+PAGE_SIZE = 20
+WITHDRAW_QUESTION = "您确定要撤回该办件吗？"
+WITHDRAWN = "撤回成功"
+FILTERS = ("type_code", "start", "end", "status")
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def _query(request: HttpRequest, names: tuple[str, ...]) -> str:
+    return urlencode([(name, request.GET[name]) for name in names if request.GET.get(name, "").strip()])
+
+
+@grant_required(RECORDS_ITEM)
+def record_list(request: HttpRequest) -> HttpResponse:
+    """办件记录查询: all of the unit's applications, newest first, by tab and filters."""
+    tabs = dict(TABS)
+    tab = request.GET.get("tab", TAB_ALL)
+    tab = tab if tab in tabs else TAB_ALL
+    form = RecordQueryForm(request.GET if any(name in request.GET for name in FILTERS) else None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        filters = form.filters() if form.is_bound else {}
+        rows = application_records(unit=_unit(request), tab=tab, **filters)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        for app in page.object_list:
+            app.type_label = type_name(app.type_code)
+    filter_query = _query(request, FILTERS)
+    return render(
+        request,
+        "cases/records/list.html",
+        {
+            "form": form,
+            "range_hint": RANGE_HINT,
+            "tab": tab,
+            "tabs": [
+                (code, label, "?" + urlencode([("tab", code)]) + (f"&{filter_query}" if filter_query else ""))
+                for code, label in TABS
+            ],
+            "tab_label": tabs[tab],
+            "page_obj": page,
+            "query_string": _query(request, ("tab", *FILTERS)),
+            "draft": Status.DRAFT,
+            "returned": Status.RETURNED,
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, application: Application) -> dict[str, object]:
+    kind = application_type(application.type_code)
+    may_transact = kind.item_code in operator_item_codes(unit=_unit(request), user=hall_user(request))
+    return {
+        "application": application,
+        "type_label": kind.name,
+        "rows": application_change_rows(application),
+        "events": application_events(application),
+        "materials": application_materials(application),
+        "decided": application.status in REVIEWED and application.decided_at is not None,
+        "may_withdraw": may_transact and application_withdrawable(application),
+        "may_correct": may_transact and application.status in {Status.RETURNED, Status.DRAFT},
+    }
+
+
+@operator_required
+def record_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    """One application: what it changes, its materials, its history and the agency's opinion."""
+    application = access_application_for_operator(request, application_id)
+    return render(request, "cases/records/detail.html", _detail_context(request, application))
+
+
+@operator_required
+def record_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """撤回: a confirmation page, then the service (refused once a reviewer has taken it up)."""
+    application = access_application_for_operator(request, application_id)
+    if request.method == "POST" and WithdrawForm(request.POST).is_valid():
+        try:
+            application_withdraw(
+                application=application, actor=hall_user(request), origin=RequestOrigin.from_request(request)
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, WITHDRAWN)
+        return redirect("records:detail", application_id=application.pk)
+    return render(
+        request,
+        "cases/records/withdraw.html",
+        {
+            "application": application,
+            "type_label": type_name(application.type_code),
+            "question": WITHDRAW_QUESTION,
+            "refusal": withdraw_refusal(application),
+            "form": WithdrawForm(),
+        },
+    )
