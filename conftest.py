@@ -33,6 +33,8 @@ def reference_data(transactional_db: None) -> None:
     from yibao.core.models import CodeItem, CodeTable, Division
     from yibao.core.reference import code_tables_sync
     from yibao.core.selectors import division_tree_clear
+    from yibao.enrollment.models import RegionPolicy
+    from yibao.enrollment.policies import region_policies_sync
     from yibao.operators.catalogue import business_catalogue_sync
     from yibao.operators.models import BusinessItem, FunctionRole
     from yibao.units.credit_defaults import credit_defaults_sync
@@ -46,6 +48,7 @@ def reference_data(transactional_db: None) -> None:
         business_catalogue_sync(FunctionRole, BusinessItem)
         populations_sync(Population)
         credit_defaults_sync(CreditRule, CreditLevel)
+        region_policies_sync(RegionPolicy, Division)
     cache.clear()
     division_tree_clear()
 

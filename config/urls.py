@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yibao.accounts.urls")),
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
+    path("", include("yibao.cases.urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("hall/", include("yibao.notices.hall_urls")),

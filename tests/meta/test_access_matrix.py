@@ -19,11 +19,14 @@ from django.urls import reverse
 
 from tests.meta.test_urls import project_routes
 from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.cases.models import Application, Material
+from yibao.cases.services import application_draft_save
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
+from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit
 from yibao.units.services import licence_submit
 from yibao.units.tests.helpers import png_bytes
@@ -41,6 +44,7 @@ class World:
     unit_message: int
     operator_message: int
     licence: int
+    application: int
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ def operator_page(*, op_status: int = OK) -> dict[str, int]:
 
 
 A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries
+APP = lambda w: [w.application]  # noqa: E731
 
 ROWS: list[Row] = [
     # 单位管理 (unit admin)
@@ -133,6 +138,37 @@ ROWS: list[Row] = [
     ),
     Row("messages:operator-detail", lambda w: [w.unit_message], expect=operator_page(op_status=NOT_FOUND)),
     Row("messages:operator-read-all", method="post", expect=operator_page(op_status=REDIRECT)),
+    # an application of unit A (the granted operator's draft 单位参保关键信息变更)
+    Row("cases:unit-info-change", expect=operator_page(op_status=DENIED)),
+    Row("cases:unit-key-info-change", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("cases:edit", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
+    Row("cases:print", APP, "post", expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT}),
+    Row("cases:form-pdf", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
+    Row("cases:submit", APP, "post", expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT}),
+    Row(
+        "cases:material-upload",
+        APP,
+        "post",
+        {"code": "licence"},
+        expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT},
+    ),
+    Row("cases:material", lambda w: [w.application, 1], expect=operator_page(op_status=NOT_FOUND)),
+    Row(
+        "cases:material-remove",
+        lambda w: [w.application, 1],
+        "post",
+        expect=operator_page(op_status=NOT_FOUND),
+    ),
+    # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
+    Row("records:list", expect=operator_page(op_status=DENIED)),
+    Row("records:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
+    Row(
+        "records:withdraw",
+        APP,
+        "post",
+        {"confirm": "1"},
+        expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT},
+    ),
     # the operator's hall
     Row("operators:home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
@@ -161,7 +197,7 @@ ROWS: list[Row] = [
 
 @pytest.fixture
 def world() -> World:
-    a1 = grant(BindingFactory.create(), "roster")
+    a1 = grant(BindingFactory.create(), "roster", "unit-key-info-change")
     a2 = BindingFactory.create(unit=a1.unit)
     b1 = BindingFactory.create()
     staff = UserFactory.create(is_staff=True, username="shenhe-matrix")
@@ -171,7 +207,12 @@ def world() -> World:
     licence = licence_submit(
         unit=a1.unit, actor=a1.unit.account, upload=upload_check(io.BytesIO(png_bytes()))
     ).pk
-    return World(a1, a2, b1, staff, unit_message, operator_message, licence)
+    application = application_draft_save(
+        kind=UNIT_KEY_INFO_CHANGE, unit=a1.unit, actor=a1.operator.user,
+        payload={"name": "新名称有限公司", "emp_type": "10", "address": "新地址", "legal_rep_name": "王强",
+                 "legal_rep_cert_type": "01", "legal_rep_cert_no": "110101199003070011"},
+    ).pk  # fmt: skip
+    return World(a1, a2, b1, staff, unit_message, operator_message, licence, application)
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -204,7 +245,10 @@ def snapshot(world: World) -> tuple[Any, ...]:
     roles = tuple(RoleCertification.objects.order_by("pk").values_list("unit_id", "role", "status"))
     read = tuple(Message.objects.order_by("pk").values_list("pk", "read_at"))
     licences = LicenceSubmission.objects.count()
-    return bindings, grants, user.password, user.must_change_password, units, roles, read, licences
+    applications = tuple(Application.objects.order_by("pk").values_list("pk", "status", "printed_at"))
+    materials = Material.objects.count()
+    return (bindings, grants, user.password, user.must_change_password, units, roles, read, licences,
+            applications, materials)  # fmt: skip
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:

@@ -28,7 +28,7 @@ from yibao.core.storage import EXTENSIONS, private_storage
 from yibao.core.uploads import CheckedUpload
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
-from yibao.operators.models import Binding, Grant
+from yibao.operators.models import Binding, Grant, Operator
 from yibao.units.models import Unit
 
 EDITABLE_BY_OPERATOR = {Status.DRAFT, Status.RETURNED}
@@ -38,12 +38,22 @@ def _now() -> Any:
     return timezone.now()
 
 
+def _actor_label(actor: User | None) -> str:
+    """A name for the timeline, never an operator's login (their mobile)."""
+    if actor is None:
+        return "系统"
+    if actor.kind == User.Kind.OPERATOR:
+        name = Operator.objects.filter(user=actor).values_list("name", flat=True).first()
+        return name or "经办人"
+    return actor.get_full_name() or actor.get_username()
+
+
 def _event(application: Application, action: str, actor: User | None, note: str = "") -> Event:
     return Event.objects.create(
         application=application,
         action=action,
         actor=actor,
-        actor_label=(actor.get_full_name() or actor.get_username()) if actor is not None else "系统",
+        actor_label=_actor_label(actor),
         note=note,
         at=_now(),
     )

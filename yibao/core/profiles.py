@@ -47,6 +47,8 @@ class PolicyProfile:
     require_known_uscc: bool = False
     # A business item may be granted to only one operator of a unit (national manual 003 §1.2.1.4.2).
     exclusive_grants: bool = False
+    # 职工参保登记: how many months before the current one the 参保日期 may lie (0 = this month only).
+    enrollment_months_back: int = 0
 
 
 PROFILES: dict[str, PolicyProfile] = {

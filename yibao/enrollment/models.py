@@ -71,3 +71,63 @@ class Insurance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id}/{self.insutype}/{self.status}"
+
+
+class RegionPolicy(models.Model):
+    """What a region allows in 职工参保登记 for a year: the 险种 offered together and the monthly
+    contribution base bounds (60 %–300 % of the local average wage). A county rule overrides its
+    city's, a city's its province's. Edited by the system admin."""
+
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="+", verbose_name="医保区划"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    insutypes = models.JSONField("可参保险种", default=list, help_text='险种代码列表，如 ["310", "510"]')
+    base_floor = models.DecimalField("缴费基数下限", max_digits=10, decimal_places=2)
+    base_cap = models.DecimalField("缴费基数上限", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "统筹区参保政策"
+        verbose_name_plural = "统筹区参保政策"
+        ordering = ["division", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "year"], name="enrollment_policy_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(base_floor__lte=models.F("base_cap")), name="enrollment_policy_floor_le_cap"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.year}"
+
+
+class PersonnelChange(models.Model):
+    """单位人员变动: 增员, 减员 or 变更 of one person in a unit, and the application behind it."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "增员"
+        REMOVE = "remove", "减员"
+        CHANGE = "change", "变更"
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="单位", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes", verbose_name="人员")
+    kind = models.CharField("变动类型", max_length=6, choices=Kind.choices)
+    insutypes = models.CharField("险种", max_length=40, blank=True)
+    effective_date = models.DateField("变动日期")
+    application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="办件",
+    )  # fmt: skip
+    detail = models.JSONField("变动内容", default=dict, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人员变动"
+        verbose_name_plural = "人员变动"
+        ordering = ["-effective_date", "-id"]
+        indexes = [models.Index(fields=["unit", "-effective_date"], name="enrollment_change_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.person_id} {self.effective_date}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.session import hall_user, operator_required, unit_admin_required
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
+from yibao.cases.selectors import operator_todos
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
@@ -101,6 +102,7 @@ def operator_home(request: HttpRequest) -> HttpResponse:
             ),
             "current_population": next((p for p in populations if p.code == population), None),
             "credit": unit_credit(unit),
+            "todos": operator_todos(unit=unit, user=hall_user(request)),
         },
     )
 

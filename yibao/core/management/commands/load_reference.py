@@ -20,6 +20,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, overwrite_labels: bool = False, **options: Any) -> None:
+        from yibao.enrollment.models import RegionPolicy
+        from yibao.enrollment.policies import region_policies_sync
         from yibao.operators import catalogue
         from yibao.operators.models import BusinessItem, FunctionRole
         from yibao.units import populations
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             items = catalogue.business_catalogue_sync(FunctionRole, BusinessItem, overwrite=overwrite_labels)
             groups = populations.populations_sync(Population)
             credit = credit_defaults_sync(CreditRule, CreditLevel)
+            policies = region_policies_sync(RegionPolicy, Division)
         division_tree_clear()
         self.stdout.write(
             f"code tables ({DATA_FILE.name}): {codes['created']} created, {codes['updated']} updated"
@@ -43,5 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"business catalogue ({catalogue.DATA_FILE.name}): {items['created']} created, "
             f"{items['updated']} updated; populations: {groups['created']} created; "
-            f"credit rules and levels: {credit['created']} created"
+            f"credit rules and levels: {credit['created']} created; "
+            f"enrollment policies: {policies['created']} created"
         )

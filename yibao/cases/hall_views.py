@@ -1,0 +1,275 @@
+"""The operator's side of an application: the change form, and the workspace where the form is
+printed (打印报表), materials are uploaded (附件上传) and the application is submitted (保存)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yibao.accounts.session import hall_user, operator_required
+from yibao.cases import services
+from yibao.cases.access import access_application_for_operator, access_material
+from yibao.cases.material_forms import MaterialUploadForm
+from yibao.cases.models import Application, Status
+from yibao.cases.selectors import application_change_rows, display_value
+from yibao.cases.types import ApplicationType, application_type
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.forms import add_application_error
+from yibao.operators.access import grant_required
+from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
+from yibao.units.models import Unit
+
+FORM_PAGES = {
+    UNIT_INFO_CHANGE.code: "cases:unit-info-change",
+    UNIT_KEY_INFO_CHANGE.code: "cases:unit-key-info-change",
+}
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def open_application(unit: Unit, kind: ApplicationType) -> Application | None:
+    """The unit's application of this type still being prepared or corrected, if any."""
+    return (
+        Application.objects.filter(unit=unit, type_code=kind.code, status__in=[Status.DRAFT, Status.RETURNED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
+    assert kind.form is not None  # noqa: S101 - both change types declare their form
+    unit = _unit(request)
+    current = kind.current(unit)
+    pending = open_application(unit, kind)
+    hidden = [name for name in kind.editable_fields if name.endswith("cert_no")]
+    # ID numbers are not put into the page: left empty, the current value stays.
+    initial = {
+        k: v for k, v in {**current, **(pending.payload if pending else {})}.items() if k not in hidden
+    }
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        for name in hidden:
+            if not str(data.get(name, "")).strip():
+                data[name] = (pending.payload if pending else {}).get(name) or current.get(name, "")
+    form = kind.form(data, initial=initial)
+    for name in hidden:
+        form.fields[
+            name
+        ].help_text = (
+            f"当前：{display_value(name, current.get(name, ''))}。如需变更请输入新的号码，不变更请留空"
+        )
+    key = request.POST.get("submit_key", "")
+    done = Application.objects.filter(submit_key=key, unit=unit).first() if key else None
+    if done is not None:  # the same form sent twice: show what the first one made
+        return redirect("cases:edit", application_id=done.pk)
+    if request.method == "POST" and form.is_valid():
+        payload = {name: form.data.get(name, "") for name in kind.editable_fields}
+        try:
+            application = services.application_draft_save(
+                kind=kind,
+                unit=unit,
+                actor=hall_user(request),
+                payload=payload,
+                application=pending,
+                origin=RequestOrigin.from_request(request),
+            )
+            if not kind.printed_form and not kind.materials_required:
+                application = services.application_submit(
+                    application=application,
+                    actor=hall_user(request),
+                    submit_key=request.POST.get("submit_key") or None,
+                    origin=RequestOrigin.from_request(request),
+                )
+                messages.success(request, _outcome(kind, application))
+            return redirect("cases:edit", application_id=application.pk)
+        except ApplicationError as error:
+            add_application_error(form, error)
+    read_only = [
+        (f.label, _display(kind, f.name, current.get(f.name, ""))) for f in kind.fields if not f.editable
+    ]
+    return render(
+        request,
+        "cases/change_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "read_only": read_only,
+            "pending": pending,
+            "submit_key": secrets.token_hex(16),
+            "direct_submit": not kind.printed_form and not kind.materials_required,
+            "hidden": hidden,
+        },
+    )
+
+
+def _display(kind: ApplicationType, name: str, value: Any) -> str:
+    return display_value(name, value) or "—"
+
+
+def _outcome(kind: ApplicationType, application: Application) -> str:
+    if application.status == Status.APPROVED:
+        return f"{kind.name}提交成功，变更已生效"
+    return f"{kind.name}已提交，请等待医保经办机构审核"
+
+
+@grant_required("unit-info-change")
+def unit_info_change(request: HttpRequest) -> HttpResponse:
+    """单位参保非关键信息变更."""
+    return _change_page(request, UNIT_INFO_CHANGE)
+
+
+@grant_required("unit-key-info-change")
+def unit_key_info_change(request: HttpRequest) -> HttpResponse:
+    """单位参保关键信息变更: the editable (pencil) fields, then print, stamp, upload, save."""
+    return _change_page(request, UNIT_KEY_INFO_CHANGE)
+
+
+@operator_required
+def workspace(request: HttpRequest, application_id: int) -> HttpResponse:
+    """One application: what changes, 打印报表, 附件上传, 保存 (submit)."""
+    application = access_application_for_operator(request, application_id)
+    kind = application_type(application.type_code)
+    materials = list(application.materials.all())
+    rows = []
+    for position, spec in enumerate(kind.materials, start=1):
+        files = [m for m in materials if m.code == spec.code]
+        rows.append(
+            {"position": position, "spec": spec, "files": files, "form": MaterialUploadForm(prefix=spec.code)}
+        )
+    editable = application.status in services.EDITABLE_BY_OPERATOR
+    return render(
+        request,
+        "cases/workspace.html",
+        {
+            "application": application,
+            "kind": kind,
+            "changes": application_change_rows(application),
+            "materials": rows,
+            "editable": editable,
+            "form_page": FORM_PAGES.get(kind.code, ""),
+            "missing": services.missing_materials(application) if editable else [],
+            "submit_key": secrets.token_hex(16),
+        },
+    )
+
+
+@require_POST
+@operator_required
+def print_form(request: HttpRequest, application_id: int) -> HttpResponse:
+    """打印报表: mark the form printed, then open it."""
+    application = access_application_for_operator(request, application_id)
+    try:
+        services.application_print_mark(
+            application=application, actor=hall_user(request), origin=RequestOrigin.from_request(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("cases:edit", application_id=application.pk)
+    return redirect("cases:form-pdf", application_id=application.pk)
+
+
+@operator_required
+def form_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The filled form as a PDF to print and stamp."""
+    from yibao.cases.printing import application_form_pdf
+
+    application = access_application_for_operator(request, application_id)
+    response = HttpResponse(application_form_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@operator_required
+def material_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    """附件上传 of one material (its row's form)."""
+    application = access_application_for_operator(request, application_id)
+    code = request.POST.get("code", "")
+    form = MaterialUploadForm(request.POST, request.FILES, prefix=code)
+    if form.is_valid():
+        upload = request.FILES.get(f"{code}-file")
+        try:
+            services.material_upload(
+                application=application,
+                code=code,
+                upload=form.cleaned_data["file"],
+                original_name=getattr(upload, "name", "") or "",
+                actor=hall_user(request),
+                origin=RequestOrigin.from_request(request),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "上传成功")
+    else:
+        for problem in form.errors.get("file", []):
+            messages.error(request, str(problem))
+    return redirect(reverse("cases:edit", args=[application.pk]) + "#materials")
+
+
+@require_POST
+@operator_required
+def material_remove(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+    application = access_application_for_operator(request, application_id)
+    material = access_material(application, material_id)
+    try:
+        services.material_remove(
+            application=application,
+            material_id=material.pk,
+            actor=hall_user(request),
+            origin=RequestOrigin.from_request(request),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已删除")
+    return redirect(reverse("cases:edit", args=[application.pk]) + "#materials")
+
+
+@operator_required
+def material_file(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+    """An uploaded material, to those who may see the application."""
+    application = access_application_for_operator(request, application_id)
+    material = access_material(application, material_id)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response: HttpResponse = FileResponse(handle, content_type=material.content_type)  # type: ignore[assignment]
+    response["Content-Disposition"] = f'inline; filename="{material.code}-{material.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if material.content_type.startswith("image/"):
+        response["Content-Security-Policy"] = "sandbox"  # an image needs nothing more
+    return response
+
+
+@require_POST
+@operator_required
+def submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    """保存: submit (or resubmit after 退回补正). A double click makes one application."""
+    application = access_application_for_operator(request, application_id)
+    kind = application_type(application.type_code)
+    try:
+        application = services.application_submit(
+            application=application,
+            actor=hall_user(request),
+            submit_key=request.POST.get("submit_key") or None,
+            origin=RequestOrigin.from_request(request),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _outcome(kind, application))
+    return redirect("cases:edit", application_id=application.pk)

@@ -1,0 +1,125 @@
+"""The operator's application pages: change form, workspace, materials, print, submit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.pagecheck import check_page
+from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.cases.models import Application, Material, Status
+from yibao.core.tests.factories import BindingFactory, grant
+from yibao.operators.models import Binding
+from yibao.units.models import Unit
+from yibao.units.tests.helpers import png_bytes
+
+pytestmark = pytest.mark.django_db
+NEW_ID = "110101199003070011"
+KEY = {
+    "name": "昆明新名称科技有限公司", "emp_type": "10", "address": "昆明市盘龙区2号",
+    "legal_rep_name": "王强", "legal_rep_cert_type": "01", "legal_rep_cert_no": NEW_ID,
+}  # fmt: skip
+
+
+@pytest.fixture
+def binding(client: Client) -> Binding:
+    binding = grant(BindingFactory.create(), "unit-info-change", "unit-key-info-change")
+    client.force_login(binding.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = binding.unit_id
+    session.save()
+    return binding
+
+
+def upload(
+    client: Client, application: Application, code: str, content: bytes, name: str = "scan.png"
+) -> None:
+    client.post(
+        reverse("cases:material-upload", args=[application.pk]),
+        {"code": code, f"{code}-file": SimpleUploadedFile(name, content, content_type="image/png")},
+    )
+
+
+def test_the_item_tile_leads_to_the_change_form(client: Client, binding: Binding) -> None:
+    response = client.get(reverse("operators:item", args=["unit-key-info-change"]))
+    assert response.status_code == 302 and response["Location"] == reverse("cases:unit-key-info-change")
+    soup = check_page(client.get(response["Location"]))
+    assert soup.find("label", attrs={"for": "id_name"}) is not None
+    assert soup.find("input", attrs={"name": "uscc"}) is None  # not editable: shown, not asked
+    assert binding.unit.uscc in soup.get_text()
+
+
+def test_a_non_key_change_is_saved_and_applied_in_one_step(client: Client, binding: Binding) -> None:
+    data = {
+        "contact_name": "周敏",
+        "contact_phone": "13912345678",
+        "contact_address": "昆明市1号",
+        "postcode": "650031",
+    }
+    response = client.post(reverse("cases:unit-info-change"), {**data, "submit_key": "k1"}, follow=True)
+    assert "单位参保非关键信息变更提交成功，变更已生效" in check_page(response).get_text()
+    assert Unit.objects.get(pk=binding.unit_id).contact_name == "周敏"
+    again = client.post(reverse("cases:unit-info-change"), {**data, "submit_key": "k1"})
+    assert again.status_code == 302
+    assert Application.objects.count() == 1  # the double click made one application
+
+
+def test_the_key_change_flow_print_upload_submit(client: Client, binding: Binding) -> None:
+    response = client.post(reverse("cases:unit-key-info-change"), KEY)
+    application = Application.objects.get()
+    assert response["Location"] == reverse("cases:edit", args=[application.pk])
+    soup = check_page(client.get(response["Location"]))
+    save = soup.find("button", string="已打印盖章，继续上传并保存")
+    assert save is not None and save.has_attr("disabled")
+    assert len(soup.select(".change-table__changed")) == 4  # 单位类型 stays 10
+    assert NEW_ID not in soup.get_text()  # masked
+
+    refused = client.post(reverse("cases:submit", args=[application.pk]), {"submit_key": "s1"}, follow=True)
+    assert "请先点击【打印报表】" in check_page(refused).get_text()
+    printed = client.post(reverse("cases:print", args=[application.pk]))
+    assert printed["Location"] == reverse("cases:form-pdf", args=[application.pk])
+
+    upload(client, application, "stamped-form", b"not an image at all", name="forged.png")
+    assert not Material.objects.exists()
+    upload(client, application, "stamped-form", png_bytes())
+    missing = client.post(reverse("cases:submit", args=[application.pk]), {"submit_key": "s2"}, follow=True)
+    assert "请上传以下必传材料：营业执照" in check_page(missing).get_text()
+    upload(client, application, "licence", png_bytes())
+    done = client.post(reverse("cases:submit", args=[application.pk]), {"submit_key": "s3"}, follow=True)
+    assert "单位参保关键信息变更已提交，请等待医保经办机构审核" in check_page(done).get_text()
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    again = client.post(reverse("cases:submit", args=[application.pk]), {"submit_key": "s3"}, follow=True)
+    assert again.status_code == 200
+    assert application.events.filter(action="submitted").count() == 1
+
+
+def test_a_material_is_served_only_to_those_who_may_see_the_application(
+    client: Client, binding: Binding
+) -> None:
+    client.post(reverse("cases:unit-key-info-change"), KEY)
+    application = Application.objects.get()
+    upload(client, application, "licence", png_bytes())
+    material = Material.objects.get()
+    url = reverse("cases:material", args=[application.pk, material.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    other = grant(BindingFactory.create(), "unit-key-info-change", "case-records")
+    client.force_login(other.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = other.unit_id
+    session.save()
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("cases:material-remove", args=[application.pk, material.pk])).status_code == 404
+    )
+    assert Material.objects.filter(pk=material.pk).exists()
+
+
+def test_a_tampered_form_cannot_change_the_uscc(client: Client, binding: Binding) -> None:
+    client.post(reverse("cases:unit-key-info-change"), {**KEY, "uscc": "91350200776049653A"})
+    application = Application.objects.get()
+    assert "uscc" not in application.payload
