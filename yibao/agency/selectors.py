@@ -54,7 +54,7 @@ def reviewer_prefixes(user: User) -> list[str] | None:
     return prefixes or None
 
 
-def unit_scope(prefixes: list[str], path: str = "unit__division_id") -> Q:
+def unit_scope(prefixes: list[str], path: str = "unit__division__code") -> Q:
     """Units (through `path`, a 医保区划 code) inside the given prefixes."""
     scope = Q()
     for prefix in prefixes:
@@ -130,7 +130,7 @@ def application_queue(user: User, chosen: QueueFilter) -> QuerySet[Application]:
     if chosen.type_code:
         queryset = queryset.filter(type_code=chosen.type_code)
     if chosen.region is not None:
-        queryset = queryset.filter(division_id__startswith=region_prefix(chosen.region))
+        queryset = queryset.filter(division__code__startswith=region_prefix(chosen.region))
     if chosen.status:
         queryset = queryset.filter(status=chosen.status)
     if chosen.older_than_days is not None:

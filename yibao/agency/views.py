@@ -75,7 +75,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     regions = selectors.region_choices(user)
-    form = QueueFilterForm(request.GET, regions=regions)
+    data = request.GET.copy()
+    data.setdefault("status", Status.SUBMITTED)  # 待审核 unless another status is chosen
+    form = QueueFilterForm(data, regions=regions)
     chosen = form.chosen()
     page = Paginator(selectors.application_queue(user, chosen), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
