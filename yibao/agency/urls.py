@@ -3,4 +3,19 @@ from django.urls import path
 from yibao.agency import views
 
 app_name = "agency"
-urlpatterns = [path("", views.workbench, name="workbench")]
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("queue/", views.queue, name="queue"),
+    path("applications/<int:application_id>/", views.review, name="review"),
+    path("applications/<int:application_id>/claim/", views.claim, name="claim"),
+    path("applications/<int:application_id>/decide/", views.decide, name="decide"),
+    path(
+        "applications/<int:application_id>/materials/<int:material_id>/",
+        views.material,
+        name="material",
+    ),
+    path("certifications/", views.certifications, name="certifications"),
+    path("certifications/licences/<int:submission_id>/", views.licence_review, name="licence-review"),
+    path("certifications/licences/<int:submission_id>/file/", views.licence_file, name="licence-file"),
+    path("certifications/roles/<int:certification_id>/", views.role_review, name="role-review"),
+]

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from yibao.accounts.models import User
+from yibao.cases.models import ReviewerRegion
 from yibao.contributions.models import Contribution
 from yibao.core.demo import (
     ADMIN_USERNAME,
@@ -162,6 +163,7 @@ def _load(
         generator = Generator(seed=options.seed, today=today, months=options.months, counties=_counties())
         with timer.stage("units, operators, accounts") as counter:
             _staff_users(hashed, reset=options.reset)
+            _reviewer_regions()
             plan = generator.plan_units(
                 count=units_wanted,
                 persons=options.persons,
@@ -443,6 +445,14 @@ def _staff_users(hashed: str, *, reset: bool) -> None:
             user.is_superuser = superuser
             user.is_active = True
             user.save(update_fields=["password", "kind", "is_staff", "is_superuser", "is_active"])
+
+
+def _reviewer_regions() -> None:
+    """The demo reviewer covers the provinces of the demo regions, so the workbench has work."""
+    reviewer = User.objects.get(username=REVIEWER_USERNAME)
+    provinces = sorted({f"{region.city_code[:2]}0000" for region in REGIONS})
+    for code in Division.objects.filter(code__in=provinces).values_list("code", flat=True):
+        ReviewerRegion.objects.get_or_create(reviewer=reviewer, division_id=code)
 
 
 def _write_units(plan: DemoPlan, hashed: str) -> tuple[list[int], int]:

@@ -1,0 +1,100 @@
+"""An agency reviewer works a 单位参保关键信息变更 on the workbench: returns it for correction, then
+approves the corrected application, and the unit record takes the new values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from yibao.agency.tests.helpers import KEY, NEW_ID, key_change_binding, reviewer, submitted_key_change
+from yibao.cases import services
+from yibao.cases.models import Application, Status
+from yibao.units.models import Unit
+
+PASSWORD = "Yibao2026test"  # the factories' password
+
+
+def login_reviewer(page: Any, username: str) -> None:
+    """Staff log in through the Django admin's login, which the workbench sends them to."""
+    page.goto(page.base_url + "/agency/")
+    expect(page).to_have_url(page.base_url + "/admin/login/?next=/agency/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="经办机构工作台")).to_be_visible()
+
+
+def claim(page: Any) -> None:
+    # Scrolled first: Chromium's PDF viewer in the frame above can swallow a click that scrolls.
+    button = page.get_by_role("button", name="领取")
+    button.scroll_into_view_if_needed()
+    button.click()
+
+
+def test_a_reviewer_returns_then_approves_a_key_info_change(page: Any) -> None:
+    binding = key_change_binding()
+    application = submitted_key_change(binding)
+    reviewer("shenhe-yn")
+    login_reviewer(page, "shenhe-yn")
+
+    expect(page.locator(".agency-card__total")).to_have_text("1 件待审核")
+    expect(page.locator(".agency-counts")).to_contain_text("单位参保关键信息变更")
+    expect(page.locator(".agency-counts")).to_contain_text("最长等待")
+    screenshot(page, "agency-workbench")
+
+    page.get_by_role("link", name="进入审核队列").click()
+    expect(page.get_by_role("heading", name="审核队列")).to_be_visible()
+    expect(page.get_by_label("状态")).to_have_value("submitted")
+    row = page.locator(".agency-queue tbody tr", has_text=application.number)
+    expect(row).to_contain_text(binding.unit.name)
+    expect(row).to_contain_text("未领取")
+    screenshot(page, "agency-queue")
+
+    row.get_by_role("link", name=application.number).click()
+    expect(page.get_by_role("heading", name="单位参保关键信息变更", exact=True)).to_be_visible()
+    changed = page.locator(".agency-compare__row--changed", has_text="单位名称")
+    expect(changed).to_contain_text("变更")
+    expect(changed).to_contain_text(KEY["name"])
+    expect(page.locator(".agency-compare__row--readonly", has_text="统一社会信用代码")).to_contain_text(
+        "只读"
+    )
+    image = page.get_by_role("img", name="单位参保关键信息变更表")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 40  # really loaded
+    expect(page.get_by_title("营业执照")).to_be_visible()  # the PDF in its frame
+    screenshot(page, "agency-review")
+
+    claim(page)
+    expect(page.get_by_text(f"已领取办件 {application.number}，请审核")).to_be_visible()
+    page.get_by_role("button", name="退回补正").click()  # without saying what to correct: refused
+    expect(page.locator(".field__error")).to_have_text("请填写需要补正的内容")
+    page.get_by_label("审核意见").fill("营业执照扫描件不清晰，请重新上传")
+    screenshot(page, "agency-review-claimed")
+    page.get_by_role("button", name="退回补正").click()
+    expect(page.get_by_text(f"办件 {application.number} 已退回补正，补正要求已通知单位")).to_be_visible()
+    assert Application.objects.get(pk=application.pk).status == Status.RETURNED
+
+    # The operator corrects and resubmits (through the services, as the hall would).
+    operator = binding.operator.user
+    services.application_print_mark(application=application, actor=operator)
+    services.application_submit(application=application, actor=operator)
+
+    page.goto(page.base_url + f"/agency/applications/{application.pk}/")
+    expect(page.locator(".agency-timeline")).to_contain_text("补正后重新提交")
+    claim(page)
+    page.get_by_label("审核意见").fill("材料齐全，准予变更")
+    page.get_by_role("button", name="通过", exact=True).click()
+    expect(
+        page.get_by_text(f"办件 {application.number} 审核通过，变更已生效，结果已通知单位")
+    ).to_be_visible()
+    screenshot(page, "agency-queue-after-approval")
+
+    unit = Unit.objects.get(pk=binding.unit_id)
+    assert (unit.name, unit.address, unit.legal_rep_name, unit.legal_rep_cert_no) == (
+        KEY["name"], KEY["address"], KEY["legal_rep_name"], NEW_ID,
+    )  # fmt: skip
+    page.goto(page.base_url + f"/agency/applications/{application.pk}/")
+    expect(page.locator(".agency-status")).to_have_text("审核通过")
+    screenshot(page, "agency-review-approved")
