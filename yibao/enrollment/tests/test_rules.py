@@ -15,6 +15,7 @@ from yibao.enrollment.policies import enrollment_window, limits_for
 from yibao.enrollment.rules import (
     EnrollmentRow,
     Limits,
+    Problem,
     duplicate_rows,
     parse_base,
     record_problems,
@@ -45,7 +46,7 @@ def row(**changes: object) -> EnrollmentRow:
     return EnrollmentRow(**values)  # type: ignore[arg-type]
 
 
-def messages(problems: list) -> list[str]:  # type: ignore[type-arg]
+def messages(problems: list[Problem]) -> list[str]:
     return [f"{p.column}：{p.message}" for p in problems]
 
 
