@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
     path("", include("yibao.cases.urls")),
+    path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("hall/", include("yibao.notices.hall_urls")),

@@ -159,6 +159,7 @@ ROWS: list[Row] = [
         "post",
         expect=operator_page(op_status=NOT_FOUND),
     ),
+    Row("enroll:single", expect=operator_page(op_status=DENIED)),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
     Row("records:list", expect=operator_page(op_status=DENIED)),
     Row("records:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),

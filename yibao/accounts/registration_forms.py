@@ -130,8 +130,12 @@ class OperatorStepForm(HallForm):
     name = forms.CharField(label="经办人姓名", max_length=50)
     cert_type = forms.ChoiceField(label="经办人证件类型")
     cert_no = forms.CharField(label="证件号码", max_length=30)
-    valid_from = forms.DateField(label="证件有效起始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label="证件有效截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label="证件有效起始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_to = forms.DateField(
+        label="证件有效截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     captcha = captcha_field()
     sms_code = forms.CharField(label="短信验证码", max_length=6)
 

@@ -14,3 +14,4 @@ class CaseErrorCode(StrEnum):
     REASON_REQUIRED = "cases.reason_required"
     MATERIAL_UNKNOWN = "cases.material_unknown"
     INVALID_VALUE = "cases.invalid_value"
+    RULE_REFUSED = "cases.rule_refused"

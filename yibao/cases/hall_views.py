@@ -26,11 +26,6 @@ from yibao.operators.access import grant_required
 from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.units.models import Unit
 
-FORM_PAGES = {
-    UNIT_INFO_CHANGE.code: "cases:unit-info-change",
-    UNIT_KEY_INFO_CHANGE.code: "cases:unit-key-info-change",
-}
-
 
 def _unit(request: HttpRequest) -> Unit:
     return request.unit  # type: ignore[attr-defined]
@@ -156,7 +151,7 @@ def workspace(request: HttpRequest, application_id: int) -> HttpResponse:
             "changes": application_change_rows(application),
             "materials": rows,
             "editable": editable,
-            "form_page": FORM_PAGES.get(kind.code, ""),
+            "form_page": kind.form_page,
             "missing": services.missing_materials(application) if editable else [],
             "submit_key": secrets.token_hex(16),
         },

@@ -127,11 +127,23 @@ def _check_payload(kind: ApplicationType, payload: dict[str, Any]) -> dict[str, 
             label = kind.label_of(field) if field != "__all__" else ""
             message = f"{label}：{errors[0]}" if label else str(errors[0])
             raise _refuse(CaseErrorCode.INVALID_VALUE, message, field=field if field in known else None)
-        clean = {name: _plain(form.cleaned_data[name]) for name in clean}
+        clean = {name: _plain(form.cleaned_data[name]) for name in clean if name in form.cleaned_data}
     return clean
 
 
+def _check_rules(kind: ApplicationType, unit: Unit, payload: dict[str, Any]) -> None:
+    """The type's own business rules (e.g. 职工参保登记's), at saving and again at submitting."""
+    if kind.check is None:
+        return
+    problems = kind.check(unit, payload)
+    if problems:
+        raise _refuse(CaseErrorCode.RULE_REFUSED, problems[0])
+
+
 def _plain(value: Any) -> Any:
+    """A cleaned value as JSON keeps it: dates and decimals as text, lists item by item."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
@@ -147,6 +159,7 @@ def application_draft_save(
     """Create a draft, or update one (draft or returned) of this unit."""
     binding = operator_check(user=actor, unit=unit, kind=kind)
     clean = _check_payload(kind, payload)
+    _check_rules(kind, unit, clean)
     with transaction.atomic():
         if application is None:
             application = Application.objects.create(
@@ -292,6 +305,7 @@ def application_submit(
                 raise _refuse(
                     CaseErrorCode.NOT_PRINTED, "请先点击【打印报表】预览并打印表单，加盖单位公章后再提交"
                 )
+            _check_rules(kind, locked.unit, locked.payload)
             missing = missing_materials(locked)
             if missing:
                 raise _refuse(CaseErrorCode.MATERIALS_MISSING, "请上传以下必传材料：" + "、".join(missing))

@@ -46,9 +46,12 @@ class ApplicationType:
     current: Callable[[Unit], dict[str, Any]]
     apply: Callable[[Application], None]
     form: type[forms.Form] | None = None  # checks the values of the editable fields
+    form_page: str = ""  # URL name of the operator's page that fills the payload
     materials: tuple[MaterialSpec, ...] = ()
     printed_form: bool = False
     requires_change: bool = True  # a change type refuses a submission that changes nothing
+    # business rules beyond the form's field checks: Chinese refusals, empty when acceptable
+    check: Callable[[Unit, dict[str, Any]], list[str]] | None = None
     auto_approve: Callable[[], bool] = field(default=lambda: False)
 
     @property

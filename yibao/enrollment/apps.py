@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EnrollmentConfig(AppConfig):
     name = "yibao.enrollment"
     verbose_name = "参保登记"
+
+    def ready(self) -> None:
+        from yibao.enrollment import enroll_types  # noqa: F401 - registers 职工参保登记

@@ -1,0 +1,141 @@
+"""职工参保登记 — 单个人员参保登记: find the person by 证件号码 (Enter or the magnifier), fill what
+is open, then 下一步 to the application's workspace (打印报表, 附件上传, 保存)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from yibao.accounts.session import hall_user
+from yibao.cases import services
+from yibao.cases.access import access_application_for_operator
+from yibao.cases.models import Application, Status
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.forms import add_application_error, set_code_choices
+from yibao.core.validators.identity import validate_cert_number
+from yibao.enrollment.enroll_types import EMPLOYEE_ENROLLMENT, PERSON_FIELDS, EnrollmentForm
+from yibao.enrollment.models import Person
+from yibao.enrollment.policies import limits_for
+from yibao.enrollment.rules import id_facts
+from yibao.operators.access import grant_required
+from yibao.units.models import Unit
+
+
+class LookupForm(EnrollmentForm):
+    """Only 证件类型 and 证件号码 (the magnifier)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in {"cert_type", "cert_no"}:
+                del self.fields[name]
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def _editing(request: HttpRequest) -> Application | None:
+    """The application named by ?application= (a draft or a returned one of this unit)."""
+    raw = request.GET.get("application") or request.POST.get("application")
+    if not raw:
+        return None
+    application = access_application_for_operator(request, int(raw) if raw.isdigit() else 0)
+    if (
+        application.type_code != EMPLOYEE_ENROLLMENT.code
+        or application.status not in services.EDITABLE_BY_OPERATOR
+    ):
+        raise Http404
+    return application
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "nation": person.nation,
+        "nationality": person.nationality,
+        "first_work_date": person.first_work_date,
+        "mobile": person.mobile,
+        "address": person.address,
+    }
+
+
+@grant_required("employee-enrollment")
+def enroll_single(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    editing = _editing(request)
+    source = request.POST if request.method == "POST" else request.GET
+    cert_type = str(source.get("cert_type") or (editing.payload.get("cert_type") if editing else "") or "01")
+    cert_no = str(source.get("cert_no") or (editing.payload.get("cert_no") if editing else "") or "").strip()
+    lookup = LookupForm(initial={"cert_type": cert_type, "cert_no": cert_no})
+    lookup_error = ""
+    person = None
+    form = None
+    try:
+        limits = limits_for(unit.division_id, timezone.localdate())
+        offered = sorted(limits.insutypes)
+    except LookupError:
+        limits, offered = None, []
+    if cert_no:
+        try:
+            cert_no = validate_cert_number(cert_type, cert_no, field="cert_no")
+        except ApplicationError as error:
+            lookup_error = error.message
+        else:
+            person = Person.objects.filter(cert_type=cert_type, cert_no=cert_no).first()
+            initial: dict[str, Any] = {"cert_type": cert_type, "cert_no": cert_no, "nationality": "CHN"}
+            if editing is not None:
+                initial |= editing.payload
+            elif person is not None:
+                initial |= _person_values(person)
+            else:
+                facts = id_facts(cert_type, cert_no)
+                if facts is not None:
+                    initial |= {"gender": facts[0], "birth_date": facts[1]}
+            if person is not None:
+                initial |= {k: v for k, v in _person_values(person).items() if k in PERSON_FIELDS}
+            if limits is not None:
+                initial.setdefault("start_date", limits.latest_start.replace(day=1))
+                initial.setdefault("insutypes", offered)
+            data = request.POST if request.method == "POST" and "_save" in request.POST else None
+            form = EnrollmentForm(data, initial=initial, known=person is not None, insutypes=offered)
+            if data is not None and form.is_valid():
+                payload = dict(form.cleaned_data)
+                payload |= {"cert_type": cert_type, "cert_no": cert_no}
+                try:
+                    application = services.application_draft_save(
+                        kind=EMPLOYEE_ENROLLMENT,
+                        unit=unit,
+                        actor=hall_user(request),
+                        payload=payload,
+                        application=editing,
+                        origin=RequestOrigin.from_request(request),
+                    )
+                except ApplicationError as error:
+                    add_application_error(form, error)
+                else:
+                    return redirect("cases:edit", application_id=application.pk)
+    set_code_choices(lookup, "cert_type", "psn_cert_type", blank=False)
+    drafts = Application.objects.filter(
+        unit=unit, type_code=EMPLOYEE_ENROLLMENT.code, status__in=[Status.DRAFT, Status.RETURNED]
+    ).order_by("-created_at")[:10]
+    return render(
+        request,
+        "enroll/single.html",
+        {
+            "lookup": lookup,
+            "lookup_error": lookup_error,
+            "form": form,
+            "person": person,
+            "editing": editing,
+            "limits": limits,
+            "drafts": drafts,
+            "person_fields": PERSON_FIELDS,
+        },
+    )

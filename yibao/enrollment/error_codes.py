@@ -1,0 +1,5 @@
+from enum import StrEnum
+
+
+class EnrollmentErrorCode(StrEnum):
+    REFUSED = "enrollment.refused"
