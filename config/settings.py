@@ -223,6 +223,8 @@ MEDIA_ROOT = Path(env_str("YIBAO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 # Uploads nobody may fetch by URL (营业执照 …): read only through views that check access.
 YIBAO_PRIVATE_MEDIA_ROOT = Path(env_str("YIBAO_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
+YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -116,7 +116,7 @@ def _apply(form_class: type[forms.Form]) -> Any:
 
 
 def _auto_approve_non_key() -> bool:
-    return bool(getattr(settings, "YIBAO_UNIT_INFO_AUTO_APPROVE", True))
+    return bool(settings.YIBAO_UNIT_INFO_AUTO_APPROVE)
 
 
 UNIT_INFO_CHANGE = application_type_register(
