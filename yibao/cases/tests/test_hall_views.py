@@ -123,3 +123,17 @@ def test_a_tampered_form_cannot_change_the_uscc(client: Client, binding: Binding
     client.post(reverse("cases:unit-key-info-change"), {**KEY, "uscc": "91350200776049653A"})
     application = Application.objects.get()
     assert "uscc" not in application.payload
+
+
+def test_an_oversize_material_is_refused_with_the_limit(client: Client, binding: Binding, settings) -> None:
+    settings.YIBAO_UPLOAD_MAX_BYTES = 1024
+    client.post(reverse("cases:unit-key-info-change"), KEY)
+    application = Application.objects.get()
+    response = client.post(
+        reverse("cases:material-upload", args=[application.pk]),
+        {"code": "licence", "licence-file": SimpleUploadedFile("big.png", png_bytes((800, 800)), "image/png")},
+        follow=True,
+    )
+    messages = check_page(response).select_one(".messages")
+    assert messages is not None and "文件大小不能超过" in messages.get_text()
+    assert not Material.objects.exists()
