@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EnrollmentConfig(AppConfig):
     name = "yibao.enrollment"
     verbose_name = "参保登记"
+
+    def ready(self) -> None:
+        from yibao.enrollment import changes  # noqa: F401 - registers the enrollment application types
+        from yibao.enrollment.display import display_register
+
+        display_register()

@@ -19,6 +19,9 @@ ITEM_PAGES: dict[str, str] = {
     "case-records": "records:list",
     "unit-info-change": "cases:unit-info-change",
     "unit-key-info-change": "cases:unit-key-info-change",
+    "employee-interruption": "enrollment:interruption",
+    "employee-key-info-change": "enrollment:key-info-change",
+    "employee-info-change": "enrollment:info-change",
 }
 
 
