@@ -32,7 +32,9 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def save(binding: Binding, ids: list[int], *, day: datetime.date | None = None, reason: str = "01") -> Application:
+def save(
+    binding: Binding, ids: list[int], *, day: datetime.date | None = None, reason: str = "01"
+) -> Application:
     return employee_interruption_draft_save(
         kind=EMPLOYEE_INTERRUPTION,
         unit=binding.unit,
