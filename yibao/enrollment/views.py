@@ -82,7 +82,10 @@ def interruption(request: HttpRequest) -> HttpResponse:
                 search_error = NOT_FOUND
             else:
                 found = [person.pk]
-            form = without_errors(form)
+            data = request.POST.copy()
+            if found:  # shown masked in the list; the full number is not sent back
+                data["cert_no"] = ""
+            form = without_errors(InterruptionForm(data))
         elif valid:
             try:
                 application = employee_interruption_draft_save(
