@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("yibao.cases.urls")),
     path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
+    path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("hall/", include("yibao.notices.hall_urls")),
     path("", include("yibao.catalog.urls")),

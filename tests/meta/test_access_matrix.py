@@ -21,8 +21,9 @@ from tests.meta.test_urls import project_routes
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material
 from yibao.cases.services import application_draft_save
-from yibao.core.tests.factories import BindingFactory, UserFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
+from yibao.enrollment.models import Insurance
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
@@ -45,6 +46,7 @@ class World:
     operator_message: int
     licence: int
     application: int
+    person: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def operator_page(*, op_status: int = OK) -> dict[str, int]:
 
 A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries
 APP = lambda w: [w.application]  # noqa: E731
+PSN = lambda w: [w.person]  # noqa: E731
 
 ROWS: list[Row] = [
     # 单位管理 (unit admin)
@@ -160,6 +163,18 @@ ROWS: list[Row] = [
         expect=operator_page(op_status=NOT_FOUND),
     ),
     Row("enroll:single", expect=operator_page(op_status=DENIED)),
+    # 职工中断参保 and 职工参保信息变更 (nobody holds these grants; PSN names unit A's person)
+    Row("enrollment:interruption", expect=operator_page(op_status=DENIED)),
+    Row(
+        "enrollment:interruption",
+        method="post",
+        data={"action": "next"},
+        expect=operator_page(op_status=DENIED),
+    ),
+    Row("enrollment:key-info-change", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:key-info-change-person", PSN, expect=operator_page(op_status=DENIED)),
+    Row("enrollment:info-change", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
     Row("records:list", expect=operator_page(op_status=DENIED)),
     Row("records:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
@@ -213,7 +228,8 @@ def world() -> World:
         payload={"name": "新名称有限公司", "emp_type": "10", "address": "新地址", "legal_rep_name": "王强",
                  "legal_rep_cert_type": "01", "legal_rep_cert_no": "110101199003070011"},
     ).pk  # fmt: skip
-    return World(a1, a2, b1, staff, unit_message, operator_message, licence, application)
+    person = InsuranceFactory.create(unit=a1.unit).person_id
+    return World(a1, a2, b1, staff, unit_message, operator_message, licence, application, person)
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -248,8 +264,9 @@ def snapshot(world: World) -> tuple[Any, ...]:
     licences = LicenceSubmission.objects.count()
     applications = tuple(Application.objects.order_by("pk").values_list("pk", "status", "printed_at"))
     materials = Material.objects.count()
+    insurances = tuple(Insurance.objects.order_by("pk").values_list("pk", "status"))
     return (bindings, grants, user.password, user.must_change_password, units, roles, read, licences,
-            applications, materials)  # fmt: skip
+            applications, materials, insurances)  # fmt: skip
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:

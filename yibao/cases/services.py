@@ -117,8 +117,11 @@ def _check_payload(kind: ApplicationType, payload: dict[str, Any]) -> dict[str, 
     """Keep the type's editable fields (the pencil icon decides), checked by the type's form;
     refuse fields the type does not have."""
     known = {f.name for f in kind.fields}
-    if set(payload) - known:
+    if set(payload) - known - set(kind.subject):
         raise _refuse(CaseErrorCode.FIELD_NOT_EDITABLE, "提交的内容包含不可修改的项目，请刷新页面后重新填写")
+    if any(not str(payload.get(name, "")).strip() for name in kind.subject):
+        raise _refuse(CaseErrorCode.NOT_FOUND, "请先查询办理对象")
+    subject = {name: str(payload[name]).strip() for name in kind.subject}
     clean = {name: payload[name] for name in kind.editable_fields if name in payload}
     if kind.form is not None:
         form = kind.form(data=clean)
@@ -128,7 +131,7 @@ def _check_payload(kind: ApplicationType, payload: dict[str, Any]) -> dict[str, 
             message = f"{label}：{errors[0]}" if label else str(errors[0])
             raise _refuse(CaseErrorCode.INVALID_VALUE, message, field=field if field in known else None)
         clean = {name: _plain(form.cleaned_data[name]) for name in clean if name in form.cleaned_data}
-    return clean
+    return {**subject, **clean}
 
 
 def _check_rules(kind: ApplicationType, unit: Unit, payload: dict[str, Any]) -> None:
@@ -159,6 +162,7 @@ def application_draft_save(
     """Create a draft, or update one (draft or returned) of this unit."""
     binding = operator_check(user=actor, unit=unit, kind=kind)
     clean = _check_payload(kind, payload)
+    before = kind.current_values(unit, clean)  # refuses a subject that is not the unit's
     _check_rules(kind, unit, clean)
     with transaction.atomic():
         if application is None:
@@ -169,7 +173,7 @@ def application_draft_save(
                 division_id=unit.division_id,
                 operator=binding.operator,
                 payload=clean,
-                before=kind.current(unit),
+                before=before,
             )
             application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
             application.save(update_fields=["number"])
@@ -309,9 +313,9 @@ def application_submit(
             missing = missing_materials(locked)
             if missing:
                 raise _refuse(CaseErrorCode.MATERIALS_MISSING, "请上传以下必传材料：" + "、".join(missing))
-            current = kind.current(locked.unit)
+            current = kind.current_values(locked.unit, locked.payload)
             if kind.requires_change and all(
-                str(current.get(k, "")) == str(v) for k, v in locked.payload.items()
+                str(current.get(k, "")) == str(v) for k, v in locked.payload.items() if k not in kind.subject
             ):
                 raise _refuse(CaseErrorCode.NOTHING_CHANGED, "您未修改任何信息，无需提交")
             resubmit = locked.status == Status.RETURNED

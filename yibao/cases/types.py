@@ -43,7 +43,8 @@ class ApplicationType:
     name: str
     item_code: str
     fields: tuple[FieldSpec, ...]
-    current: Callable[[Unit], dict[str, Any]]
+    # current(unit) -> the record's values; for a type with a `subject`, current(unit, subject)
+    current: Callable[..., dict[str, Any]]
     apply: Callable[[Application], None]
     form: type[forms.Form] | None = None  # checks the values of the editable fields
     form_page: str = ""  # URL name of the operator's page that fills the payload
@@ -53,6 +54,10 @@ class ApplicationType:
     # business rules beyond the form's field checks: Chinese refusals, empty when acceptable
     check: Callable[[Unit, dict[str, Any]], list[str]] | None = None
     auto_approve: Callable[[], bool] = field(default=lambda: False)
+    # Payload entries naming which record of the unit the application is about (e.g. a person's
+    # id): kept from the payload as given, never edited, passed to `current`, which refuses a
+    # record that is not the unit's (an ApplicationError).
+    subject: tuple[str, ...] = ()
 
     @property
     def materials_required(self) -> bool:
@@ -61,6 +66,13 @@ class ApplicationType:
     @property
     def editable_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.editable)
+
+    def current_values(self, unit: Unit, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The record as it is now: the unit's, or the subject's within the unit."""
+        if not self.subject:
+            return self.current(unit)
+        given = payload or {}
+        return self.current(unit, {name: str(given.get(name, "")) for name in self.subject})
 
     def label_of(self, name: str) -> str:
         return next((f.label for f in self.fields if f.name == name), name)

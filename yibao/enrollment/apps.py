@@ -6,4 +6,10 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "参保登记"
 
     def ready(self) -> None:
-        from yibao.enrollment import enroll_types  # noqa: F401 - registers 职工参保登记
+        from yibao.enrollment import (
+            changes,  # noqa: F401 - registers the enrollment application types
+            enroll_types,  # noqa: F401 - registers 职工参保登记
+        )
+        from yibao.enrollment.display import display_register
+
+        display_register()

@@ -65,3 +65,15 @@ def limits_for(division_code: str, today: datetime.date) -> Limits:
         earliest_start=earliest,
         latest_start=latest,
     )
+
+
+def interruption_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The 中断日期 the profile allows: this month only by default, or this and the N months
+    before when the profile sets `interruption_months_back`. Earlier dates are settled at the
+    agency's counter (补办), as for 参保日期."""
+    back = int(getattr(get_profile(), "interruption_months_back", 0))
+    year, month = today.year, today.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    last = calendar.monthrange(today.year, today.month)[1]
+    return datetime.date(year, month, 1), datetime.date(today.year, today.month, last)

@@ -20,6 +20,9 @@ ITEM_PAGES: dict[str, str] = {
     "employee-enrollment": "enroll:single",
     "unit-info-change": "cases:unit-info-change",
     "unit-key-info-change": "cases:unit-key-info-change",
+    "employee-interruption": "enrollment:interruption",
+    "employee-key-info-change": "enrollment:key-info-change",
+    "employee-info-change": "enrollment:info-change",
 }
 
 

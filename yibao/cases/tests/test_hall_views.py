@@ -131,7 +131,10 @@ def test_an_oversize_material_is_refused_with_the_limit(client: Client, binding:
     application = Application.objects.get()
     response = client.post(
         reverse("cases:material-upload", args=[application.pk]),
-        {"code": "licence", "licence-file": SimpleUploadedFile("big.png", png_bytes((800, 800)), "image/png")},
+        {
+            "code": "licence",
+            "licence-file": SimpleUploadedFile("big.png", png_bytes((800, 800)), "image/png"),
+        },
         follow=True,
     )
     messages = check_page(response).select_one(".messages")

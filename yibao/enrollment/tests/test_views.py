@@ -1,0 +1,175 @@
+"""The enrollment pages through the test client: page checks, masking, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.pagecheck import check_page, visible_text
+from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.cases.models import Application
+from yibao.core.masking import mask_id_number
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
+from yibao.enrollment.models import Insurance, Person
+from yibao.enrollment.rules import id_facts
+from yibao.operators.models import Binding
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def binding(client: Client) -> Binding:
+    binding = grant(
+        BindingFactory.create(), "employee-interruption", "employee-key-info-change", "employee-info-change"
+    )
+    client.force_login(binding.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = binding.unit_id
+    session.save()
+    return binding
+
+
+def test_the_item_tiles_lead_to_the_pages(client: Client, binding: Binding) -> None:
+    for code, name in (
+        ("employee-interruption", "enrollment:interruption"),
+        ("employee-key-info-change", "enrollment:key-info-change"),
+        ("employee-info-change", "enrollment:info-change"),
+    ):
+        response = client.get(reverse("operators:item", args=[code]))
+        assert response["Location"] == reverse(name)
+        check_page(client.get(response["Location"]))
+
+
+def test_the_roster_masks_id_numbers_and_lists_only_active_persons_of_the_unit(
+    client: Client, binding: Binding
+) -> None:
+    active = InsuranceFactory.create(unit=binding.unit, person__name="赵一")
+    InsuranceFactory.create(unit=binding.unit, person__name="钱二", status=Insurance.Status.PAUSED)
+    InsuranceFactory.create(person__name="孙三")  # another unit
+    soup = check_page(client.get(reverse("enrollment:interruption")))
+    text = visible_text(soup)
+    assert "赵一" in text and "钱二" not in text and "孙三" not in text
+    assert mask_id_number(active.person.cert_no) in text
+    assert soup.find("label", string="选择 赵一") is not None
+
+
+def test_search_by_id_number_finds_one_person_without_putting_it_in_the_url(
+    client: Client, binding: Binding
+) -> None:
+    found = InsuranceFactory.create(unit=binding.unit, person__name="赵一")
+    stranger = InsuranceFactory.create(person__name="孙三")
+    url = reverse("enrollment:interruption")
+    response = client.post(url, {"action": "search", "cert_no": found.person.cert_no})
+    soup = check_page(response, echoed=(found.person.cert_no,))
+    assert soup.select_one(".roster-table__found") is not None
+    assert "查询结果" in visible_text(soup)
+    response = client.post(url, {"action": "search", "cert_no": stranger.person.cert_no})
+    text = visible_text(check_page(response, echoed=(stranger.person.cert_no,)))
+    assert "未查询到该人员在本单位的参保信息" in text and "孙三" not in text
+
+
+def test_next_saves_a_draft_and_opens_the_workspace(client: Client, binding: Binding) -> None:
+    first = InsuranceFactory.create(unit=binding.unit, person__name="赵一")
+    second = InsuranceFactory.create(unit=binding.unit, person__name="钱二")
+    data = {"action": "next", "persons": [first.person_id, second.person_id], "reason": "02",
+            "pause_date": timezone.localdate().isoformat()}  # fmt: skip
+    response = client.post(reverse("enrollment:interruption"), data)
+    application = Application.objects.get()
+    assert response["Location"] == reverse("cases:edit", args=[application.pk])
+    text = visible_text(check_page(client.get(response["Location"])))
+    assert "赵一（" in text and "钱二（" in text and "调出" in text and "打印报表" in text
+    assert "职工中断参保申报表" in text
+    # the page again: the draft's persons stay ticked
+    soup = check_page(client.get(reverse("enrollment:interruption")))
+    assert soup.find("input", attrs={"id": f"person-{first.person_id}", "checked": True}) is not None
+
+
+def test_a_forged_person_of_another_unit_is_refused_and_nothing_changes(
+    client: Client, binding: Binding
+) -> None:
+    mine = InsuranceFactory.create(unit=binding.unit)
+    other = InsuranceFactory.create(person__name="孙三")
+    data = {"action": "next", "persons": [mine.person_id, other.person_id], "reason": "01",
+            "pause_date": timezone.localdate().isoformat()}  # fmt: skip
+    soup = check_page(client.post(reverse("enrollment:interruption"), data))
+    assert "不是本单位正常参保人员" in visible_text(soup) and "孙三" not in visible_text(soup)
+    assert not Application.objects.exists()
+    assert set(Insurance.objects.values_list("status", flat=True)) == {Insurance.Status.ACTIVE}
+
+
+def test_bad_date_and_missing_reason_are_worded_by_the_server(client: Client, binding: Binding) -> None:
+    mine = InsuranceFactory.create(unit=binding.unit)
+    response = client.post(
+        reverse("enrollment:interruption"),
+        {"action": "next", "persons": [mine.person_id], "pause_date": "2001-01-01"},
+    )
+    text = visible_text(check_page(response))
+    assert "请选择中断原因" in text
+    response = client.post(
+        reverse("enrollment:interruption"),
+        {"action": "next", "persons": [mine.person_id], "reason": "01", "pause_date": "2001-01-01"},
+    )
+    assert "中断日期须在" in visible_text(check_page(response))
+    assert not Application.objects.exists()
+
+
+def consistent(insurance: Insurance) -> Person:
+    person = insurance.person
+    facts = id_facts(person.cert_type, person.cert_no)
+    assert facts is not None
+    Person.objects.filter(pk=person.pk).update(gender=facts[0], birth_date=facts[1])
+    person.refresh_from_db()
+    return person
+
+
+def test_key_change_search_then_form_then_workspace(client: Client, binding: Binding) -> None:
+    person = consistent(InsuranceFactory.create(unit=binding.unit))
+    response = client.post(reverse("enrollment:key-info-change"), {"cert_no": person.cert_no})
+    form_url = reverse("enrollment:key-info-change-person", args=[person.pk])
+    assert response["Location"] == form_url
+    soup = check_page(client.get(form_url))
+    assert soup.find("label", attrs={"for": "id_name"}) is not None
+    assert soup.find("input", attrs={"name": "cert_no"}) is None  # shown masked, not asked
+    assert mask_id_number(person.cert_no) in visible_text(soup)
+    data = {"name": "王芳芳", "gender": person.gender, "birth_date": person.birth_date.isoformat(),
+            "first_work_date": "", "cert_no": "110101199003070011"}  # fmt: skip
+    response = client.post(form_url, data)
+    application = Application.objects.get()
+    assert response["Location"] == reverse("cases:edit", args=[application.pk])
+    assert application.payload == {
+        "person": str(person.pk),
+        **{k: v for k, v in data.items() if k != "cert_no"},
+    }
+    text = visible_text(check_page(client.get(response["Location"])))
+    assert "王芳芳" in text and "职工参保关键信息变更表" in text
+
+
+def test_unchanged_values_and_strangers_are_refused(client: Client, binding: Binding) -> None:
+    person = consistent(InsuranceFactory.create(unit=binding.unit))
+    form_url = reverse("enrollment:key-info-change-person", args=[person.pk])
+    data = {"name": person.name, "gender": person.gender, "birth_date": person.birth_date.isoformat()}
+    assert "您未修改任何信息，无需提交" in visible_text(check_page(client.post(form_url, data)))
+    stranger = InsuranceFactory.create().person
+    assert client.get(reverse("enrollment:key-info-change-person", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("enrollment:info-change-person", args=[stranger.pk]), {}).status_code == 404
+    response = client.post(reverse("enrollment:key-info-change"), {"cert_no": stranger.cert_no})
+    assert "未查询到该人员在本单位的参保信息" in visible_text(
+        check_page(response, echoed=(stranger.cert_no,))
+    )
+    assert not Application.objects.exists()
+
+
+def test_non_key_change_saves_in_one_step_and_keeps_an_empty_mobile(client: Client, binding: Binding) -> None:
+    person = InsuranceFactory.create(unit=binding.unit, emp_form="1").person
+    form_url = reverse("enrollment:info-change-person", args=[person.pk])
+    soup = check_page(client.get(form_url))
+    assert "当前：137****" in visible_text(soup)
+    data = {"mobile": "", "address": "昆明市五华区1号", "nation": "01", "emp_form": "1", "submit_key": "k1"}
+    response = client.post(form_url, data, follow=True)
+    assert "职工参保非关键信息变更提交成功，变更已生效" in visible_text(check_page(response))
+    updated = Person.objects.get(pk=person.pk)
+    assert (updated.address, updated.mobile) == ("昆明市五华区1号", person.mobile)
+    client.post(form_url, data)
+    assert Application.objects.count() == 1  # the double click made one application
