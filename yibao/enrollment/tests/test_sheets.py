@@ -38,7 +38,7 @@ ID_1 = make_id_number("530102", datetime.date(1990, 5, 17), 3)
 ID_2 = make_id_number("530102", datetime.date(1992, 8, 1), 4)
 
 
-def good_row(cert_no: str = ID_1, **changes: Any) -> list[Any]:
+def good_row(cert_no: object = ID_1, **changes: Any) -> list[Any]:
     values: dict[str, Any] = {
         "证件类型": "01 居民身份证(户口簿)",
         "证件号码": cert_no,
