@@ -1,0 +1,173 @@
+"""批量参保登记: validation of a file's rows in sets, and the application to the records."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from yibao.core.demo.numbers import make_id_number
+from yibao.core.errors import ApplicationError
+from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
+from yibao.enrollment import batch
+from yibao.enrollment.batch import batch_apply, batch_validate, psn_no_for
+from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.rules import EnrollmentRow, Problem
+from yibao.enrollment.sheets import SheetRow
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+START = datetime.date(2026, 11, 1)
+
+
+def cert(n: int) -> str:
+    return make_id_number("530102", datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 1000), n % 1000)
+
+
+def enrollment_row(cert_no: str, **changes: Any) -> EnrollmentRow:
+    values: dict[str, Any] = {
+        "cert_type": "01",
+        "cert_no": cert_no,
+        "name": "李明",
+        "insutypes": ("310", "510"),
+        "start_date": START,
+        "base": Decimal("6000.00"),
+        "psn_type": "1101",
+        "emp_form": "1",
+    }
+    values.update(changes)
+    return EnrollmentRow(**values)
+
+
+def sheet_row(number: int, cert_no: str, **changes: Any) -> SheetRow:
+    return SheetRow(row=number, data=enrollment_row(cert_no, **changes), cells=())
+
+
+def messages(row: SheetRow) -> list[str]:
+    return [f"{p.column}：{p.message}" for p in row.problems]
+
+
+def test_validation_splits_the_rows_and_says_why() -> None:
+    unit, other = UnitFactory.create(), UnitFactory.create()
+    here = InsuranceFactory.create(unit=unit, insutype="310").person
+    elsewhere = InsuranceFactory.create(unit=other, insutype="510").person
+    dead = PersonFactory.create(survival="2")
+    rows = [
+        sheet_row(2, cert(1)),
+        sheet_row(3, cert(2), base=Decimal("100.00")),
+        sheet_row(4, cert(3)),
+        sheet_row(5, here.cert_no),
+        sheet_row(6, elsewhere.cert_no),
+        sheet_row(7, dead.cert_no),
+        sheet_row(9, cert(3)),  # row 8 was blank in the file
+        sheet_row(10, cert(4)),
+    ]
+    rows[7].problems.append(
+        Problem("证件号码", "证件号码被Excel转换为数字（科学计数法），请将该列设置为文本格式后重新填写")
+    )
+
+    result = batch_validate(unit=unit, rows=rows, today=TODAY)
+
+    assert [r.row for r in result.passed] == [2]
+    assert not result.ok
+    by_row = {r.row: messages(r) for r in result.failed}
+    assert by_row[3] == ["月缴费基数：月缴费基数须在4400.00至22000.00元之间（本地上下限）"]
+    assert by_row[4] == ["证件号码：证件号码与第9行重复"]
+    assert by_row[9] == ["证件号码：证件号码与第4行重复"]
+    assert by_row[5] == ["险种：该人员已在本单位参保（险种310），无需重复登记"]
+    assert by_row[6] == ["险种：该人员已在其他单位正常参保（险种510），请先由原单位办理中断参保"]
+    assert by_row[7] == ["证件号码：该人员已登记死亡，不能参保"]
+    # the parsing problem speaks for its column; the rules do not add a second message to it
+    assert by_row[10] == [
+        "证件号码：证件号码被Excel转换为数字（科学计数法），请将该列设置为文本格式后重新填写"
+    ]
+
+
+def test_validation_reads_the_records_in_sets(django_assert_max_num_queries: Any) -> None:
+    unit = UnitFactory.create()
+    known = InsuranceFactory.create(unit=UnitFactory.create(), insutype="310").person
+    rows = [sheet_row(n + 2, cert(n)) for n in range(5_000)]
+    rows.append(sheet_row(5_002, known.cert_no))
+    # one policy query, ⌈5001 / 900⌉ = 6 person queries and one insurance query
+    with django_assert_max_num_queries(8):
+        result = batch_validate(unit=unit, rows=rows, today=TODAY)
+    assert len(result.passed) == 5_000
+    assert [r.row for r in result.failed] == [5_002]
+
+
+def test_apply_writes_persons_insurances_and_changes() -> None:
+    from yibao.cases.models import Application
+
+    unit = UnitFactory.create()
+    returning = PersonFactory.create()
+    InsuranceFactory.create(
+        person=returning, unit=UnitFactory.create(), insutype="310", status=Insurance.Status.TERMINATED,
+        first_insured_ym=201507,
+    )  # fmt: skip
+    rows = [enrollment_row(cert(n), name=f"员工{n}") for n in range(30)]
+    rows.append(enrollment_row(returning.cert_no, insutypes=("310",)))
+    persons_before = Person.objects.count()
+
+    assert batch_apply(unit=unit, rows=rows, effective_date=START) == 31
+
+    assert Person.objects.count() == persons_before + 30
+    new = Person.objects.get(cert_no=cert(7))
+    assert new.psn_no == psn_no_for("530112", new.pk) == f"530112{new.pk:012d}"
+    assert (new.name, new.gender, new.nationality, new.survival) == ("员工7", "1", "CHN", "1")
+    insured = Insurance.objects.filter(unit=unit, status=Insurance.Status.ACTIVE)
+    assert insured.count() == 30 * 2 + 1
+    first = insured.get(person=new, insutype="510")
+    assert (first.start_date, first.first_insured_ym, first.base, first.psn_type) == (
+        START, 202611, Decimal("6000.00"), "1101",
+    )  # fmt: skip
+    assert insured.get(person=returning).first_insured_ym == 201507  # keeps the first month on record
+    changes = PersonnelChange.objects.filter(unit=unit)
+    assert changes.count() == 31
+    change = changes.get(person=new)
+    assert (change.kind, change.insutypes, change.effective_date, change.application_id) == (
+        "add", "310,510", START, None,
+    )  # fmt: skip
+    assert change.detail["source"] == "batch"
+    assert Application.objects.count() == 0
+
+
+def test_apply_refuses_a_person_enrolled_elsewhere_since_validation() -> None:
+    unit = UnitFactory.create()
+    taken = InsuranceFactory.create(unit=UnitFactory.create(), insutype="310").person
+    rows = [enrollment_row(cert(n)) for n in range(5)] + [enrollment_row(taken.cert_no, name=taken.name)]
+    before = (Person.objects.count(), Insurance.objects.count(), PersonnelChange.objects.count())
+
+    with pytest.raises(ApplicationError) as refused:
+        batch_apply(unit=unit, rows=rows, effective_date=START)
+
+    assert refused.value.message == (
+        "以下人员不能参保登记，本批次未做任何修改，请重新导入校验："
+        f"王芳（{taken.cert_no}）险种：该人员已在其他单位正常参保（险种310），请先由原单位办理中断参保"
+    )
+    assert (Person.objects.count(), Insurance.objects.count(), PersonnelChange.objects.count()) == before
+
+
+def test_the_unique_index_is_the_last_guard_and_everything_is_rolled_back(monkeypatch: Any) -> None:
+    unit = UnitFactory.create()
+    taken = InsuranceFactory.create(unit=UnitFactory.create(), insutype="310").person
+    rows = [enrollment_row(cert(n)) for n in range(5)] + [enrollment_row(taken.cert_no)]
+    before = (Person.objects.count(), Insurance.objects.count(), PersonnelChange.objects.count())
+    # As if another worker enrolled the person between the re-check and the write.
+    monkeypatch.setattr(batch, "record_problems", lambda *args, **kwargs: [])
+
+    with pytest.raises(ApplicationError) as refused:
+        batch_apply(unit=unit, rows=rows, effective_date=START)
+
+    assert refused.value.message.startswith("登记时发现本批次中有人员已在其他单位正常参保或已被登记")
+    assert (Person.objects.count(), Insurance.objects.count(), PersonnelChange.objects.count()) == before
+
+
+def test_apply_refuses_duplicates_and_empty_batches() -> None:
+    unit = UnitFactory.create()
+    with pytest.raises(ApplicationError, match="同一证件号码在本批次中出现多次"):
+        batch_apply(unit=unit, rows=[enrollment_row(cert(1)), enrollment_row(cert(1))], effective_date=START)
+    with pytest.raises(ApplicationError, match="没有可登记的人员"):
+        batch_apply(unit=unit, rows=[], effective_date=START)

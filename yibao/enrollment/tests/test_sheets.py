@@ -1,0 +1,402 @@
+"""The 批量参保登记 file: template, reader (every bad input gets its message) and failure export."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import python_calamine
+import xlsxwriter
+
+from yibao.core.demo.numbers import make_id_number
+from yibao.enrollment.rules import Problem
+from yibao.enrollment.sheets import (
+    CODE_SHEET,
+    HELP_SHEET,
+    SCIENTIFIC_ID,
+    SHEET,
+    TITLES,
+    SheetRead,
+    enrollment_template_xlsx,
+    failures_xlsx,
+    read_enrollment_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    f"*{t}" if t in {"证件类型", "证件号码", "姓名", "人员类别", "险种", "参保日期", "月缴费基数"} else t
+    for t in TITLES
+]
+ID_1 = make_id_number("530102", datetime.date(1990, 5, 17), 3)
+ID_2 = make_id_number("530102", datetime.date(1992, 8, 1), 4)
+
+
+def good_row(cert_no: object = ID_1, **changes: Any) -> list[Any]:
+    values: dict[str, Any] = {
+        "证件类型": "01 居民身份证(户口簿)",
+        "证件号码": cert_no,
+        "姓名": "王芳",
+        "性别": "",
+        "出生日期": "",
+        "民族": "01 汉族",
+        "国籍": "CHN",
+        "手机号码": "13800001234",
+        "联系地址": "昆明市西山区滇池路1号",
+        "首次参加工作日期": datetime.date(2015, 7, 1),
+        "人员类别": "1101 职工在职",
+        "用工形式": "1 合同制",
+        "险种": "310,510",
+        "参保日期": datetime.date(2026, 11, 1),
+        "月缴费基数": 6000,
+    }
+    values.update(changes)
+    return [values[title] for title in TITLES]
+
+
+def workbook(
+    rows: Sequence[Sequence[Any]],
+    *,
+    header: Sequence[str] = HEADER,
+    sheets: Sequence[str] = (),
+    extra: Callable[[Any, Any], None] | None = None,
+) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(SHEET)
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, header)
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(number, column, datetime.datetime.combine(value, datetime.time()), day)
+            elif isinstance(value, str):
+                sheet.write_string(number, column, value)
+            else:
+                sheet.write_number(number, column, value)
+    for name in sheets:
+        book.add_worksheet(name)
+    if extra is not None:
+        extra(book, sheet)
+    book.close()
+    return buffer.getvalue()
+
+
+def read(data: bytes, max_rows: int = 100) -> SheetRead:
+    return read_enrollment_file(data, max_rows=max_rows)
+
+
+def messages(result: SheetRead) -> list[str]:
+    return [f"第{p.row}行 {p.column}：{p.message}" for p in result.problems]
+
+
+# --- template ------------------------------------------------------------------------------------
+
+
+def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
+    data = enrollment_template_xlsx()
+    book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+    assert book.sheet_names == [SHEET, HELP_SHEET, CODE_SHEET]
+    assert book.get_sheet_by_name(SHEET).to_python()[0] == HEADER
+    instructions = [row[0] for row in book.get_sheet_by_name(HELP_SHEET).to_python()]
+    assert (
+        "1. 编辑时从第二行开始填写，不得修改模板文件第一行（表头），不得增加、删除或调整列的顺序。"
+        in instructions
+    )
+    codes = book.get_sheet_by_name(CODE_SHEET).to_python()
+    assert codes[0][:5] == ["证件类型", "性别", "民族", "人员类别", "用工形式"]
+    assert "01 汉族" in [row[2] for row in codes]
+    assert [m.visible for m in book.sheets_metadata][2] == python_calamine.SheetVisibleEnum.Hidden
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles = archive.read("xl/styles.xml").decode()
+    validations = re.findall(r'<dataValidation type="(\w+)"[^>]*sqref="([A-Z]+)2:[A-Z]+\d+"', sheet_xml)
+    assert ("list", "A") in validations  # 证件类型
+    assert {col for kind, col in validations if kind == "list"} == {"A", "D", "F", "K", "L", "M"}
+    assert f"<formula1>'{CODE_SHEET}'!$C$2:$C$" in sheet_xml  # 民族 from the hidden sheet
+    assert 'formatCode="@"' in styles  # the ID column is text
+    assert 'formatCode="yyyy-mm-dd"' in styles
+    assert 'rgb="FFC00000"' in styles  # mandatory titles in red
+
+
+def test_the_template_reads_back_as_an_empty_file() -> None:
+    assert read(enrollment_template_xlsx()).error == "文件中没有数据，请从第二行开始填写"
+
+
+# --- reader: the happy path ----------------------------------------------------------------------
+
+
+def test_a_filled_template_reads_into_rows() -> None:
+    result = read(
+        workbook(
+            [
+                good_row(),
+                ["", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],  # a blank row is skipped
+                good_row(ID_2, 证件类型="居民身份证(户口簿)", 民族="汉族", 险种="310", 参保日期="2026/11/01"),
+            ]
+        )
+    )
+    assert result.error == "" and result.problems == []
+    assert [r.row for r in result.rows] == [2, 4]
+    first = result.rows[0].data
+    assert (first.cert_type, first.cert_no, first.name, first.nation, first.psn_type, first.emp_form) == (
+        "01", ID_1, "王芳", "01", "1101", "1",
+    )  # fmt: skip
+    assert first.insutypes == ("310", "510") and first.base == Decimal("6000.00")
+    assert first.start_date == datetime.date(2026, 11, 1)
+    assert first.first_work_date == datetime.date(2015, 7, 1)
+    assert result.rows[1].data.start_date == datetime.date(2026, 11, 1)
+    assert result.rows[1].cells[1] == ID_2
+
+
+def test_a_template_filled_in_reads() -> None:
+    template = enrollment_template_xlsx()
+    assert read(template).error  # sanity: empty
+    rows = workbook([good_row()], sheets=(HELP_SHEET, CODE_SHEET))
+    assert read(rows).error == ""
+
+
+# --- reader: bad files ---------------------------------------------------------------------------
+
+
+def test_a_renamed_text_file_is_not_a_workbook() -> None:
+    result = read("证件类型,证件号码\n01,530102199005170034\n".encode())
+    assert (
+        result.error
+        == "上传的文件不是Excel工作簿（.xlsx），请使用下载的模板填写后上传（仅修改文件扩展名无效）"
+    )
+    assert result.rows == []
+
+
+def test_a_renamed_pdf_is_not_a_workbook() -> None:
+    assert read(b"%PDF-1.7\n%...").error.startswith("上传的文件不是Excel工作簿")
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert read(buffer.getvalue()).error.startswith("上传的文件不是Excel工作簿")
+
+
+def test_a_truncated_workbook_is_refused() -> None:
+    assert read(workbook([good_row()])[:500]).error == "文件已损坏，无法作为Excel工作簿（.xlsx）打开"
+
+
+def test_an_encrypted_workbook_is_refused() -> None:
+    # Excel saves a password-protected workbook as an OLE2 compound file holding EncryptionInfo.
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    data = header + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1000
+    assert read(data).error == "文件设置了密码（已加密），请在Excel中取消密码保护后重新上传"
+
+
+def test_an_old_xls_file_is_refused() -> None:
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le")
+    assert read(data).error == "文件是旧版Excel（.xls）或其他格式，请使用下载的模板（.xlsx）填写后上传"
+
+
+def test_formulas_are_refused_naming_the_cell() -> None:
+    def formula(book: Any, sheet: Any) -> None:
+        sheet.write_formula(3, 14, "=3000*2", None, 6000)
+
+    result = read(workbook([good_row(), good_row(ID_2), good_row(ID_2)], extra=formula))
+    assert result.error == (
+        "文件中含有公式（第4行O列（月缴费基数）），请将公式单元格复制后「选择性粘贴—数值」再重新上传"
+    )
+
+
+def test_a_changed_header_names_the_columns() -> None:
+    header = list(HEADER)
+    header[2], header[7] = "名字", "电话"
+    result = read(workbook([good_row()], header=header))
+    assert result.error == (
+        "表头与模板不一致（不得修改模板文件第一行）：C列应为「姓名」，文件中为「名字」；H列应为「手机号码」，文件中为「电话」"
+    )
+
+
+def test_an_extra_column_is_named() -> None:
+    result = read(workbook([good_row()], header=[*HEADER, "备注"]))
+    assert result.error == "表头与模板不一致（不得修改模板文件第一行）：P列多出「备注」"
+
+
+def test_extra_sheets_are_named() -> None:
+    result = read(workbook([good_row()], sheets=("Sheet2", "工资表")))
+    assert result.error == "文件中有模板以外的工作表「Sheet2」、「工资表」，请删除后重新上传"
+
+
+def test_a_file_without_the_sheet_is_refused() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("Sheet1").write_row(0, 0, HEADER)
+    book.close()
+    assert read(buffer.getvalue()).error == "文件中没有「参保登记」工作表，请使用下载的模板填写"
+
+
+def test_too_many_rows_are_refused_with_the_limit() -> None:
+    rows = [good_row(make_id_number("530102", datetime.date(1990, 1, 1), n)) for n in range(6)]
+    assert read(workbook(rows[:5]), max_rows=5).error == ""
+    assert (
+        read(workbook(rows), max_rows=5).error
+        == "文件数据超过5行的上限，请分成多个文件导入（每个文件最多5行）"
+    )
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated() -> None:
+    valid = workbook([good_row()])
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in source.infolist():
+            bomb.writestr(info.filename, source.read(info.filename))
+        with bomb.open("xl/media/zeros.bin", "w") as zeros:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(300):  # 300 MB of zeros, ~300 kB compressed
+                zeros.write(block)
+    data = buffer.getvalue()
+    assert len(data) < 1024 * 1024
+    assert (
+        read(data).error == "文件解压后的内容异常巨大（疑似压缩炸弹），已拒绝处理，请使用下载的模板重新填写"
+    )
+
+
+def test_a_small_part_with_a_huge_ratio_is_a_bomb_too() -> None:
+    valid = workbook([good_row()])
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(valid)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in source.infolist():
+            bomb.writestr(info.filename, source.read(info.filename))
+        bomb.writestr("xl/sharedStrings2.xml", b" " * (20 * 1024 * 1024))
+    assert read(buffer.getvalue()).error.startswith("文件解压后的内容异常巨大（疑似压缩炸弹）")
+
+
+# --- reader: bad cells ---------------------------------------------------------------------------
+
+
+def test_dates_in_text_are_read_or_named() -> None:
+    result = read(
+        workbook(
+            [
+                good_row(参保日期="2026-11-01", 首次参加工作日期="20150701"),
+                good_row(ID_2, 参保日期="2026年11月", 首次参加工作日期="2015.7"),
+            ]
+        )
+    )
+    assert result.rows[0].data.start_date == datetime.date(2026, 11, 1)
+    assert result.rows[0].data.first_work_date == datetime.date(2015, 7, 1)
+    assert result.rows[0].problems == []
+    assert messages(result) == [
+        "第3行 首次参加工作日期：首次参加工作日期「2015.7」不是日期，请填写如 2026-11-01、2026/11/01 或 20261101",
+        "第3行 参保日期：参保日期「2026年11月」不是日期，请填写如 2026-11-01、2026/11/01 或 20261101",
+    ]
+
+
+def test_ids_turned_into_numbers_by_excel_are_explained() -> None:
+    result = read(
+        workbook([good_row(5.30102199005e17), good_row(int(ID_2[:17] + "0")), good_row("5.30102E+17")])
+    )
+    assert messages(result) == [
+        f"第2行 证件号码：{SCIENTIFIC_ID}",
+        f"第3行 证件号码：{SCIENTIFIC_ID}",
+        f"第4行 证件号码：{SCIENTIFIC_ID}",
+    ]
+    assert SCIENTIFIC_ID == "证件号码被Excel转换为数字（科学计数法），请将该列设置为文本格式后重新填写"
+
+
+def test_full_width_characters_and_stray_spaces_are_normalised() -> None:
+    full_width = ID_1.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    result = read(
+        workbook(
+            [
+                good_row(
+                    f"　{full_width[:6]} {full_width[6:]} ",
+                    姓名=" 王  芳 ",
+                    手机号码="１３８ ００００ １２３４",
+                    险种="３１０，５１０",
+                    月缴费基数="６，０００．００",
+                    证件类型=" 01 ",
+                    人员类别="职工在职 ",
+                    国籍="ｃｈｎ",
+                )
+            ]
+        )
+    )
+    assert result.problems == []
+    data = result.rows[0].data
+    assert (data.cert_no, data.name, data.mobile, data.nationality) == (ID_1, "王 芳", "13800001234", "CHN")
+    assert (data.insutypes, data.base, data.cert_type, data.psn_type) == (
+        ("310", "510"),
+        Decimal("6000.00"),
+        "01",
+        "1101",
+    )
+
+
+def test_coded_columns_accept_code_name_or_both_and_name_the_bad_ones() -> None:
+    result = read(
+        workbook(
+            [
+                good_row(民族=1, 性别="女", 证件类型="01", 险种="310 职工基本医疗保险"),
+                good_row(ID_2, 民族="火星族", 性别="X", 险种="310,999", 人员类别=""),
+            ]
+        )
+    )
+    first = result.rows[0].data
+    assert (first.nation, first.gender, first.cert_type, first.insutypes) == ("01", "2", "01", ("310",))
+    assert messages(result) == [
+        "第3行 性别：「X」不是有效的性别，请从下拉列表中选择",
+        "第3行 民族：「火星族」不是有效的民族，请从下拉列表中选择",
+        "第3行 人员类别：请选择人员类别",
+        "第3行 险种：「999」不是有效的险种代码",
+    ]
+
+
+# --- failure export ------------------------------------------------------------------------------
+
+
+def test_failures_export_with_the_reason_and_neutralised_cells() -> None:
+    result = read(
+        workbook(
+            [
+                good_row(姓名='=HYPERLINK("http://x","点我")', 联系地址="+86 滇池路", 手机号码="@SUM(1)"),
+                good_row(ID_2, 姓名="-王芳", 参保日期="下个月"),
+            ]
+        )
+    )
+    rows = result.rows
+    rows[0].problems.append(Problem("险种", "该人员已在本单位参保（险种310），无需重复登记"))
+    data = failures_xlsx(rows)
+    book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+    assert book.sheet_names == [SHEET]
+    table = book.get_sheet_by_name(SHEET).to_python()
+    assert table[0] == [*HEADER, "错误原因"]
+    assert table[1][2] == '\'=HYPERLINK("http://x","点我")'
+    assert table[1][8] == "'+86 滇池路"
+    assert table[1][7] == "'@SUM(1)"
+    assert table[1][1] == ID_1  # text, all 18 digits
+    assert (
+        table[1][15]
+        == "手机号码：手机号码应为11位数字，如 13800000000；险种：该人员已在本单位参保（险种310），无需重复登记"
+    )
+    assert table[2][2] == "'-王芳"
+    assert table[2][15].startswith("参保日期：参保日期「下个月」不是日期")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+    # The export is a template again: corrected, it reads back (the reason column is ignored,
+    # the apostrophes before = + - @ are taken off).
+    again = read(data)
+    assert again.error == ""
+    assert again.rows[0].data.name == '=HYPERLINK("http://x","点我")'
+    assert again.rows[1].data.name == "-王芳"
