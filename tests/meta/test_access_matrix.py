@@ -163,6 +163,11 @@ ROWS: list[Row] = [
         expect=operator_page(op_status=NOT_FOUND),
     ),
     Row("enroll:single", expect=operator_page(op_status=DENIED)),
+    Row("enroll:batch", expect=operator_page(op_status=DENIED)),
+    Row("enroll:batch", method="post", expect=operator_page(op_status=DENIED)),
+    Row("enroll:batch-template", expect=operator_page(op_status=DENIED)),
+    Row("enroll:batch-detail", lambda w: [1], expect=operator_page(op_status=DENIED)),
+    Row("enroll:batch-failures", lambda w: [1], expect=operator_page(op_status=DENIED)),
     # 职工中断参保 and 职工参保信息变更 (nobody holds these grants; PSN names unit A's person)
     Row("enrollment:interruption", expect=operator_page(op_status=DENIED)),
     Row(

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from yibao.core.models import TimeStampedModel
+from yibao.core.storage import private_storage
 from yibao.units.models import Unit
 
 
@@ -131,3 +132,54 @@ class PersonnelChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.person_id} {self.effective_date}"
+
+
+def batch_file_name(instance: "BatchImport", filename: str) -> str:
+    from yibao.core.storage import random_file_name
+
+    return random_file_name("batches", "") + ".xlsx"
+
+
+class BatchImport(models.Model):
+    """批量导入 of one 批量参保登记 file: read and checked in the background, with its progress;
+    its rows become the line items of the batch application."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "校验中"
+        DONE = "done", "校验完成"
+        REFUSED = "refused", "文件无法导入"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="单位")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="导入人"
+    )
+    file = models.FileField("导入文件", storage=private_storage, upload_to=batch_file_name, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField("进度说明", max_length=40, blank=True)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    passed = models.PositiveIntegerField("校验成功", default=0)
+    failed = models.PositiveIntegerField("校验失败", default=0)
+    error = models.CharField("错误说明", max_length=300, blank=True)
+    application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="办件",
+    )  # fmt: skip
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量导入"
+        verbose_name_plural = "批量导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in {self.Status.DONE, self.Status.REFUSED}:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

@@ -1,0 +1,256 @@
+"""批量参保登记: a file is stored, then read and checked by the task worker with its progress on
+the page; its rows become the line items (one per person) of a batch application, which the
+operator prints, stamps, uploads and saves like any other; approval enrolls every row at once."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from yibao.accounts.models import User
+from yibao.cases.models import Application, LineItem, Status
+from yibao.cases.services import application_draft_save, operator_check
+from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
+from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.errors import ApplicationError
+from yibao.enrollment.batch import batch_apply, batch_validate
+from yibao.enrollment.error_codes import EnrollmentErrorCode
+from yibao.enrollment.models import BatchImport
+from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
+from yibao.enrollment.sheets import SheetRow, failures_xlsx, read_enrollment_file
+from yibao.units.models import Unit
+
+LINES_PER_WRITE = 2_000
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 100_000))
+
+
+def row_to_data(row: SheetRow) -> dict[str, Any]:
+    data = row.data
+    return {
+        "cert_type": data.cert_type,
+        "cert_no": data.cert_no,
+        "name": data.name,
+        "gender": data.gender,
+        "birth_date": data.birth_date.isoformat() if data.birth_date else "",
+        "nation": data.nation,
+        "nationality": data.nationality,
+        "mobile": data.mobile,
+        "address": data.address,
+        "first_work_date": data.first_work_date.isoformat() if data.first_work_date else "",
+        "psn_type": data.psn_type,
+        "emp_form": data.emp_form,
+        "insutypes": list(data.insutypes),
+        "start_date": data.start_date.isoformat() if data.start_date else "",
+        "base": str(data.base) if data.base is not None else "",
+        "cells": list(row.cells),
+        "problems": [[p.column, p.message] for p in row.problems],
+    }
+
+
+def data_to_row(data: dict[str, Any]) -> EnrollmentRow:
+    def day(value: str) -> datetime.date | None:
+        return datetime.date.fromisoformat(value) if value else None
+
+    return EnrollmentRow(
+        cert_type=data["cert_type"],
+        cert_no=data["cert_no"],
+        name=data["name"],
+        gender=data["gender"],
+        birth_date=day(data["birth_date"]),
+        nation=data["nation"],
+        nationality=data["nationality"],
+        mobile=data["mobile"],
+        address=data["address"],
+        first_work_date=day(data["first_work_date"]),
+        psn_type=data["psn_type"],
+        emp_form=data["emp_form"],
+        insutypes=tuple(data["insutypes"]),
+        start_date=day(data["start_date"]),
+        base=parse_base(data["base"]) if data["base"] else None,
+    )
+
+
+def _lines(application: Application, *, failed: bool | None = None) -> Iterator[LineItem]:
+    lines = LineItem.objects.filter(application=application).order_by("row")
+    if failed is True:
+        lines = lines.exclude(error="")
+    elif failed is False:
+        lines = lines.filter(error="")
+    return lines.iterator(chunk_size=LINES_PER_WRITE)
+
+
+def batch_apply_application(application: Application) -> None:
+    """Approval of a batch: every line enrolled with the unit in one go (set-based)."""
+    rows = [data_to_row(line.data) for line in _lines(application, failed=False)]
+    if LineItem.objects.filter(application=application).exclude(error="").exists():
+        raise ApplicationError(EnrollmentErrorCode.REFUSED, "批量登记中仍有校验失败的人员，不能通过")
+    starts = [r.start_date for r in rows if r.start_date]
+    batch_apply(unit=application.unit, rows=rows, application=application, effective_date=min(starts))
+
+
+def _current(unit: Unit) -> dict[str, Any]:
+    return {}
+
+
+def _check(unit: Unit, payload: dict[str, Any]) -> list[str]:
+    batch = BatchImport.objects.filter(pk=int(payload.get("batch") or 0), unit=unit).first()
+    if batch is None or batch.status != BatchImport.Status.DONE:
+        return ["请先批量导入人员文件并等待校验完成"]
+    if batch.failed:
+        return [f"校验失败列表中还有{batch.failed}人，请导出失败数据修改后重新导入，全部校验通过后才能继续"]
+    if not batch.passed:
+        return ["文件中没有可登记的人员"]
+    return []
+
+
+EMPLOYEE_ENROLLMENT_BATCH = application_type_register(
+    ApplicationType(
+        code="employee-enrollment-batch",
+        name="职工参保登记（批量）",
+        item_code="employee-enrollment",
+        form_page="enroll:batch",
+        fields=(FieldSpec("batch", "批量导入", editable=True), FieldSpec("count", "登记人数", editable=True)),
+        current=_current,
+        apply=batch_apply_application,
+        check=_check,
+        printed_form=True,
+        requires_change=False,
+        materials=(
+            MaterialSpec(
+                "stamped-form", "职工参保登记表（批量）", note="打印报表后加盖单位公章，扫描或拍照上传"
+            ),
+        ),
+    )
+)
+
+
+def batch_import_start(
+    *, unit: Unit, actor: User, data: bytes, original_name: str, origin: RequestOrigin
+) -> BatchImport:
+    """批量导入: keep the file privately, then let the worker read and check it."""
+    operator_check(user=actor, unit=unit, kind=EMPLOYEE_ENROLLMENT_BATCH)
+    with transaction.atomic():
+        batch = BatchImport(unit=unit, created_by=actor, original_name=original_name[:200])
+        batch.file.save("import.xlsx", ContentFile(data), save=False)
+        batch.save()
+        audit_event_record(actor=actor, action="batch_import_started", unit=unit, target=batch, origin=origin)
+        transaction.on_commit(lambda: batch_import_run.enqueue(batch.pk))
+    return batch
+
+
+def _progress(batch: BatchImport, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    BatchImport.objects.filter(pk=batch.pk).update(**fields)
+
+
+@task()
+def batch_import_run(batch_id: int) -> None:
+    """Read, check and store one import; a file or worker failure ends as 文件无法导入 with a
+    message, never as a page that spins for ever."""
+    batch = BatchImport.objects.select_related("unit", "created_by").get(pk=batch_id)
+    if batch.status != BatchImport.Status.QUEUED:
+        return
+    _progress(batch, status=BatchImport.Status.RUNNING, stage="读取文件")
+    try:
+        with batch.file.open("rb") as handle:
+            read = read_enrollment_file(handle.read(), max_rows=max_rows())
+        if not read.ok:
+            _progress(batch, status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now())
+            return
+        _progress(batch, stage="校验人员信息", rows_total=len(read.rows))
+        result = batch_validate(unit=batch.unit, rows=read.rows, today=timezone.localdate())
+        _progress(batch, stage="保存校验结果", rows_done=len(read.rows) // 2)
+        _store(batch, result.passed, result.failed)
+    except Exception:
+        _progress(
+            batch, status=BatchImport.Status.REFUSED, error="文件处理失败，请检查文件后重新导入",
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        raise
+
+
+def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -> None:
+    actor = batch.created_by
+    assert actor is not None  # noqa: S101 - set when the import was started
+    with transaction.atomic():
+        # a corrected file replaces the lines of the draft it made before
+        previous = (
+            Application.objects.filter(
+                unit=batch.unit,
+                type_code=EMPLOYEE_ENROLLMENT_BATCH.code,
+                status__in=[Status.DRAFT, Status.RETURNED],
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        _progress(batch, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
+        application = application_draft_save(
+            kind=EMPLOYEE_ENROLLMENT_BATCH,
+            unit=batch.unit,
+            actor=actor,
+            payload={"batch": batch.pk, "count": len(passed)},
+            application=previous,
+        ) if not failed else previous  # fmt: skip
+        if application is None:
+            application = _failed_holder(batch)
+        LineItem.objects.filter(application=application).delete()
+        rows = sorted(passed + failed, key=lambda r: r.row)
+        for start in range(0, len(rows), LINES_PER_WRITE):
+            chunk = rows[start : start + LINES_PER_WRITE]
+            LineItem.objects.bulk_create(
+                [
+                    LineItem(
+                        application=application,
+                        row=r.row,
+                        data=row_to_data(r),
+                        error="；".join(f"{p.column}：{p.message}" for p in r.problems)[:300],
+                    )
+                    for r in chunk
+                ]
+            )
+            _progress(batch, rows_done=min(len(rows), start + len(chunk)))
+        _progress(batch, application=application, finished_at=timezone.now(), stage="")
+
+
+def _failed_holder(batch: BatchImport) -> Application:
+    """A draft that only holds the lines of a file with failures (it cannot be submitted)."""
+    actor = batch.created_by
+    assert actor is not None  # noqa: S101
+    operator = operator_check(user=actor, unit=batch.unit, kind=EMPLOYEE_ENROLLMENT_BATCH).operator
+    application = Application.objects.create(
+        number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
+        type_code=EMPLOYEE_ENROLLMENT_BATCH.code,
+        unit=batch.unit,
+        division_id=batch.unit.division_id,
+        operator=operator,
+        payload={"batch": batch.pk, "count": 0},
+    )
+    application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
+    application.save(update_fields=["number"])
+    return application
+
+
+def batch_failures_xlsx(batch: BatchImport) -> bytes:
+    """导出失败数据: the failed rows as written, with 错误原因."""
+    if batch.application is None:
+        return failures_xlsx([])
+    return failures_xlsx(
+        SheetRow(
+            row=line.row,
+            data=data_to_row(line.data),
+            cells=tuple(line.data.get("cells", [])),
+            problems=[Problem(column, message) for column, message in line.data.get("problems", [])],
+        )
+        for line in _lines(batch.application, failed=True)
+    )

@@ -1,0 +1,148 @@
+"""批量参保登记 pages: template, import in the background, result lists, failure export, and the
+batch application approved into the records."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from tests.pagecheck import check_page
+from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.cases import services
+from yibao.cases.models import Application, LineItem, ReviewerRegion, Status
+from yibao.core.demo.numbers import make_id_number
+from yibao.core.errors import ApplicationError
+from yibao.core.tests.factories import BindingFactory, UserFactory, grant
+from yibao.core.uploads import upload_check
+from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
+from yibao.enrollment.sheets import TITLES
+from yibao.operators.models import Binding
+from yibao.units.tests.helpers import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def binding(client: Client) -> Binding:
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    client.force_login(binding.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = binding.unit_id
+    session.save()
+    return binding
+
+
+def workbook(rows: list[list[str]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("参保登记")
+    for col, title in enumerate(TITLES):
+        sheet.write_string(0, col, title)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+def person_row(n: int, **changes: str) -> list[str]:
+    cert = make_id_number("530102", datetime.date(1990, 1, 1) + datetime.timedelta(days=n), n)
+    start = timezone.localdate().replace(day=1).isoformat()
+    values = {"证件类型": "01", "证件号码": cert, "姓名": f"职工{n}", "民族": "01", "国籍": "CHN",
+              "人员类别": "1101", "用工形式": "1", "险种": "310,510", "参保日期": start, "月缴费基数": "6000"}  # fmt: skip
+    values.update(changes)
+    return [values.get(title.lstrip("*"), "") for title in TITLES]
+
+
+def upload(client: Client, data: bytes, django_capture_on_commit_callbacks: Any) -> BatchImport:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enroll:batch"),
+            {"file": SimpleUploadedFile("人员.xlsx", data, content_type="application/octet-stream")},
+        )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    batch = BatchImport.objects.order_by("-pk").first()
+    assert batch is not None
+    return batch
+
+
+def test_the_template_downloads_with_the_header(client: Client, binding: Binding) -> None:
+    response = client.get(reverse("enroll:batch-template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    header = book.get_sheet_by_index(0).to_python()[0]
+    assert [str(h).lstrip("*") for h in header] == [t.lstrip("*") for t in TITLES]
+
+
+def test_a_clean_file_passes_and_its_application_is_approved_into_the_records(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks
+) -> None:
+    batch = upload(client, workbook([person_row(n) for n in range(30)]), django_capture_on_commit_callbacks)
+    assert (batch.status, batch.passed, batch.failed) == (BatchImport.Status.DONE, 30, 0)
+    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk])))
+    assert "下一步" in page.get_text() and len(page.select("tbody tr")) == 20
+    application = Application.objects.get(pk=batch.application_id or 0)
+    assert LineItem.objects.filter(application=application).count() == 30
+    user = binding.operator.user
+    services.application_print_mark(application=application, actor=user)
+    services.material_upload(application=application, code="stamped-form",
+                             upload=upload_check(io.BytesIO(png_bytes())), original_name="s.png", actor=user)  # fmt: skip
+    services.application_submit(application=application, actor=user)
+    reviewer = UserFactory.create(is_staff=True, username="shenhe-batch")
+    ReviewerRegion.objects.create(reviewer=reviewer, division_id="530000")
+    services.application_claim(application=application, reviewer=reviewer)
+    services.application_approve(application=application, reviewer=reviewer)
+    assert Application.objects.get(pk=application.pk).status == Status.APPROVED
+    assert Insurance.objects.filter(unit=binding.unit).count() == 60  # 30 persons × 310, 510
+    assert PersonnelChange.objects.filter(unit=binding.unit, kind="add").count() == 30
+
+
+def test_failures_are_listed_exported_and_block_the_next_step(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks
+) -> None:
+    rows = [person_row(n) for n in range(5)] + [person_row(9, 月缴费基数="100"), person_row(0)]
+    batch = upload(client, workbook(rows), django_capture_on_commit_callbacks)
+    assert (batch.passed, batch.failed) == (4, 3)  # the duplicate names both rows
+    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk]) + "?tab=failed"))
+    text = page.get_text()
+    assert "导出失败数据" in text and "月缴费基数须在" in text and "证件号码与第8行重复" in text
+    assert page.find("a", string="下一步") is None
+    export = client.get(reverse("enroll:batch-failures", args=[batch.pk]))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert len(sheet) == 1 + 3 and "错误原因" in [str(v) for v in sheet[0]]
+    application = Application.objects.get(pk=batch.application_id or 0)
+    services.application_print_mark(application=application, actor=binding.operator.user)
+    with pytest.raises(ApplicationError) as caught:
+        services.application_submit(application=application, actor=binding.operator.user)
+    assert caught.value.message.startswith("校验失败列表中还有3人")
+
+
+def test_a_file_that_is_not_xlsx_ends_with_a_message(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks
+) -> None:
+    batch = upload(client, b"just some text, renamed", django_capture_on_commit_callbacks)
+    assert batch.status == BatchImport.Status.REFUSED
+    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk])))
+    assert "文件无法导入" in page.get_text() and "不是Excel工作簿" in page.get_text()
+
+
+def test_another_units_import_is_not_found(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks
+) -> None:
+    batch = upload(client, workbook([person_row(1)]), django_capture_on_commit_callbacks)
+    other = grant(BindingFactory.create(), "employee-enrollment")
+    client.force_login(other.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = other.unit_id
+    session.save()
+    assert client.get(reverse("enroll:batch-detail", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("enroll:batch-failures", args=[batch.pk])).status_code == 404
