@@ -1,0 +1,75 @@
+"""批量参保登记 in a browser: a file with failures, the failure export, a corrected file, the
+application saved, approved, and the persons enrolled."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+from python_calamine import CalamineWorkbook
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_key_change_flow import scan, upload
+from tests.e2e.test_operators import login_operator
+from yibao.agency.tests.helpers import reviewer
+from yibao.cases import services
+from yibao.cases.models import Application, Status
+from yibao.core.tests.factories import BindingFactory, grant
+from yibao.enrollment.models import Insurance
+from yibao.enrollment.tests.test_batch_pages import person_row, workbook
+
+
+def import_file(page: Any, path: Path) -> None:
+    page.get_by_label("批量导入文件").set_input_files(str(path))
+    page.get_by_role("button", name="批量导入", exact=True).click()
+    expect(page.get_by_text("校验成功", exact=True)).to_be_visible(timeout=20_000)
+
+
+def test_batch_with_failures_export_correct_reimport_submit_and_approve(page: Any, tmp_path: Path) -> None:
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    page.locator(".service-tile", has_text="职工参保登记").get_by_role("link").click()
+    page.get_by_role("link", name="批量参保登记").click()
+    with page.expect_download() as template:
+        page.get_by_role("link", name="下载模板").click()
+    assert template.value.suggested_filename.endswith(".xlsx")
+
+    bad = tmp_path / "人员.xlsx"
+    bad.write_bytes(workbook([person_row(n) for n in range(8)] + [person_row(20, 月缴费基数="100")]))
+    import_file(page, bad)
+    expect(page.get_by_role("link", name=re.compile("校验失败列表（1）"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("校验失败列表")).click()
+    expect(page.locator("tbody")).to_contain_text("月缴费基数须在")
+    expect(page.get_by_role("link", name="下一步")).to_have_count(0)
+    screenshot(page, "batch-failed")
+    with page.expect_download() as export:
+        page.get_by_role("link", name="导出失败数据").click()
+    rows = CalamineWorkbook.from_path(export.value.path()).get_sheet_by_index(0).to_python()
+    assert len(rows) == 2 and any("月缴费基数须在" in str(v) for v in rows[1])
+
+    good = tmp_path / "人员-已修改.xlsx"
+    good.write_bytes(workbook([person_row(n) for n in range(8)] + [person_row(20, 月缴费基数="6000")]))
+    page.get_by_role("link", name="重新导入").first.click()
+    import_file(page, good)
+    expect(page.get_by_role("link", name=re.compile("校验成功列表（9）"))).to_be_visible()
+    screenshot(page, "batch-passed")
+    page.get_by_role("link", name="下一步").click()
+    finish_batch(page, tmp_path)
+
+    application = Application.objects.get(type_code="employee-enrollment-batch", status=Status.SUBMITTED)
+    staff = reviewer("shenhe-batch-e2e")
+    services.application_claim(application=application, reviewer=staff)
+    services.application_approve(application=application, reviewer=staff)
+    assert Insurance.objects.filter(unit=binding.unit, insutype="310").count() == 9
+
+
+def finish_batch(page: Any, tmp_path: Path) -> None:
+    workspace = page.url
+    page.get_by_role("button", name="打印报表").click()
+    page.wait_for_url(re.compile(r"/form/$"))
+    page.goto(workspace)
+    upload(page, "职工参保登记表（批量）", scan(tmp_path, "batch.png"))
+    page.get_by_role("button", name="已打印盖章，继续上传并保存").click()
+    expect(page.get_by_text("职工参保登记（批量）已提交，请等待医保经办机构审核")).to_be_visible()
