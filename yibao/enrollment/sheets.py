@@ -469,7 +469,10 @@ def _text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = _SPACES.sub(" ", to_halfwidth(str(value))).strip()
+    text = str(value)
+    if not text.isascii() or not text.isprintable() or "  " in text:
+        text = _SPACES.sub(" ", to_halfwidth(text))
+    text = text.strip()
     return _NEUTRALISED.sub("", text, count=1) if text.startswith("'") else text
 
 
