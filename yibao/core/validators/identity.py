@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from functools import lru_cache
 
 from django.utils import timezone
@@ -78,8 +79,16 @@ def _fail(code: IdentityErrorCode, field: str | None, message: str | None = None
     return ApplicationError(code, message or MESSAGES[code], field=field)
 
 
+_TODAY_CACHE: list[tuple[float, datetime.date]] = []
+
+
 def _today() -> datetime.date:
-    return timezone.localdate()
+    """Today in Asia/Shanghai, read at most once a second (a batch checks 50,000 numbers and
+    the time-zone conversion was a quarter of the work)."""
+    now = time.monotonic()
+    if not _TODAY_CACHE or now - _TODAY_CACHE[0][0] > 1.0:
+        _TODAY_CACHE[:] = [(now, timezone.localdate())]
+    return _TODAY_CACHE[0][1]
 
 
 def _parse_date(year: int, month: int, day: int) -> datetime.date | None:
