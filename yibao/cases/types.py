@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -103,3 +104,17 @@ def application_types() -> list[ApplicationType]:
 def type_name(code: str) -> str:
     kind = _REGISTRY.get(code)
     return kind.name if kind else code
+
+
+def form_values(form_class: type[forms.Form], payload: dict[str, Any], *, code: StrEnum) -> dict[str, Any]:
+    """Check a payload with the type's form again (when applying: a rule may have changed since
+    it was submitted) and return the cleaned values of the fields it holds; the first error,
+    labelled, as an ApplicationError otherwise."""
+    from yibao.core.errors import ApplicationError
+
+    form = form_class(data=payload)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        raise ApplicationError(code, f"{label}：{errors[0]}" if label else str(errors[0]))
+    return {k: v for k, v in form.cleaned_data.items() if k in payload}

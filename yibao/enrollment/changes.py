@@ -14,8 +14,7 @@ from django import forms
 from django.conf import settings
 
 from yibao.cases.models import Application
-from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
-from yibao.core.errors import ApplicationError
+from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
 from yibao.core.forms import HallForm, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile
 from yibao.enrollment.error_codes import EnrollmentErrorCode
@@ -134,15 +133,7 @@ class PersonInfoForm(HallForm):
 
 
 def _validated(form_class: type[forms.Form], payload: dict[str, Any]) -> dict[str, Any]:
-    """Check the payload again when applying: a rule may have changed since it was submitted."""
-    form = form_class(data=payload)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        raise ApplicationError(
-            EnrollmentErrorCode.INVALID_VALUE, f"{label}：{errors[0]}" if label else str(errors[0])
-        )
-    return {k: v for k, v in form.cleaned_data.items() if k in payload}
+    return form_values(form_class, payload, code=EnrollmentErrorCode.INVALID_VALUE)
 
 
 def _apply_interruption(application: Application) -> None:

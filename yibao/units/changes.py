@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 
 from yibao.cases.models import Application
-from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
+from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile, validate_postcode
@@ -96,15 +96,7 @@ class KeyChangeForm(HallForm):
 
 
 def _validated(form_class: type[forms.Form], payload: dict[str, Any]) -> dict[str, Any]:
-    """Check the payload again when applying: a rule may have changed since it was submitted."""
-    form = form_class(data=payload)
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        raise ApplicationError(
-            UnitErrorCode.CHANGE_INVALID, f"{label}：{errors[0]}" if label else str(errors[0])
-        )
-    return {k: v for k, v in form.cleaned_data.items() if k in payload}
+    return form_values(form_class, payload, code=UnitErrorCode.CHANGE_INVALID)
 
 
 def _apply(form_class: type[forms.Form]) -> Any:
