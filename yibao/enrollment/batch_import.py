@@ -195,14 +195,20 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
             .first()
         )
         _progress(batch, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
-        application = application_draft_save(
-            kind=EMPLOYEE_ENROLLMENT_BATCH,
-            unit=batch.unit,
-            actor=actor,
-            payload={"batch": batch.pk, "count": len(passed)},
-            application=previous,
-        ) if not failed else previous  # fmt: skip
-        if application is None:
+        payload = {"batch": batch.pk, "count": len(passed)}
+        if not failed:
+            application = application_draft_save(
+                kind=EMPLOYEE_ENROLLMENT_BATCH,
+                unit=batch.unit,
+                actor=actor,
+                payload=payload,
+                application=previous,
+            )
+        elif previous is not None:
+            # the draft now holds this file: it cannot be submitted until a file passes
+            Application.objects.filter(pk=previous.pk).update(payload=payload, printed_at=None)
+            application = previous
+        else:
             application = _failed_holder(batch)
         LineItem.objects.filter(application=application).delete()
         rows = sorted(passed + failed, key=lambda r: r.row)

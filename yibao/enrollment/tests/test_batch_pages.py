@@ -146,3 +146,17 @@ def test_another_units_import_is_not_found(
     session.save()
     assert client.get(reverse("enroll:batch-detail", args=[batch.pk])).status_code == 404
     assert client.get(reverse("enroll:batch-failures", args=[batch.pk])).status_code == 404
+
+
+def test_a_failing_file_after_a_passing_one_blocks_the_draft(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = upload(client, workbook([person_row(n) for n in range(3)]), django_capture_on_commit_callbacks)
+    second = upload(client, workbook([person_row(5, 月缴费基数="1")]), django_capture_on_commit_callbacks)
+    assert second.application_id == first.application_id  # the same draft holds the newest file
+    application = Application.objects.get(pk=second.application_id or 0)
+    assert application.payload["batch"] == second.pk
+    assert LineItem.objects.filter(application=application).count() == 1
+    services.application_print_mark(application=application, actor=binding.operator.user)
+    with pytest.raises(ApplicationError):
+        services.application_submit(application=application, actor=binding.operator.user)
