@@ -100,7 +100,7 @@ def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
             "form": form,
             "read_only": read_only,
             "pending": pending,
-            "submit_key": secrets.token_hex(16),
+            "submit_key": secrets.token_urlsafe(18),
             "direct_submit": not kind.printed_form and not kind.materials_required,
             "hidden": hidden,
         },
@@ -153,7 +153,7 @@ def workspace(request: HttpRequest, application_id: int) -> HttpResponse:
             "editable": editable,
             "form_page": kind.form_page,
             "missing": services.missing_materials(application) if editable else [],
-            "submit_key": secrets.token_hex(16),
+            "submit_key": secrets.token_urlsafe(18),
         },
     )
 

@@ -235,7 +235,7 @@ def _person_form(
             "pending": pending,
             "kept": kept,
             "direct_submit": direct,
-            "submit_key": secrets.token_hex(16),
+            "submit_key": secrets.token_urlsafe(18),
             "search_page": search_page,
         },
     )
