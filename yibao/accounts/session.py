@@ -51,15 +51,36 @@ def login_required(view: View) -> View:
     return mark_guard(cast(View, wrapper), Guard.LOGIN)
 
 
+def _refusal(request: HttpRequest, kind: str) -> HttpResponse | None:
+    """Anonymous users are sent to log in; a user of another kind gets 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+    if getattr(request.user, "kind", None) != kind:
+        raise Http404
+    return None
+
+
+def operator_unit_or_refusal(request: HttpRequest) -> Unit | HttpResponse:
+    """The operator's current unit, or where to send them first: log in, change a password
+    someone else set, or choose a unit they are still bound to."""
+    refusal = _refusal(request, User.Kind.OPERATOR)
+    if refusal is not None:
+        return refusal
+    if getattr(request.user, "must_change_password", False):
+        return redirect("accounts:account-password")
+    unit = current_unit(request)
+    if unit is None:
+        return redirect("accounts:choose-unit")
+    return unit
+
+
 def unit_admin_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
-        if getattr(user, "kind", None) != User.Kind.UNIT:
-            raise Http404
-        unit = Unit.objects.filter(account=user).select_related("division").first()
+        refusal = _refusal(request, User.Kind.UNIT)
+        if refusal is not None:
+            return refusal
+        unit = Unit.objects.filter(account=hall_user(request)).select_related("division").first()
         if unit is None:
             raise Http404
         request.unit = unit  # type: ignore[attr-defined]
@@ -73,12 +94,7 @@ def operator_login_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
-        if getattr(user, "kind", None) != User.Kind.OPERATOR:
-            raise Http404
-        return view(request, *args, **kwargs)
+        return _refusal(request, User.Kind.OPERATOR) or view(request, *args, **kwargs)
 
     return mark_guard(cast(View, wrapper), Guard.LOGIN)
 
@@ -86,16 +102,9 @@ def operator_login_required(view: View) -> View:
 def operator_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
-        if getattr(user, "kind", None) != User.Kind.OPERATOR:
-            raise Http404
-        if getattr(user, "must_change_password", False):
-            return redirect("accounts:account-password")
-        unit = current_unit(request)
-        if unit is None:
-            return redirect("accounts:choose-unit")
+        unit = operator_unit_or_refusal(request)
+        if not isinstance(unit, Unit):
+            return unit
         request.unit = unit  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 

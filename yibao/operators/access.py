@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yibao.accounts.models import User
-from yibao.accounts.session import current_unit
+from yibao.accounts.session import operator_unit_or_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import RoleCertification, Unit
@@ -132,20 +131,13 @@ def grant_required(item_code: str) -> Callable[[View], View]:
 def _check_grant(
     request: HttpRequest, code: str, view: Callable[..., HttpResponse], *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), login_url="accounts:login")
-    if getattr(user, "kind", None) != User.Kind.OPERATOR:
-        raise Http404
-    if getattr(user, "must_change_password", False):
-        return redirect("accounts:account-password")
-    unit = current_unit(request)
-    if unit is None:
-        return redirect("accounts:choose-unit")
+    unit = operator_unit_or_refusal(request)
+    if not isinstance(unit, Unit):
+        return unit
     item = BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()
     if item is None:
         raise Http404
-    binding = active_binding(user=user, unit=unit)
+    binding = active_binding(user=request.user, unit=unit)
     if binding is None:  # unbound between the two queries
         return redirect("accounts:choose-unit")
     access = item_access(binding=binding, item=item)
