@@ -8,6 +8,8 @@ every decision is a service call, whose Chinese refusal is shown on the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from csp.constants import SELF
@@ -292,28 +294,38 @@ def _certification_decided(request: HttpRequest, *, approve: bool, what: str, ta
     return redirect(reverse("agency:certifications") + f"?tab={tab}")
 
 
+def _certification_decide(
+    request: HttpRequest, form: CertificationDecisionForm, decide: Callable[..., Any]
+) -> bool | None:
+    """Run a posted 通过 / 不通过 through `decide` (a units review service); the decision taken,
+    or None when nothing was decided (the form or the service's refusal shows why)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    approve = form.cleaned_data["decision"] == CertificationDecisionForm.APPROVE
+    try:
+        decide(
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+            reviewer=_user(request),
+            origin=RequestOrigin.from_request(request),
+        )
+    except ApplicationError as error:
+        add_application_error(form, error)
+        return None
+    return approve
+
+
 @staff_required
 def licence_review(request: HttpRequest, submission_id: int) -> HttpResponse:
-    user = _user(request)
-    submission = access_licence_for_reviewer(user, submission_id)
+    submission = access_licence_for_reviewer(_user(request), submission_id)
     form = CertificationDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == CertificationDecisionForm.APPROVE
-        try:
-            units.licence_review(
-                submission=submission,
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-                reviewer=user,
-                origin=RequestOrigin.from_request(request),
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            submission.refresh_from_db()
-        else:
-            return _certification_decided(
-                request, approve=approve, what=f"{submission.unit.name}的资质认证", tab="licences"
-            )
+    approve = _certification_decide(request, form, partial(units.licence_review, submission=submission))
+    if approve is not None:
+        return _certification_decided(
+            request, approve=approve, what=f"{submission.unit.name}的资质认证", tab="licences"
+        )
+    if form.errors:
+        submission.refresh_from_db()
     return render(
         request,
         "agency/licence_review.html",
@@ -339,27 +351,17 @@ def licence_file(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @staff_required
 def role_review(request: HttpRequest, certification_id: int) -> HttpResponse:
-    user = _user(request)
-    certification = access_role_for_reviewer(user, certification_id)
+    certification = access_role_for_reviewer(_user(request), certification_id)
     form = CertificationDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == CertificationDecisionForm.APPROVE
-        try:
-            units.role_certification_review(
-                certification=certification,
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-                reviewer=user,
-                origin=RequestOrigin.from_request(request),
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
-            certification.refresh_from_db()
-        else:
-            label = certification.get_role_display()
-            return _certification_decided(
-                request, approve=approve, what=f"{certification.unit.name}的{label}角色认证", tab="roles"
-            )
+    decide = partial(units.role_certification_review, certification=certification)
+    approve = _certification_decide(request, form, decide)
+    if approve is not None:
+        label = certification.get_role_display()
+        return _certification_decided(
+            request, approve=approve, what=f"{certification.unit.name}的{label}角色认证", tab="roles"
+        )
+    if form.errors:
+        certification.refresh_from_db()
     return render(
         request,
         "agency/role_review.html",
