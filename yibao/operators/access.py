@@ -21,7 +21,7 @@ from yibao.accounts.models import User
 from yibao.accounts.session import operator_unit_or_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
-from yibao.units.models import RoleCertification, Unit
+from yibao.units.models import Population, RoleCertification, Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -173,3 +173,13 @@ def current_population_set(request: HttpRequest, binding: Binding, code: str) ->
     chosen[str(binding.unit_id)] = code
     request.session[POPULATION_KEY] = chosen
     return True
+
+
+def population_psn_types(request: HttpRequest, binding: Binding) -> tuple[str, ...] | None:
+    """The 人员类别 codes of the 管理人群 the operator works in now, for narrowing person queries
+    (`Insurance.psn_type__in`); None when the grant names no 管理人群 (the whole unit)."""
+    code = current_population_code(request, binding)
+    if code is None:
+        return None
+    population = Population.objects.filter(code=code).only("psn_types").first()
+    return tuple(population.psn_types) if population is not None else ()

@@ -142,7 +142,13 @@ class Generator:
 
     # --- units and operators -------------------------------------------------------------------
     def plan_units(
-        self, *, count: int, persons: int, taken_accounts: set[str], taken_mobiles: set[str]
+        self,
+        *,
+        count: int,
+        persons: int,
+        taken_accounts: set[str],
+        taken_mobiles: set[str],
+        showcase_persons: int | None = None,
     ) -> DemoPlan:
         rng = self.rng
         by_key = {r.key: r for r in REGIONS}
@@ -201,7 +207,7 @@ class Generator:
                     late_last_month=index > 0 and rng.random() < UNIT_LATE_SHARE,
                 )
             )
-        self._assign_persons(units, persons)
+        self._assign_persons(units, persons, showcase_persons=showcase_persons)
 
         operators: list[OperatorPlan] = []
         for unit in units:
@@ -227,9 +233,17 @@ class Generator:
             operators[0].units.append(1)
         return DemoPlan(units=units, operators=operators)
 
-    def _assign_persons(self, units: list[UnitPlan], persons: int) -> None:
-        """Spread persons over units with a skewed size distribution; every unit gets one if it can."""
+    def _assign_persons(
+        self, units: list[UnitPlan], persons: int, *, showcase_persons: int | None = None
+    ) -> None:
+        """Spread persons over units with a skewed size distribution; every unit gets one if it can.
+        `showcase_persons`: the exact size of the first (showcase) unit, the rest spread as usual."""
         rng = self.rng
+        if showcase_persons is not None and len(units) > 1:
+            first = min(showcase_persons, persons)
+            self._assign_persons(units[1:], persons - first)
+            units[0].person_count = first
+            return
         weights = [math.exp(rng.gauss(0.0, 1.0)) for _ in units]
         weights[0] = max(weights) * 1.2 if len(units) > 1 else weights[0]  # the showcase unit is big
         floor = 1 if persons >= len(units) else 0

@@ -78,6 +78,7 @@ class SeedOptions:
     chunk_size: int = 50_000
     defer_indexes: DeferMode = "auto"
     today: date | None = None
+    showcase_persons: int | None = None  # exact size of the first demo unit (benchmarks)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _load(
             plan = generator.plan_units(
                 count=units_wanted,
                 persons=options.persons,
+                showcase_persons=options.showcase_persons,
                 taken_accounts=set(
                     User.objects.filter(username__startswith="dw").values_list("username", flat=True)
                 ),

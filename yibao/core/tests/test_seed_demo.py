@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 from typing import Any
@@ -22,7 +23,8 @@ from yibao.accounts.models import User
 from yibao.contributions.models import Contribution
 from yibao.core.demo import DEMO_PASSWORD
 from yibao.core.demo.numbers import id_check_char, make_uscc, org_code_check_char, uscc_check_char
-from yibao.core.demo.plan import Window, ym_add, ym_of
+from yibao.core.demo.people import REGIONS
+from yibao.core.demo.plan import Generator, Window, ym_add, ym_of
 from yibao.core.profiles import PROFILES
 from yibao.core.validators.passwords import ProfilePasswordValidator
 from yibao.enrollment.models import Insurance, Person
@@ -320,3 +322,18 @@ def test_reset_refuses_to_orphan_rows_of_other_tables() -> None:
     # A second run after all that still finds the demo data and leaves it alone.
     assert "already present" in seed()
     assert snapshot() == before
+
+
+def test_showcase_unit_gets_the_asked_size() -> None:
+    generator = Generator(seed=1, today=date(2026, 11, 23), months=2, counties=_plan_counties())
+    plan = generator.plan_units(
+        count=8, persons=1_000, taken_accounts=set(), taken_mobiles=set(), showcase_persons=600
+    )
+    sizes = [unit.person_count for unit in plan.units]
+    assert sizes[0] == 600
+    assert sum(sizes) == 1_000
+    assert all(size >= 1 for size in sizes)
+
+
+def _plan_counties() -> dict[str, list[tuple[str, str]]]:
+    return {region.city_code: [(region.city_code[:4] + "02", "某某区")] for region in REGIONS}

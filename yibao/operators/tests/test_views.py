@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from tests.pagecheck import check_page
 from yibao.accounts.models import SmsMessage, User
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
+from yibao.operators.access import current_population_set, population_psn_types
 from yibao.operators.models import Binding, Operator
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +254,14 @@ def test_the_add_page_does_not_tell_whether_a_number_is_registered_before_the_ca
     assert soup.find("input", attrs={"name": "name"}) is not None
     response = client.post(reverse("operators:add"), {"mobile": mobile})
     assert "该手机号已被注册过" not in check_page(response, echoed=(mobile,)).get_text()
+
+
+def test_population_psn_types_follow_the_switch(rf) -> None:
+    binding = grant(BindingFactory.create(), "roster", populations=("in-service", "retired"))
+    request = rf.get("/")
+    request.session = SessionStore()
+    assert population_psn_types(request, binding) == ("1101", "1102", "1160")
+    assert current_population_set(request, binding, "retired")
+    assert population_psn_types(request, binding) == ("1201", "1202", "1260")
+    binding.populations.clear()
+    assert population_psn_types(request, binding) is None

@@ -45,6 +45,13 @@ class Command(BaseCommand):
             help="drop and rebuild secondary indexes around the load (auto: for 50,000 persons or more)",
         )
 
+        parser.add_argument(
+            "--showcase-persons",
+            type=_positive,
+            default=None,
+            help="persons of the first demo unit exactly (e.g. 50000 for the query benchmarks)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         seed_options = SeedOptions(
             persons=options["persons"],
@@ -54,6 +61,7 @@ class Command(BaseCommand):
             reset=options["reset"],
             chunk_size=max(1, options["chunk_size"]),
             defer_indexes=options["defer_indexes"],
+            showcase_persons=options["showcase_persons"],
         )
         verbose = options["verbosity"] >= 1
         try:
