@@ -10,14 +10,17 @@ from typing import Any
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
+from python_calamine import CalamineWorkbook
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_operators import login_operator
 from yibao.cases import services
 from yibao.cases.models import Application, Status
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UserFactory, grant
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.rules import id_facts
+from yibao.enrollment.tests.test_interruption_batch import row_for
+from yibao.enrollment.tests.test_interruption_batch import workbook as batch_file
 
 
 def scan(tmp_path: Path) -> Path:
@@ -99,3 +102,45 @@ def test_a_key_change_of_a_persons_name(page: Any, tmp_path: Path) -> None:
     application = Application.objects.get(type_code="employee-key-info-change")
     assert application.status == Status.SUBMITTED and application.payload["name"] == "王芳芳"
     assert Person.objects.get(pk=person.pk).name == "王芳"  # waits for review
+
+
+def test_a_batch_interruption_file_with_a_failure_then_corrected(page: Any, tmp_path: Path) -> None:
+    binding = grant(BindingFactory.create(), "employee-interruption")
+    persons = [InsuranceFactory.create(unit=binding.unit, person__name=f"批量{n}").person for n in range(4)]
+    stranger = PersonFactory.create(name="外单位")
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    page.goto(page.base_url + "/hall/enrollment/interruption/")
+    page.get_by_role("link", name="批量文件中断").click()
+    with page.expect_download() as template:
+        page.get_by_role("link", name="下载模板").click()
+    assert template.value.suggested_filename.endswith(".xlsx")
+
+    bad = tmp_path / "中断.xlsx"
+    bad.write_bytes(batch_file([row_for(p) for p in persons] + [row_for(stranger)]))
+    page.get_by_label("批量导入文件").set_input_files(str(bad))
+    page.get_by_role("button", name="批量导入", exact=True).click()
+    expect(page.get_by_role("link", name=re.compile("校验失败列表（1）"))).to_be_visible(timeout=20_000)
+    page.get_by_role("link", name=re.compile("校验失败列表")).click()
+    expect(page.locator("tbody")).to_contain_text("不是本单位正常参保人员")
+    expect(page.get_by_role("link", name="下一步")).to_have_count(0)
+    screenshot(page, "interruption-batch-failed")
+    with page.expect_download() as export:
+        page.get_by_role("link", name="导出失败数据").click()
+    rows = CalamineWorkbook.from_path(export.value.path()).get_sheet_by_index(0).to_python()
+    assert len(rows) == 2 and rows[1][2] == "外单位"
+
+    good = tmp_path / "中断-已修改.xlsx"
+    good.write_bytes(batch_file([row_for(p) for p in persons]))
+    page.get_by_role("link", name="重新导入").first.click()
+    page.get_by_label("批量导入文件").set_input_files(str(good))
+    page.get_by_role("button", name="批量导入", exact=True).click()
+    expect(page.get_by_role("link", name=re.compile("校验成功列表（4）"))).to_be_visible(timeout=20_000)
+    expect(page.locator("tbody")).to_contain_text("批量0")
+    page.get_by_role("link", name="下一步").click()
+    print_upload_save(page, "职工中断参保申报表（批量）", tmp_path)
+
+    application = Application.objects.get(type_code="employee-interruption-batch", status=Status.SUBMITTED)
+    reviewer = UserFactory.create(is_staff=True, is_superuser=True, username="shenhe-interruption-batch")
+    services.application_claim(application=application, reviewer=reviewer)
+    services.application_approve(application=application, reviewer=reviewer, opinion="同意")
+    assert Insurance.objects.filter(unit=binding.unit, status=Insurance.Status.PAUSED).count() == 4

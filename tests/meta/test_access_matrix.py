@@ -170,6 +170,11 @@ ROWS: list[Row] = [
     Row("enroll:batch-failures", lambda w: [1], expect=operator_page(op_status=DENIED)),
     # 职工中断参保 and 职工参保信息变更 (nobody holds these grants; PSN names unit A's person)
     Row("enrollment:interruption", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:interruption-batch", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:interruption-batch", method="post", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:interruption-batch-template", expect=operator_page(op_status=DENIED)),
+    Row("enrollment:interruption-batch-detail", lambda w: [1], expect=operator_page(op_status=DENIED)),
+    Row("enrollment:interruption-batch-failures", lambda w: [1], expect=operator_page(op_status=DENIED)),
     Row(
         "enrollment:interruption",
         method="post",

@@ -10,6 +10,7 @@ class EnrollmentConfig(AppConfig):
             batch_import,  # noqa: F401 - registers 职工参保登记（批量）
             changes,  # noqa: F401 - registers the enrollment application types
             enroll_types,  # noqa: F401 - registers 职工参保登记
+            interruption_batch,  # noqa: F401 - registers 职工中断参保（批量）
         )
         from yibao.enrollment.display import display_register
 

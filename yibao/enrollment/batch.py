@@ -34,7 +34,8 @@ from yibao.enrollment.rules import (
     records_for,
     row_problems,
 )
-from yibao.enrollment.sheets import SheetRow, problems_text
+from yibao.enrollment.sheets import EnrollmentSheetRow as SheetRow
+from yibao.enrollment.workbooks import problems_text
 
 if TYPE_CHECKING:
     from yibao.cases.models import Application

@@ -1,11 +1,17 @@
-"""批量参保登记: a file is stored, then read and checked by the task worker with its progress on
-the page; its rows become the line items (one per person) of a batch application, which the
-operator prints, stamps, uploads and saves like any other; approval enrolls every row at once."""
+"""Batch files (批量参保登记, 批量文件中断): a file is stored, then read and checked by the task
+worker with its progress on the page; its rows become the line items (one per person) of a batch
+application, which the operator prints, stamps, uploads and saves like any other; approval
+applies every row at once.
+
+Each kind of file is a `BatchFlow`: its application type, layout, reader, validation and how a
+row is kept as line data. 批量参保登记's flow is here; 批量文件中断's in `interruption_batch`.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +30,9 @@ from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
-from yibao.enrollment.sheets import SheetRow, failures_xlsx, read_enrollment_file
+from yibao.enrollment.sheets import LAYOUT as ENROLLMENT_LAYOUT
+from yibao.enrollment.sheets import EnrollmentSheetRow, read_enrollment_file
+from yibao.enrollment.workbooks import SheetLayout, SheetRead, SheetRow, failures_xlsx
 from yibao.units.models import Unit
 
 LINES_PER_WRITE = 2_000
@@ -34,7 +42,25 @@ def max_rows() -> int:
     return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 100_000))
 
 
-def row_to_data(row: SheetRow) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BatchFlow:
+    kind: str  # BatchImport.Kind
+    application_type: ApplicationType
+    layout: SheetLayout
+    read: Callable[..., SheetRead[Any]]  # (data, *, max_rows)
+    validate: Callable[[Unit, list[SheetRow[Any]], datetime.date], tuple[list[Any], list[Any]]]
+    to_data: Callable[[SheetRow[Any]], dict[str, Any]]
+
+
+FLOWS: dict[str, BatchFlow] = {}
+
+
+def batch_flow_register(flow: BatchFlow) -> BatchFlow:
+    FLOWS[flow.kind] = flow
+    return flow
+
+
+def row_to_data(row: EnrollmentSheetRow) -> dict[str, Any]:
     data = row.data
     return {
         "cert_type": data.cert_type,
@@ -98,18 +124,19 @@ def batch_apply_application(application: Application) -> None:
     batch_apply(unit=application.unit, rows=rows, application=application, effective_date=min(starts))
 
 
-def _current(unit: Unit) -> dict[str, Any]:
+def batch_current(unit: Unit) -> dict[str, Any]:
     return {}
 
 
-def _check(unit: Unit, payload: dict[str, Any]) -> list[str]:
+def batch_check(unit: Unit, payload: dict[str, Any]) -> list[str]:
+    """A batch application goes on only when its file was read and every row passed."""
     batch = BatchImport.objects.filter(pk=int(payload.get("batch") or 0), unit=unit).first()
     if batch is None or batch.status != BatchImport.Status.DONE:
         return ["请先批量导入人员文件并等待校验完成"]
     if batch.failed:
         return [f"校验失败列表中还有{batch.failed}人，请导出失败数据修改后重新导入，全部校验通过后才能继续"]
     if not batch.passed:
-        return ["文件中没有可登记的人员"]
+        return ["文件中没有可办理的人员"]
     return []
 
 
@@ -120,9 +147,9 @@ EMPLOYEE_ENROLLMENT_BATCH = application_type_register(
         item_code="employee-enrollment",
         form_page="enroll:batch",
         fields=(FieldSpec("batch", "批量导入", editable=True), FieldSpec("count", "登记人数", editable=True)),
-        current=_current,
+        current=batch_current,
         apply=batch_apply_application,
-        check=_check,
+        check=batch_check,
         printed_form=True,
         requires_change=False,
         materials=(
@@ -134,13 +161,38 @@ EMPLOYEE_ENROLLMENT_BATCH = application_type_register(
 )
 
 
+def _enrollment_validate(
+    unit: Unit, rows: list[SheetRow[Any]], today: datetime.date
+) -> tuple[list[Any], list[Any]]:
+    result = batch_validate(unit=unit, rows=rows, today=today)
+    return result.passed, result.failed
+
+
+ENROLLMENT_FLOW = batch_flow_register(
+    BatchFlow(
+        kind=BatchImport.Kind.ENROLLMENT,
+        application_type=EMPLOYEE_ENROLLMENT_BATCH,
+        layout=ENROLLMENT_LAYOUT,
+        read=read_enrollment_file,
+        validate=_enrollment_validate,
+        to_data=row_to_data,
+    )
+)
+
+
 def batch_import_start(
-    *, unit: Unit, actor: User, data: bytes, original_name: str, origin: RequestOrigin
+    *,
+    unit: Unit,
+    actor: User,
+    data: bytes,
+    original_name: str,
+    origin: RequestOrigin,
+    flow: BatchFlow = ENROLLMENT_FLOW,
 ) -> BatchImport:
     """批量导入: keep the file privately, then let the worker read and check it."""
-    operator_check(user=actor, unit=unit, kind=EMPLOYEE_ENROLLMENT_BATCH)
+    operator_check(user=actor, unit=unit, kind=flow.application_type)
     with transaction.atomic():
-        batch = BatchImport(unit=unit, created_by=actor, original_name=original_name[:200])
+        batch = BatchImport(unit=unit, kind=flow.kind, created_by=actor, original_name=original_name[:200])
         batch.file.save("import.xlsx", ContentFile(data), save=False)
         batch.save()
         audit_event_record(actor=actor, action="batch_import_started", unit=unit, target=batch, origin=origin)
@@ -161,17 +213,18 @@ def batch_import_run(batch_id: int) -> None:
     batch = BatchImport.objects.select_related("unit", "created_by").get(pk=batch_id)
     if batch.status != BatchImport.Status.QUEUED:
         return
+    flow = FLOWS[batch.kind]
     _progress(batch, status=BatchImport.Status.RUNNING, stage="读取文件")
     try:
         with batch.file.open("rb") as handle:
-            read = read_enrollment_file(handle.read(), max_rows=max_rows())
+            read = flow.read(handle.read(), max_rows=max_rows())
         if not read.ok:
             _progress(batch, status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now())
             return
         _progress(batch, stage="校验人员信息", rows_total=len(read.rows))
-        result = batch_validate(unit=batch.unit, rows=read.rows, today=timezone.localdate())
+        passed, failed = flow.validate(batch.unit, read.rows, timezone.localdate())
         _progress(batch, stage="保存校验结果", rows_done=len(read.rows) // 2)
-        _store(batch, result.passed, result.failed)
+        _store(batch, flow, passed, failed)
     except Exception:
         _progress(
             batch, status=BatchImport.Status.REFUSED, error="文件处理失败，请检查文件后重新导入",
@@ -180,7 +233,9 @@ def batch_import_run(batch_id: int) -> None:
         raise
 
 
-def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -> None:
+def _store(
+    batch: BatchImport, flow: BatchFlow, passed: list[SheetRow[Any]], failed: list[SheetRow[Any]]
+) -> None:
     actor = batch.created_by
     assert actor is not None  # noqa: S101 - set when the import was started
     with transaction.atomic():
@@ -188,7 +243,7 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
         previous = (
             Application.objects.filter(
                 unit=batch.unit,
-                type_code=EMPLOYEE_ENROLLMENT_BATCH.code,
+                type_code=flow.application_type.code,
                 status__in=[Status.DRAFT, Status.RETURNED],
             )
             .order_by("-created_at")
@@ -198,7 +253,7 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
         payload = {"batch": batch.pk, "count": len(passed)}
         if not failed:
             application = application_draft_save(
-                kind=EMPLOYEE_ENROLLMENT_BATCH,
+                kind=flow.application_type,
                 unit=batch.unit,
                 actor=actor,
                 payload=payload,
@@ -209,7 +264,7 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
             Application.objects.filter(pk=previous.pk).update(payload=payload, printed_at=None)
             application = previous
         else:
-            application = _failed_holder(batch)
+            application = _failed_holder(batch, flow.application_type)
         LineItem.objects.filter(application=application).delete()
         rows = sorted(passed + failed, key=lambda r: r.row)
         for start in range(0, len(rows), LINES_PER_WRITE):
@@ -219,7 +274,7 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
                     LineItem(
                         application=application,
                         row=r.row,
-                        data=row_to_data(r),
+                        data=flow.to_data(r),
                         error="；".join(f"{p.column}：{p.message}" for p in r.problems)[:300],
                     )
                     for r in chunk
@@ -229,14 +284,14 @@ def _store(batch: BatchImport, passed: list[SheetRow], failed: list[SheetRow]) -
         _progress(batch, application=application, finished_at=timezone.now(), stage="")
 
 
-def _failed_holder(batch: BatchImport) -> Application:
+def _failed_holder(batch: BatchImport, kind: ApplicationType) -> Application:
     """A draft that only holds the lines of a file with failures (it cannot be submitted)."""
     actor = batch.created_by
     assert actor is not None  # noqa: S101
-    operator = operator_check(user=actor, unit=batch.unit, kind=EMPLOYEE_ENROLLMENT_BATCH).operator
+    operator = operator_check(user=actor, unit=batch.unit, kind=kind).operator
     application = Application.objects.create(
         number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
-        type_code=EMPLOYEE_ENROLLMENT_BATCH.code,
+        type_code=kind.code,
         unit=batch.unit,
         division_id=batch.unit.division_id,
         operator=operator,
@@ -249,14 +304,18 @@ def _failed_holder(batch: BatchImport) -> Application:
 
 def batch_failures_xlsx(batch: BatchImport) -> bytes:
     """导出失败数据: the failed rows as written, with 错误原因."""
+    layout = FLOWS[batch.kind].layout
     if batch.application is None:
-        return failures_xlsx([])
+        return failures_xlsx(layout, [])
     return failures_xlsx(
-        SheetRow(
-            row=line.row,
-            data=data_to_row(line.data),
-            cells=tuple(line.data.get("cells", [])),
-            problems=[Problem(column, message) for column, message in line.data.get("problems", [])],
-        )
-        for line in _lines(batch.application, failed=True)
+        layout,
+        (
+            SheetRow(
+                row=line.row,
+                data=None,
+                cells=tuple(line.data.get("cells", [])),
+                problems=[Problem(column, message) for column, message in line.data.get("problems", [])],
+            )
+            for line in _lines(batch.application, failed=True)
+        ),
     )

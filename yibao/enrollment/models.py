@@ -141,8 +141,12 @@ def batch_file_name(instance: "BatchImport", filename: str) -> str:
 
 
 class BatchImport(models.Model):
-    """批量导入 of one 批量参保登记 file: read and checked in the background, with its progress;
-    its rows become the line items of the batch application."""
+    """批量导入 of one batch file (批量参保登记 or 批量文件中断): read and checked in the background,
+    with its progress; its rows become the line items of the batch application."""
+
+    class Kind(models.TextChoices):
+        ENROLLMENT = "enrollment", "批量参保登记"
+        INTERRUPTION = "interruption", "批量文件中断"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -151,6 +155,7 @@ class BatchImport(models.Model):
         REFUSED = "refused", "文件无法导入"
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="单位")
+    kind = models.CharField("业务", max_length=12, choices=Kind.choices, default=Kind.ENROLLMENT)
     created_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="导入人"
     )

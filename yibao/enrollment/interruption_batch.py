@@ -1,0 +1,224 @@
+"""职工中断参保 — 批量文件中断: the rules for a whole file, checked against the records in sets,
+and applying an approved batch (Henan manual 004, 经办服务).
+
+The rules are those of 少量中断 (`interruption.py`): only persons actively insured with this
+unit, a 中断日期 within the profile's window and not before the person's 参保日期; a file adds
+that the 姓名 must match the person of the 证件号码 and that one person appears once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from yibao.cases.models import Application, LineItem
+from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
+from yibao.core.errors import ApplicationError
+from yibao.enrollment.batch_import import (
+    BatchFlow,
+    batch_check,
+    batch_current,
+    batch_flow_register,
+)
+from yibao.enrollment.error_codes import EnrollmentErrorCode
+from yibao.enrollment.interruption import InterruptionReason
+from yibao.enrollment.interruption_sheets import (
+    LAYOUT,
+    InterruptionRow,
+    InterruptionSheetRow,
+    read_interruption_file,
+)
+from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
+from yibao.enrollment.policies import interruption_window
+from yibao.enrollment.rules import BATCH, Problem, duplicate_rows
+from yibao.enrollment.workbooks import SheetRow
+from yibao.units.models import Unit
+
+NOT_INSURED = "该人员不是本单位正常参保人员，不能中断"
+NAME_MISMATCH = "姓名与证件号码登记的姓名不一致，请核对"
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A person's active insurance relations with the unit, as the validation needs them."""
+
+    person_id: int
+    name: str
+    start: datetime.date  # the latest 参保日期 of them
+
+
+def _held(unit: Unit, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Held]:
+    """(证件类型, 证件号码) → Held, for the persons actively insured with the unit; one query per
+    BATCH numbers."""
+    wanted = sorted(set(keys))
+    found: dict[tuple[str, str], Held] = {}
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        rows = Insurance.objects.filter(
+            unit=unit, status=Insurance.Status.ACTIVE, person__cert_no__in=[no for _, no in chunk]
+        ).values_list("person_id", "person__cert_type", "person__cert_no", "person__name", "start_date")
+        for person_id, cert_type, cert_no, name, begun in rows:
+            key = (cert_type, cert_no)
+            earlier = found.get(key)
+            if earlier is None or begun > earlier.start:
+                found[key] = Held(person_id, name, begun)
+    return found
+
+
+def interruption_batch_validate(
+    unit: Unit, rows: Sequence[SheetRow[Any]], today: datetime.date
+) -> tuple[list[InterruptionSheetRow], list[InterruptionSheetRow]]:
+    """校验成功列表 and 校验失败列表: every rule, each row's problems added to its parsing ones."""
+    earliest, latest = interruption_window(today)
+    last = max((r.row for r in rows), default=1)
+    keys: list[tuple[str, str] | None] = [None] * max(last - 1, 0)
+    for sheet_row in rows:
+        data: InterruptionRow = sheet_row.data
+        if data.cert_type and data.cert_no:
+            keys[sheet_row.row - 2] = (data.cert_type, data.cert_no)
+    by_row = {r.row: r for r in rows}
+    for index, problem in duplicate_rows(keys).items():
+        by_row[index + 2].problems.append(problem)
+
+    held = _held(unit, (key for key in keys if key is not None))
+    passed: list[InterruptionSheetRow] = []
+    failed: list[InterruptionSheetRow] = []
+    for sheet_row in rows:
+        data = sheet_row.data
+        said = {p.column for p in sheet_row.problems}
+        if data.pause_date and "中断日期" not in said and not earliest <= data.pause_date <= latest:
+            sheet_row.problems.append(
+                Problem(
+                    "中断日期",
+                    f"中断日期须在{earliest:%Y-%m-%d}至{latest:%Y-%m-%d}之间，更早的中断请到医保经办机构办理",
+                )
+            )
+        if data.cert_type and data.cert_no and "证件号码" not in said:
+            person = held.get((data.cert_type, data.cert_no))
+            if person is None:
+                sheet_row.problems.append(Problem("证件号码", NOT_INSURED))
+            else:
+                data.person_id = person.person_id
+                if data.name and data.name != person.name:
+                    sheet_row.problems.append(Problem("姓名", NAME_MISMATCH))
+                if data.pause_date and data.pause_date < person.start:
+                    sheet_row.problems.append(
+                        Problem(
+                            "中断日期", f"该人员参保日期为{person.start:%Y-%m-%d}，中断日期不能早于参保日期"
+                        )
+                    )
+        (failed if sheet_row.problems else passed).append(sheet_row)
+    return passed, failed
+
+
+def row_to_data(row: SheetRow[Any]) -> dict[str, Any]:
+    data: InterruptionRow = row.data
+    return {
+        "person_id": data.person_id,
+        "cert_type": data.cert_type,
+        "cert_no": data.cert_no,
+        "name": data.name,
+        "reason": data.reason,
+        "pause_date": data.pause_date.isoformat() if data.pause_date else "",
+        "cells": list(row.cells),
+        "problems": [[p.column, p.message] for p in row.problems],
+    }
+
+
+def interruption_batch_apply(application: Application) -> None:
+    """Approval: pause every listed person's active insurances in the unit with the row's date and
+    write one 减员 per person, inside the review's transaction. The records are checked again:
+    a person no longer actively insured here (or a date now before the 参保日期) refuses it all."""
+    if LineItem.objects.filter(application=application).exclude(error="").exists():
+        raise ApplicationError(EnrollmentErrorCode.REFUSED, "批量中断中仍有校验失败的人员，不能通过")
+    lines = [
+        line.data
+        for line in LineItem.objects.filter(application=application, error="").order_by("row").only("data")
+    ]
+    if not lines:
+        raise ApplicationError(EnrollmentErrorCode.NONE_CHOSEN, "批量中断中没有人员")
+    wanted = {int(data["person_id"]): data for data in lines}
+    held: dict[int, list[Insurance]] = defaultdict(list)
+    ids = sorted(wanted)
+    for start in range(0, len(ids), BATCH):
+        rows = Insurance.objects.select_for_update().filter(
+            unit=application.unit, status=Insurance.Status.ACTIVE, person_id__in=ids[start : start + BATCH]
+        )
+        for insurance in rows.only("pk", "person_id", "insutype", "start_date"):
+            held[insurance.person_id].append(insurance)
+    gone = [data["name"] for person_id, data in wanted.items() if person_id not in held]
+    if gone:
+        raise ApplicationError(
+            EnrollmentErrorCode.NOT_ACTIVE,
+            f"{'、'.join(gone[:5])}{'等' if len(gone) > 5 else ''}已不是本单位正常参保人员，请退回单位重新办理",
+        )
+    by_date: dict[datetime.date, list[int]] = defaultdict(list)
+    changes = []
+    for person_id, data in wanted.items():
+        pause_date = datetime.date.fromisoformat(data["pause_date"])
+        insurances = held[person_id]
+        if pause_date < max(i.start_date for i in insurances):
+            raise ApplicationError(
+                EnrollmentErrorCode.DATE_BEFORE_START, f"{data['name']}的中断日期早于参保日期，请退回单位修改"
+            )
+        by_date[pause_date].extend(i.pk for i in insurances)
+        changes.append(
+            PersonnelChange(
+                unit_id=application.unit_id,
+                person_id=person_id,
+                kind=PersonnelChange.Kind.REMOVE,
+                insutypes=",".join(sorted(i.insutype for i in insurances)),
+                effective_date=pause_date,
+                application=application,
+                detail={"reason": data["reason"], "reason_label": InterruptionReason(data["reason"]).label},
+            )
+        )
+    now = timezone.now()
+    for pause_date, pks in by_date.items():
+        for start in range(0, len(pks), BATCH):
+            Insurance.objects.filter(pk__in=pks[start : start + BATCH]).update(
+                status=Insurance.Status.PAUSED, pause_date=pause_date, updated_at=now
+            )
+    PersonnelChange.objects.bulk_create(changes, batch_size=2_000)
+
+
+EMPLOYEE_INTERRUPTION_BATCH = application_type_register(
+    ApplicationType(
+        code="employee-interruption-batch",
+        name="职工中断参保（批量）",
+        item_code="employee-interruption",
+        form_page="enrollment:interruption-batch",
+        fields=(FieldSpec("batch", "批量导入", editable=True), FieldSpec("count", "中断人数", editable=True)),
+        current=batch_current,
+        apply=interruption_batch_apply,
+        check=batch_check,
+        printed_form=True,
+        requires_change=False,
+        materials=(
+            MaterialSpec(
+                "stamped-form", "职工中断参保申报表（批量）", note="打印报表后加盖单位公章，扫描或拍照上传"
+            ),
+        ),
+    )
+)
+
+
+def _validate(unit: Unit, rows: list[SheetRow[Any]], today: datetime.date) -> tuple[list[Any], list[Any]]:
+    return interruption_batch_validate(unit, rows, today)
+
+
+INTERRUPTION_FLOW = batch_flow_register(
+    BatchFlow(
+        kind=BatchImport.Kind.INTERRUPTION,
+        application_type=EMPLOYEE_INTERRUPTION_BATCH,
+        layout=LAYOUT,
+        read=read_interruption_file,
+        validate=_validate,
+        to_data=row_to_data,
+    )
+)
