@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -25,14 +25,15 @@ from yibao.cases.models import Application, LineItem, Status
 from yibao.cases.services import application_draft_save, operator_check
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.demo.loader import BulkWriter
 from yibao.core.errors import ApplicationError
-from yibao.enrollment.batch import batch_apply, batch_validate
+from yibao.enrollment.batch import batch_apply, batch_validate, bulk_write
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
 from yibao.enrollment.sheets import LAYOUT as ENROLLMENT_LAYOUT
 from yibao.enrollment.sheets import EnrollmentSheetRow, read_enrollment_file
-from yibao.enrollment.workbooks import SheetLayout, SheetRead, SheetRow, failures_xlsx
+from yibao.enrollment.workbooks import SheetLayout, SheetRead, SheetRow, failures_xlsx, problems_text
 from yibao.units.models import Unit
 
 LINES_PER_WRITE = 2_000
@@ -267,18 +268,14 @@ def _store(
             application = _failed_holder(batch, flow.application_type)
         LineItem.objects.filter(application=application).delete()
         rows = sorted(passed + failed, key=lambda r: r.row)
+        writer = BulkWriter.for_connection(connection)
         for start in range(0, len(rows), LINES_PER_WRITE):
             chunk = rows[start : start + LINES_PER_WRITE]
-            LineItem.objects.bulk_create(
-                [
-                    LineItem(
-                        application=application,
-                        row=r.row,
-                        data=flow.to_data(r),
-                        error="；".join(f"{p.column}：{p.message}" for p in r.problems)[:300],
-                    )
-                    for r in chunk
-                ]
+            bulk_write(
+                writer,
+                LineItem,
+                ("application", "row", "data", "error"),
+                ((application.pk, r.row, flow.to_data(r), problems_text(r.problems)[:300]) for r in chunk),
             )
             _progress(batch, rows_done=min(len(rows), start + len(chunk)))
         _progress(batch, application=application, finished_at=timezone.now(), stage="")

@@ -14,11 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from yibao.cases.models import Application, LineItem
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
+from yibao.core.demo.loader import BulkWriter
 from yibao.core.errors import ApplicationError
+from yibao.enrollment.batch import CHANGE_FIELDS, bulk_write
 from yibao.enrollment.batch_import import (
     BatchFlow,
     batch_check,
@@ -158,7 +161,7 @@ def interruption_batch_apply(application: Application) -> None:
             f"{'、'.join(gone[:5])}{'等' if len(gone) > 5 else ''}已不是本单位正常参保人员，请退回单位重新办理",
         )
     by_date: dict[datetime.date, list[int]] = defaultdict(list)
-    changes = []
+    changes: list[tuple[Any, ...]] = []
     for person_id, data in wanted.items():
         pause_date = datetime.date.fromisoformat(data["pause_date"])
         insurances = held[person_id]
@@ -167,24 +170,22 @@ def interruption_batch_apply(application: Application) -> None:
                 EnrollmentErrorCode.DATE_BEFORE_START, f"{data['name']}的中断日期早于参保日期，请退回单位修改"
             )
         by_date[pause_date].extend(i.pk for i in insurances)
-        changes.append(
-            PersonnelChange(
-                unit_id=application.unit_id,
-                person_id=person_id,
-                kind=PersonnelChange.Kind.REMOVE,
-                insutypes=",".join(sorted(i.insutype for i in insurances)),
-                effective_date=pause_date,
-                application=application,
-                detail={"reason": data["reason"], "reason_label": InterruptionReason(data["reason"]).label},
-            )
-        )
+        detail = {"reason": data["reason"], "reason_label": InterruptionReason(data["reason"]).label}
+        insutypes = ",".join(sorted(i.insutype for i in insurances))
+        changes.append((application.unit_id, person_id, PersonnelChange.Kind.REMOVE.value, insutypes, pause_date,
+                        application.pk, detail))  # fmt: skip
     now = timezone.now()
     for pause_date, pks in by_date.items():
         for start in range(0, len(pks), BATCH):
             Insurance.objects.filter(pk__in=pks[start : start + BATCH]).update(
                 status=Insurance.Status.PAUSED, pause_date=pause_date, updated_at=now
             )
-    PersonnelChange.objects.bulk_create(changes, batch_size=2_000)
+    bulk_write(
+        BulkWriter.for_connection(connection),
+        PersonnelChange,
+        CHANGE_FIELDS,
+        ((*change, now) for change in changes),
+    )
 
 
 EMPLOYEE_INTERRUPTION_BATCH = application_type_register(

@@ -80,7 +80,7 @@ def interruption_template_xlsx() -> bytes:
 
 def read_interruption_file(data: bytes, *, max_rows: int) -> SheetRead[InterruptionRow]:
     """Read a 批量文件中断 file: the rows, their parsing problems, or a file-level refusal."""
-    return workbooks.read_sheet(data, LAYOUT, _parse_row, max_rows=max_rows)
+    return workbooks.read_sheet(data, LAYOUT, workbooks.each_row(_parse_row), max_rows=max_rows)
 
 
 def _parse_row(number: int, values: list[Any], lookups: Lookups) -> InterruptionSheetRow:

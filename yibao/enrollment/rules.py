@@ -26,7 +26,7 @@ class Problem:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class EnrollmentRow:
     """One person to enroll: the fields of 单个人员参保登记 and of one line of the batch file."""
 

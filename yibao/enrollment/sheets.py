@@ -102,65 +102,115 @@ def enrollment_template_xlsx(*, insutypes: Sequence[str] | None = None) -> bytes
 
 def read_enrollment_file(data: bytes, *, max_rows: int) -> SheetRead[EnrollmentRow]:
     """Read a 批量参保登记 file: the rows, their parsing problems, or a file-level refusal."""
-    return workbooks.read_sheet(data, LAYOUT, _parse_row, max_rows=max_rows)
+    return workbooks.read_sheet(data, LAYOUT, _parse_table, max_rows=max_rows)
 
 
-def _parse_row(number: int, values: list[Any], lookups: Lookups) -> EnrollmentSheetRow:
-    cells = tuple(cell_text(value) for value in values)
-    problems: list[Problem] = []
-    parsed: dict[str, Any] = {}
-    for column, raw, text in zip(COLUMNS, values, cells, strict=True):
+# Required columns whose emptiness the rules report (with their own words), not the parser.
+_SAID_BY_RULES = frozenset({"cert_no", "name", "start_date", "base", "insutypes"})
+_NATIONALITY = re.compile(r"[A-Z]{3}")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+Parsed = tuple[str, Any, Problem | None]  # a cell's text, its value, what is wrong with it
+
+
+def _cell_parser(column: Column, lookups: Lookups) -> Any:
+    """The function turning one raw cell of `column` into (text, value, problem)."""
+
+    def parse(raw: object) -> Parsed:
+        text = cell_text(raw)
         if not text:
-            if column.required and column.key not in {"cert_no", "name", "start_date", "base", "insutypes"}:
-                problems.append(Problem(column.title, f"请选择{column.title}"))  # the rules say the rest
-            continue
+            needed = column.required and column.key not in _SAID_BY_RULES
+            return text, None, Problem(column.title, f"请选择{column.title}") if needed else None
+        found: list[Problem] = []
+        value: Any
         if column.kind == "date":
-            parsed[column.key] = date_cell(column, raw, text, problems)
+            value = date_cell(column, raw, text, found)
         elif column.kind == "code":
-            parsed[column.key] = code_cell(column, text, lookups, problems)
+            value = code_cell(column, text, lookups, found)
         elif column.kind == "codes":
-            codes, unknown = lookups.codes(column, text)
+            value, unknown = lookups.codes(column, text)
             if unknown:
-                problems.append(Problem(column.title, f"「{'、'.join(unknown)}」不是有效的险种代码"))
-            parsed[column.key] = codes
-        elif column.kind == "number":
-            amount = parse_base(text)
-            if amount is None:
-                problems.append(Problem(column.title, f"{column.title}「{text}」不是数字，请填写如 6000.00"))
-            parsed[column.key] = amount
-        else:
-            parsed[column.key] = text
-    scientific = cert_no_problem(values[1], cells[1])
-    if scientific:
-        problems.append(scientific)
-    row = EnrollmentRow(
-        cert_type=parsed.get("cert_type", ""),
-        cert_no=parsed.get("cert_no", "").replace(" ", "").upper(),
-        name=parsed.get("name", ""),
-        gender=parsed.get("gender", ""),
-        birth_date=parsed.get("birth_date"),
-        nation=parsed.get("nation", ""),
-        nationality=(parsed.get("nationality") or "CHN").upper(),
-        mobile=parsed.get("mobile", "").replace(" ", "").replace("-", ""),
-        address=parsed.get("address", ""),
-        first_work_date=parsed.get("first_work_date"),
-        psn_type=parsed.get("psn_type", ""),
-        emp_form=parsed.get("emp_form", ""),
-        insutypes=parsed.get("insutypes", ()),
-        start_date=parsed.get("start_date"),
-        base=parsed.get("base"),
+                found.append(Problem(column.title, f"「{'、'.join(unknown)}」不是有效的险种代码"))
+        else:  # number
+            value = parse_base(text)
+            if value is None:
+                found.append(Problem(column.title, f"{column.title}「{text}」不是数字，请填写如 6000.00"))
+        return text, value, found[0] if found else None
+
+    return parse
+
+
+def _parse_table(numbers: list[int], table: list[list[Any]], lookups: Lookups) -> list[EnrollmentSheetRow]:
+    """Parse the file column by column: a coded, date or number column holds a few distinct
+    values, each parsed once; the text columns are only normalised."""
+    problems: list[list[Problem]] = [[] for _ in numbers]
+    texts: list[list[str]] = []
+    values: dict[str, list[Any]] = {}
+    for index, column in enumerate(COLUMNS):
+        raw_column = [row[index] for row in table]
+        if column.kind == "text":
+            column_texts = [cell_text(raw) for raw in raw_column]
+            texts.append(column_texts)
+            values[column.key] = column_texts
+            continue
+        parse = _cell_parser(column, lookups)
+        memo: dict[tuple[type, object], Parsed] = {}  # by type too: True == 1 == 1.0
+        column_texts = []
+        column_values = []
+        for position, raw in enumerate(raw_column):
+            key = (type(raw), raw)
+            try:
+                parsed = memo[key]
+            except KeyError:
+                parsed = memo[key] = parse(raw)
+            column_texts.append(parsed[0])
+            column_values.append(parsed[1])
+            if parsed[2] is not None:
+                problems[position].append(parsed[2])
+        texts.append(column_texts)
+        values[column.key] = column_values
+
+    # `values` holds the columns in the order of COLUMNS, which the unpacking below follows.
+    rows: list[EnrollmentSheetRow] = []
+    cert_raw = [row[1] for row in table]
+    by_row = zip(
+        numbers, zip(*texts, strict=True), cert_raw, problems, zip(*values.values(), strict=True), strict=True
     )
-    if row.nationality in {"中国", "中华人民共和国"}:
-        row.nationality = "CHN"
-    if not re.fullmatch(r"[A-Z]{3}", row.nationality):
-        problems.append(Problem("国籍", "国籍请填写三位字母代码，如 CHN"))
-    if row.mobile and not re.fullmatch(r"1[3-9]\d{9}", row.mobile):
-        problems.append(Problem("手机号码", "手机号码应为11位数字，如 13800000000"))
-    if len(row.address) > 200:
-        problems.append(Problem("联系地址", "联系地址不能超过200个字"))
-    if len(row.name) > 50:
-        problems.append(Problem("姓名", "姓名不能超过50个字"))
-    return SheetRow(row=number, data=row, cells=cells, problems=problems)
+    for number, cells, raw_cert, found, fields in by_row:
+        (cert_type, cert_no, name, gender, birth_date, nation, nationality, mobile, address,
+         first_work_date, psn_type, emp_form, insutypes, start_date, base) = fields  # fmt: skip
+        scientific = cert_no_problem(raw_cert, cells[1])
+        if scientific:
+            found.append(scientific)
+        nationality = (nationality or "CHN").upper()
+        if nationality in {"中国", "中华人民共和国"}:
+            nationality = "CHN"
+        row = EnrollmentRow(
+            cert_type=cert_type or "",
+            cert_no=cert_no.replace(" ", "").upper(),
+            name=name,
+            gender=gender or "",
+            birth_date=birth_date,
+            nation=nation or "",
+            nationality=nationality,
+            mobile=mobile.replace(" ", "").replace("-", ""),
+            address=address,
+            first_work_date=first_work_date,
+            psn_type=psn_type or "",
+            emp_form=emp_form or "",
+            insutypes=insutypes or (),
+            start_date=start_date,
+            base=base,
+        )
+        if not _NATIONALITY.fullmatch(nationality):
+            found.append(Problem("国籍", "国籍请填写三位字母代码，如 CHN"))
+        if row.mobile and not _MOBILE.fullmatch(row.mobile):
+            found.append(Problem("手机号码", "手机号码应为11位数字，如 13800000000"))
+        if len(address) > 200:
+            found.append(Problem("联系地址", "联系地址不能超过200个字"))
+        if len(name) > 50:
+            found.append(Problem("姓名", "姓名不能超过50个字"))
+        rows.append(SheetRow(row=number, data=row, cells=cells, problems=found))
+    return rows
 
 
 def failures_xlsx(rows: Iterable[EnrollmentSheetRow]) -> bytes:
