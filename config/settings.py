@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yibao.portal",
     "yibao.cases",
     "yibao.agency",
+    "yibao.queries",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
+    path("hall/query/", include("yibao.queries.urls")),
     path("notices/", include("yibao.notices.urls")),
     path("hall/", include("yibao.notices.hall_urls")),
     path("", include("yibao.catalog.urls")),

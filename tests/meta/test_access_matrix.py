@@ -195,10 +195,42 @@ ROWS: list[Row] = [
         {"confirm": "1"},
         expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT},
     ),
+    # 查询服务 (the granted operator holds only 职工花名册查询)
+    Row("queries:unit-basic-info", expect=operator_page(op_status=DENIED)),
+    Row("queries:unit-insurance-info", expect=operator_page(op_status=DENIED)),
+    Row("queries:person-basic-info", expect=operator_page(op_status=DENIED)),
+    Row(
+        "queries:person-basic-info",
+        method="post",
+        data={"cert_type": "01", "cert_no": "x"},
+        expect=operator_page(op_status=DENIED),
+    ),
+    Row("queries:person-insurance-info", expect=operator_page(op_status=DENIED)),
+    Row(
+        "queries:person-insurance-info",
+        method="post",
+        data={"cert_type": "01", "cert_no": "x"},
+        expect=operator_page(op_status=DENIED),
+    ),
+    Row("queries:remote-care-filings", expect=operator_page(op_status=DENIED)),
+    Row("queries:remote-care-filings", method="post", expect=operator_page(op_status=DENIED)),
+    Row("queries:roster", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row(
+        "queries:roster",
+        method="post",
+        data={"name": "王芳"},
+        expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},
+    ),
+    Row("queries:roster-export", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("queries:personnel-changes", expect=operator_page(op_status=DENIED)),
     # the operator's hall
     Row("operators:home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
-    Row("operators:item", lambda w: ["roster"], expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row(
+        "operators:item",
+        lambda w: ["roster"],
+        expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},  # to queries:roster
+    ),
     Row("operators:item", lambda w: ["no-such-item"], expect=operator_page(op_status=NOT_FOUND)),
     Row(
         "operators:population-switch",
@@ -331,9 +363,9 @@ def test_an_unbound_operator_loses_the_unit_at_its_next_request(world: World) ->
 
     client = Client()
     login(client, world, "op_granted")
-    assert client.get(reverse("operators:item", args=["roster"])).status_code == OK
+    assert client.get(reverse("queries:roster")).status_code == OK
     operator_unbind(
         unit=world.a1.unit, binding_id=world.a1.pk, actor=admin(world.a1.unit), origin=RequestOrigin()
     )
-    response = client.get(reverse("operators:item", args=["roster"]))
+    response = client.get(reverse("queries:roster"))
     assert response.status_code == REDIRECT and response["Location"] == reverse("accounts:choose-unit")

@@ -28,6 +28,11 @@ class Person(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["cert_type", "cert_no"], name="enrollment_person_unique_cert")
         ]
+        # 职工花名册查询 filters by 证件号码 of any 证件类型 and by 姓名, within one unit.
+        indexes = [
+            models.Index(fields=["cert_no"], name="enrollment_person_certno_idx"),
+            models.Index(fields=["name"], name="enrollment_person_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.psn_no}）"
@@ -68,7 +73,15 @@ class Insurance(TimeStampedModel):
                 name="enrollment_insurance_one_active",
             )
         ]
-        indexes = [models.Index(fields=["unit", "insutype", "status"], name="enrollment_insu_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "insutype", "status"], name="enrollment_insu_unit_idx"),
+            # 职工花名册查询: the distinct person ids of a unit in id order, filtered by every
+            # roster filter, from the index alone (count and OFFSET of any page).
+            models.Index(
+                fields=["unit", "person", "psn_type", "status", "insutype", "start_date"],
+                name="enrollment_insu_roster_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}/{self.insutype}/{self.status}"

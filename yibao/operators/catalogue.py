@@ -23,6 +23,14 @@ ITEM_PAGES: dict[str, str] = {
     "employee-interruption": "enrollment:interruption",
     "employee-key-info-change": "enrollment:key-info-change",
     "employee-info-change": "enrollment:info-change",
+    # 查询服务 (yibao/queries)
+    "unit-basic-info": "queries:unit-basic-info",
+    "unit-insurance-info": "queries:unit-insurance-info",
+    "person-basic-info": "queries:person-basic-info",
+    "person-insurance-info": "queries:person-insurance-info",
+    "remote-care-filings": "queries:remote-care-filings",
+    "roster": "queries:roster",
+    "personnel-changes": "queries:personnel-changes",
 }
 
 

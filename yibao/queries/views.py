@@ -1,0 +1,252 @@
+"""查询服务 of the operator hall (Henan manual 004): 单位基本信息, 单位参保信息, 个人基本信息,
+个人参保信息, 异地就医备案信息, 职工花名册 and 单位人员变动.
+
+Each page is guarded by its business item (`grant_required`) and reads through the selectors,
+scoped to `request.unit` and the operator's current 管理人群. ID numbers never travel in a URL:
+the personal look-ups post their 证件号码, and the roster turns a posted 证件号码 into person
+ids before it redirects to its query string.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from yibao.accounts.session import hall_user
+from yibao.core.audit import RequestOrigin
+from yibao.operators.access import grant_required, population_psn_types
+from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
+from yibao.queries.roster import (
+    RosterFilters,
+    persons_by_cert_no,
+    roster_export_rows,
+    roster_person_ids,
+    roster_rows,
+)
+from yibao.queries.roster_export import roster_xlsx
+from yibao.queries.selectors import (
+    PsnTypes,
+    change_detail_text,
+    insutypes_text,
+    person_basic_rows,
+    person_insurance_rows,
+    person_lookup,
+    personnel_changes,
+    unit_basic_rows,
+    unit_insurance_rows,
+)
+from yibao.queries.services import person_view_record
+from yibao.units.models import Unit
+
+PAGE_SIZE = 20
+PERSON_NOT_FOUND = "未查询到该人员在本单位的信息，请核对证件类型和证件号码"
+ROSTER_FILTERS = ("name", "psn_type", "status", "insutype", "start", "end")
+ROSTER_PERSON = "psn"  # person ids found by a posted 证件号码
+BAD_PERSON_FILTER = "查询条件无效，请重新输入证件号码查询"
+CHANGE_FILTERS = ("kind", "start", "end")
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def _psn_types(request: HttpRequest) -> PsnTypes:
+    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
+
+
+def _query(request: HttpRequest, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(name, value) for name in names for value in request.GET.getlist(name) if value.strip()]
+
+
+# --- the unit's own information ------------------------------------------------------------------
+
+
+@grant_required("unit-basic-info")
+def unit_basic_info(request: HttpRequest) -> HttpResponse:
+    """单位基本信息查询: the unit's registered information, read only."""
+    return render(request, "queries/unit_basic_info.html", {"rows": unit_basic_rows(_unit(request))})
+
+
+@grant_required("unit-insurance-info")
+def unit_insurance_info(request: HttpRequest) -> HttpResponse:
+    """单位参保信息查询: per 险种 参保状态, 参保日期, 征收方式, 参保人数."""
+    return render(request, "queries/unit_insurance_info.html", {"rows": unit_insurance_rows(_unit(request))})
+
+
+# --- one person, by 证件类型 + 证件号码 -------------------------------------------------------------
+
+
+def _person_page(request: HttpRequest, *, item_code: str, template: str) -> HttpResponse:
+    unit = _unit(request)
+    psn_types = _psn_types(request)
+    context: dict[str, Any] = {"person": None, "not_found": ""}
+    if request.method == "POST":
+        form = PersonLookupForm(request.POST)
+        if form.is_valid():
+            person = person_lookup(
+                unit=unit, psn_types=psn_types, cert_type=form.cleaned_data["cert_type"],
+                cert_no=form.cleaned_data["cert_no"],
+            )  # fmt: skip
+            if person is None:
+                context["not_found"] = PERSON_NOT_FOUND
+            else:
+                person_view_record(
+                    actor=hall_user(request), unit=unit, person=person, item_code=item_code,
+                    origin=RequestOrigin.from_request(request),
+                )  # fmt: skip
+                context["person"] = person
+                context["basic"] = person_basic_rows(person)
+                context["insurances"] = person_insurance_rows(unit=unit, psn_types=psn_types, person=person)
+                # The full number is not sent back; the result shows it masked.
+                form = PersonLookupForm(initial={"cert_type": form.cleaned_data["cert_type"]})
+    else:
+        form = PersonLookupForm()
+    context["form"] = form
+    return render(request, template, context)
+
+
+@grant_required("person-basic-info")
+def person_basic_info(request: HttpRequest) -> HttpResponse:
+    """个人基本信息查询: 录入证件类型、证件号码，点击“查询”按钮，查询职工信息."""
+    return _person_page(request, item_code="person-basic-info", template="queries/person_basic_info.html")
+
+
+@grant_required("person-insurance-info")
+def person_insurance_info(request: HttpRequest) -> HttpResponse:
+    """个人参保信息查询: the person's insurance relations with this unit per 险种."""
+    return _person_page(
+        request, item_code="person-insurance-info", template="queries/person_insurance_info.html"
+    )
+
+
+# --- 异地就医备案信息查询 ------------------------------------------------------------------------
+
+
+@grant_required("remote-care-filings")
+def remote_care_filings(request: HttpRequest) -> HttpResponse:
+    """异地就医备案信息查询. No filing is recorded in the system yet (the 备案 business comes
+    later), so a valid query answers with an empty result; the filters are checked all the same."""
+    form = FilingQueryForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        form = FilingQueryForm(initial={k: v for k, v in form.cleaned_data.items() if k != "cert_no"})
+    return render(request, "queries/remote_care_filings.html", {"form": form})
+
+
+# --- 职工花名册查询 ----------------------------------------------------------------------------
+
+
+def _person_filter(request: HttpRequest) -> tuple[int, ...] | None:
+    values = request.GET.getlist(ROSTER_PERSON)
+    if not values:
+        return None
+    return tuple(int(v) for v in values)  # ValueError for anything but ids
+
+
+def _roster_filters(request: HttpRequest) -> tuple[RosterQueryForm, RosterFilters | None]:
+    """The form bound to the query string, and the filters when they are all valid."""
+    bound = any(name in request.GET for name in (*ROSTER_FILTERS, ROSTER_PERSON))
+    form = RosterQueryForm(request.GET if bound else None)
+    try:
+        person_ids = _person_filter(request)
+    except ValueError:
+        form.is_valid()
+        form.add_error(None, BAD_PERSON_FILTER)
+        return form, None
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    return form, RosterFilters(
+        name=data.get("name", ""),
+        person_ids=person_ids,
+        psn_type=data.get("psn_type", ""),
+        status=data.get("status", ""),
+        insutype=data.get("insutype", ""),
+        start=data.get("start"),
+        end=data.get("end"),
+    )
+
+
+@grant_required("roster")
+def roster(request: HttpRequest) -> HttpResponse:
+    """职工花名册查询: 根据查询条件，查询职工信息; 导出 the whole result as .xlsx."""
+    unit = _unit(request)
+    psn_types = _psn_types(request)
+    page = None
+    if request.method == "POST":
+        form = RosterQueryForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            params = [(name, str(data[name])) for name in ROSTER_FILTERS if data.get(name)]
+            if data["cert_no"]:
+                found = persons_by_cert_no(unit=unit, psn_types=psn_types, cert_no=data["cert_no"])
+                # 0 is no person's id: a number not found in the unit gives an empty result.
+                params += [(ROSTER_PERSON, str(i)) for i in found] or [(ROSTER_PERSON, "0")]
+            return redirect(f"{request.path}?{urlencode(params or [('status', '')])}")
+    else:
+        form, filters = _roster_filters(request)
+        if filters is not None:
+            ids = roster_person_ids(unit=unit, psn_types=psn_types, filters=filters)
+            page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+            page.rows = roster_rows(  # type: ignore[attr-defined]
+                unit=unit, psn_types=psn_types, person_ids=list(page.object_list)
+            )
+    query = _query(request, (*ROSTER_FILTERS, ROSTER_PERSON))
+    return render(
+        request,
+        "queries/roster.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": urlencode(query),
+            "by_cert_no": ROSTER_PERSON in request.GET,
+            "without_cert_no": urlencode([(k, v) for k, v in query if k != ROSTER_PERSON]),
+        },
+    )
+
+
+@grant_required("roster")
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """导出: the roster of the same query string as an .xlsx (ID numbers masked)."""
+    form, filters = _roster_filters(request)
+    if filters is None:
+        return render(request, "queries/roster.html", {"form": form, "page_obj": None}, status=400)
+    unit = _unit(request)
+    rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters)
+    name = f"职工花名册_{timezone.localdate():%Y%m%d}.xlsx"
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]
+        roster_xlsx(rows),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return response
+
+
+# --- 单位人员变动查询 --------------------------------------------------------------------------
+
+
+@grant_required("personnel-changes")
+def personnel_change_list(request: HttpRequest) -> HttpResponse:
+    """单位人员变动查询: 根据查询条件，查询职工变动记录 (增员, 减员, 变更)."""
+    form = ChangeQueryForm(request.GET if any(name in request.GET for name in CHANGE_FILTERS) else None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        changes = personnel_changes(
+            unit=_unit(request), psn_types=_psn_types(request), kind=data.get("kind", ""),
+            start=data.get("start"), end=data.get("end"),
+        )  # fmt: skip
+        page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+        for change in page.object_list:
+            change.insutypes_label = insutypes_text(change.insutypes)
+            change.detail_text = change_detail_text(change)
+    return render(
+        request,
+        "queries/personnel_changes.html",
+        {"form": form, "page_obj": page, "query_string": urlencode(_query(request, CHANGE_FILTERS))},
+    )
