@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0005_batch_imports"),
+        ("enrollment", "0006_batch_import_kind"),
         ("units", "0007_default_populations_for_existing_units"),
     ]
 
