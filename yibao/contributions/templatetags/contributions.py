@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -19,3 +20,9 @@ def month(period: int | None) -> str:
 def label(labels: dict[str, str], code: Any) -> str:
     """The label of a code in a {code: label} map, or the code itself."""
     return labels.get(str(code), str(code))
+
+
+@register.filter
+def money(value: Decimal | None) -> str:
+    """An amount with thousands separators and two places: 18,000.00."""
+    return "" if value is None else f"{value:,.2f}"
