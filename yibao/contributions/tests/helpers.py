@@ -69,6 +69,6 @@ def contribution_world(today: datetime.date, *, workers: int = 3) -> World:
         rows.append(row(unit, retiree, month, base="4000.00"))
         rows.append(row(other, stranger, month, base="9000.00"))
     # the last month of the first worker has not arrived yet
-    rows[-5] = row(unit, staff[0], months[-1], base="5000.00", arrival="0")
+    rows[-(workers + 2)] = row(unit, staff[0], months[-1], base="5000.00", arrival="0")
     import_rows(rows)
     return World(binding, staff, retiree, stranger, months)
