@@ -180,7 +180,9 @@ def main() -> None:
             with RssSampler() as sampler:
                 started = time.perf_counter()
                 response = client.get(reverse("contributions:unit-export"), query)
-                size = sum(len(chunk) for chunk in response.streaming_content)  # type: ignore[attr-defined]
+                size = 0
+                for chunk in response.streaming_content:  # type: ignore[attr-defined]
+                    size += len(chunk)
                 seconds = time.perf_counter() - started
             rows = Contribution.objects.filter(unit=unit, period__gte=period_add(last, -(months - 1))).count()
             print(f"缴费明细导出 {months:2d} months: {rows:,} rows, {seconds:.1f} s, {size / 1e6:.1f} MB file, "
