@@ -227,6 +227,9 @@ YIBAO_PRIVATE_MEDIA_ROOT = Path(env_str("YIBAO_PRIVATE_MEDIA_ROOT", str(VAR_DIR 
 # 批量参保登记: the largest file and the most rows one import may hold.
 YIBAO_BATCH_MAX_BYTES = env_int("YIBAO_BATCH_MAX_BYTES", 20 * 1024 * 1024)
 YIBAO_BATCH_MAX_ROWS = env_int("YIBAO_BATCH_MAX_ROWS", 100_000)
+# Internal API for the core system / tax bureau (/internal/api/): off while the token is unset.
+YIBAO_INTERNAL_API_TOKEN = env_str("YIBAO_INTERNAL_API_TOKEN")
+YIBAO_INTERNAL_API_MAX_BYTES = env_int("YIBAO_INTERNAL_API_MAX_BYTES", 20 * 1024 * 1024)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
 STORAGES = {

@@ -20,6 +20,8 @@ urlpatterns = [
     path("hall/", include("yibao.notices.hall_urls")),
     path("", include("yibao.catalog.urls")),
     path("agency/", include("yibao.agency.urls")),
+    path("hall/contributions/", include("yibao.contributions.urls")),
+    path("internal/api/", include("yibao.contributions.internal_urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
     path("admin/", admin.site.urls),
 ]

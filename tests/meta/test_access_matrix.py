@@ -223,6 +223,11 @@ ROWS: list[Row] = [
     ),
     Row("queries:roster-export", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
     Row("queries:personnel-changes", expect=operator_page(op_status=DENIED)),
+    # 单位缴费信息查询 / 个人缴费信息查询 (nobody holds these grants; granted paths in yibao/contributions/tests)
+    Row("contributions:unit", expect=operator_page(op_status=DENIED)),
+    Row("contributions:unit-export", expect=operator_page(op_status=DENIED)),
+    Row("contributions:person", expect=operator_page(op_status=DENIED)),
+    Row("contributions:person", method="post", data={"cert_no": "x"}, expect=operator_page(op_status=DENIED)),
     # the operator's hall
     Row("operators:home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),

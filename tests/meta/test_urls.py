@@ -17,6 +17,7 @@ REQUIRED_GUARDS = {
     "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
     "hall/unit/": {Guard.UNIT_ADMIN},  # 单位管理: the unit admin only
     "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
+    "internal/": {Guard.TOKEN},  # machine clients: bearer token (tested in test_internal_api.py)
 }
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/

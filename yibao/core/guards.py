@@ -26,6 +26,7 @@ class Guard:
     UNIT_ADMIN = "unit_admin"  # 单位管理账号
     OPERATOR = "operator"  # 经办人 with a chosen, still bound unit
     GRANT = "grant"  # 经办人 with a chosen unit and the business item granted there
+    TOKEN = "token"  # noqa: S105 - machine clients of the internal API (bearer token from settings, no session)
 
 
 def _mark(view: Any, guard: str) -> Any:

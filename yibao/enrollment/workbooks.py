@@ -218,6 +218,13 @@ def _letter(index: int) -> str:
     return str(xlsxwriter.utility.xl_col_to_name(index))
 
 
+def workbook_check(data: bytes) -> None:
+    """The checks every uploaded xlsx gets before a reader sees it: a real, unencrypted workbook
+    without macros whose parts inflate to a sane size (no zip bomb); FileRefused otherwise."""
+    with _check_container(data) as archive:
+        _check_parts(archive)
+
+
 def _check_container(data: bytes) -> zipfile.ZipFile:
     if not data:
         raise _refuse("上传的文件是空文件")

@@ -31,6 +31,8 @@ ITEM_PAGES: dict[str, str] = {
     "remote-care-filings": "queries:remote-care-filings",
     "roster": "queries:roster",
     "personnel-changes": "queries:personnel-changes",
+    "unit-contributions": "contributions:unit",
+    "person-contributions": "contributions:person",
 }
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from yibao.accounts.models import User
 from yibao.cases.models import ReviewerRegion
 from yibao.contributions.models import Contribution
+from yibao.contributions.summaries import contribution_summaries_rebuild
 from yibao.core.demo import (
     ADMIN_USERNAME,
     DEMO_EMP_NO_PREFIX,
@@ -244,6 +245,8 @@ def _load(
         writer.drop_temp_tables()
         writer.after_explicit_ids([Person, Insurance])
 
+        with timer.stage("contribution summaries") as counter:
+            counter.rows = contribution_summaries_rebuild()
         with timer.stage("notices") as counter:
             counter.rows = _write_notices()
         with timer.stage("analyze") as counter:

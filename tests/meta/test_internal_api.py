@@ -1,0 +1,36 @@
+"""Every internal API route (not a hall route: machine clients, no session) refuses requests
+without the token, and is off altogether while no token is configured."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.meta.test_urls import project_routes
+from yibao.core.guards import GUARD_ATTRIBUTE, Guard
+
+
+def internal_routes() -> list[str]:
+    return ["/" + route for route, _ in project_routes() if route.startswith("internal/")]
+
+
+def test_internal_routes_exist_and_are_token_guarded() -> None:
+    routes = [(route, view) for route, view in project_routes() if route.startswith("internal/")]
+    assert [r for r, _ in routes] == ["internal/api/contributions/"]
+    assert {getattr(view, GUARD_ATTRIBUTE) for _, view in routes} == {Guard.TOKEN}
+
+
+@pytest.mark.django_db
+def test_internal_routes_are_off_without_a_configured_token(client: Client, settings) -> None:
+    settings.YIBAO_INTERNAL_API_TOKEN = ""
+    for route in internal_routes():
+        assert client.post(route, {}, HTTP_AUTHORIZATION="Bearer ").status_code == 404
+
+
+@pytest.mark.django_db
+def test_internal_routes_refuse_a_missing_or_wrong_token(client: Client, settings) -> None:
+    settings.YIBAO_INTERNAL_API_TOKEN = "s3cret-token-for-tests"
+    for route in internal_routes():
+        assert client.post(route, {}).status_code == 401
+        assert client.post(route, {}, HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+        assert client.post(route, {}, HTTP_AUTHORIZATION="s3cret-token-for-tests").status_code == 401

@@ -1,0 +1,165 @@
+"""The contributions feed from the core system / tax bureau: its columns, and reading a file (CSV
+UTF-8 or xlsx) or JSON rows into text cells with the line each came from.
+
+The layout is documented in yibao/contributions/README.md; the header names are the titles of
+`COLUMNS`, the JSON keys their national field names.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import python_calamine
+
+from yibao.contributions.error_codes import ContributionErrorCode
+from yibao.core.errors import ApplicationError
+
+# The container checks of the batch enrollment reader (zip bomb, encryption, macros, a lying
+# directory) apply to any xlsx we read.
+from yibao.enrollment.workbooks import FileRefused, workbook_check
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # national field name, also the JSON key
+    title: str  # header of the file
+    required: bool = True
+
+
+COLUMNS = (
+    Column("emp_no", "单位编号"),
+    Column("psn_cert_type", "证件类型"),
+    Column("certno", "证件号码"),
+    Column("insutype", "险种类型"),
+    Column("cashym", "费款所属期"),
+    Column("clctstd", "缴费基数"),
+    Column("emp_clct_amt", "单位缴费"),
+    Column("psn_clct_amt", "个人缴费"),
+    Column("clct_flag", "到账状态"),
+    Column("arvl_date", "到账日期", required=False),
+)
+KEYS = tuple(c.key for c in COLUMNS)
+BY_TITLE = {c.title: c for c in COLUMNS}
+BY_KEY = {c.key: c for c in COLUMNS}
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """One row as text, by national field name; `line` is its line in the file (header = 1) or
+    its position in the JSON list (from 1)."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def _refused(message: str) -> ApplicationError:
+    return ApplicationError(ContributionErrorCode.FILE_REFUSED, message)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _header_positions(header: list[str]) -> dict[str, int]:
+    """Column key → position; refuses unknown, repeated and missing required columns."""
+    titles = [title.strip().lstrip("\ufeff").lstrip("*") for title in header]
+    while titles and titles[-1] == "":
+        titles.pop()
+    problems = []
+    positions: dict[str, int] = {}
+    for index, title in enumerate(titles):
+        column = BY_TITLE.get(title)
+        if column is None:
+            problems.append(f"第{index + 1}列「{title or '空'}」不是约定的列名")
+        elif column.key in positions:
+            problems.append(f"列「{title}」出现了两次")
+        else:
+            positions[column.key] = index
+    missing = [c.title for c in COLUMNS if c.required and c.key not in positions]
+    if missing:
+        problems.append("缺少列：" + "、".join(f"「{t}」" for t in missing))
+    if problems:
+        raise _refused("表头与约定格式不一致：" + "；".join(problems))
+    return positions
+
+
+def _rows(lines: Any) -> list[FeedRow]:
+    """Rows from (line, cells) pairs whose first pair is the header."""
+    first = next(lines, None)
+    if first is None:
+        raise _refused("文件中没有数据")
+    positions = _header_positions([cell_text(v) for v in first[1]])
+    rows = []
+    for line, values in lines:
+        cells = [cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        rows.append(FeedRow(line, {key: cells[i] if i < len(cells) else "" for key, i in positions.items()}))
+    if not rows:
+        raise _refused("文件中没有数据，请从第二行开始填写")
+    return rows
+
+
+def read_feed_file(data: bytes, *, name: str) -> list[FeedRow]:
+    """The rows of a feed file; `name` decides the format by its extension (.csv or .xlsx)."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == "csv":
+        return _read_csv(data)
+    if suffix == "xlsx":
+        return _read_xlsx(data)
+    raise _refused("文件类型应为 CSV（UTF-8 编码）或 xlsx")
+
+
+def _read_csv(data: bytes) -> list[FeedRow]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refused("CSV 文件不是 UTF-8 编码，请另存为「CSV UTF-8」后重新导入") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows((reader.line_num, cells) for cells in reader)
+    except csv.Error as error:
+        raise _refused(f"第{reader.line_num}行：CSV 格式错误（{error}）") from error
+
+
+def _read_xlsx(data: bytes) -> list[FeedRow]:
+    try:
+        workbook_check(data)
+    except FileRefused as refused:
+        raise _refused(str(refused)) from None
+    try:
+        sheet = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_index(0)
+        first = (sheet.start or (0, 0))[0] + 1
+        values = sheet.iter_rows()
+    except Exception:  # calamine's own error types for a broken workbook
+        raise _refused("无法读取 Excel 文件，请确认文件未损坏且为 xlsx 格式") from None
+    return _rows(enumerate(values, start=first))
+
+
+def rows_from_json(items: Any) -> list[FeedRow]:
+    """JSON rows (a list of objects keyed by the national field names) as feed rows."""
+    if not isinstance(items, list) or not items:
+        raise _refused("rows 应为非空的数组")
+    rows = []
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise _refused(f"第{index}条：应为对象")
+        unknown = sorted(set(item) - set(KEYS))
+        if unknown:
+            raise _refused(f"第{index}条：未约定的字段 {', '.join(unknown)}")
+        rows.append(FeedRow(index, {key: cell_text(item.get(key)) for key in KEYS}))
+    return rows

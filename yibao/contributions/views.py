@@ -1,0 +1,148 @@
+"""单位缴费信息查询 (with 缴费明细导出) and 个人缴费信息查询 in the operator hall (Henan 004 查询服务).
+
+Every read is scoped to request.unit and narrowed to the operator's current 管理人群."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from yibao.accounts.session import hall_user
+from yibao.contributions.exports import detail_xlsx
+from yibao.contributions.forms import (
+    MAX_MONTHS,
+    RANGE_HINT,
+    PersonContributionQueryForm,
+    UnitContributionQueryForm,
+)
+from yibao.contributions.models import Contribution
+from yibao.contributions.periods import period_text
+from yibao.contributions.selectors import (
+    PersonQuery,
+    month_totals,
+    person_contribution_rows,
+    person_contribution_totals,
+    unit_contribution_detail,
+    unit_contribution_months,
+)
+from yibao.contributions.services import person_contributions_viewed
+from yibao.core.audit import RequestOrigin
+from yibao.core.reference import code_choices
+from yibao.operators.access import grant_required, population_psn_types
+from yibao.units.models import Unit
+
+UNIT_ITEM = "unit-contributions"
+PERSON_ITEM = "person-contributions"
+UNIT_FILTERS = ("start", "end", "insutype")
+PAGE_SIZE = 20
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def _psn_types(request: HttpRequest) -> tuple[str, ...] | None:
+    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {
+        "insutypes": dict(code_choices("insutype", include_inactive=True)),
+        "arrivals": dict(Contribution.Arrival.choices),
+    }
+
+
+def _unit_form(request: HttpRequest) -> UnitContributionQueryForm:
+    bound = any(name in request.GET for name in UNIT_FILTERS)
+    return UnitContributionQueryForm(request.GET if bound else None, today=timezone.localdate())
+
+
+@grant_required(UNIT_ITEM)
+def unit_contributions(request: HttpRequest) -> HttpResponse:
+    """单位缴费信息查询: per month and 险种, with a 合计 line."""
+    form = _unit_form(request)
+    context: dict[str, Any] = {"form": form, "range_hint": RANGE_HINT, **_labels()}
+    if not form.is_bound or form.is_valid():
+        start, end = form.range()
+        rows = unit_contribution_months(
+            unit=_unit(request),
+            start=start,
+            end=end,
+            insutype=form.cleaned_data.get("insutype", "") if form.is_bound else "",
+            psn_types=_psn_types(request),
+        )
+        query = {"start": period_text(start), "end": period_text(end)}
+        if form.is_bound and form.cleaned_data.get("insutype"):
+            query["insutype"] = form.cleaned_data["insutype"]
+        context.update(
+            rows=rows,
+            totals=month_totals(rows),
+            range_text=f"{period_text(start)} 至 {period_text(end)}",
+            export_query=urlencode(query),
+        )
+    return render(request, "contributions/unit.html", context)
+
+
+@grant_required(UNIT_ITEM)
+def unit_contributions_export(request: HttpRequest) -> HttpResponse:
+    """缴费明细导出: the per-person detail of the range as an xlsx (ID numbers masked)."""
+    form = _unit_form(request)
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "range_hint": RANGE_HINT, **_labels()}
+        return render(request, "contributions/unit.html", context, status=400)
+    start, end = form.range()
+    rows = unit_contribution_detail(
+        unit=_unit(request),
+        start=start,
+        end=end,
+        insutype=form.cleaned_data.get("insutype", "") if form.is_bound else "",
+        psn_types=_psn_types(request),
+    )
+    name = f"缴费明细_{_unit(request).emp_no}_{start}-{end}.xlsx"
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response
+        detail_xlsx(rows),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return response
+
+
+@grant_required(PERSON_ITEM)
+def person_contributions(request: HttpRequest) -> HttpResponse:
+    """个人缴费信息查询: the search is POSTed so ID numbers never appear in addresses; the page
+    buttons submit the same form again."""
+    today = timezone.localdate()
+    form = PersonContributionQueryForm(request.POST if request.method == "POST" else None, today=today)
+    context: dict[str, Any] = {"form": form, "range_hint": RANGE_HINT, "max_months": MAX_MONTHS, **_labels()}
+    if form.is_bound and form.is_valid():
+        start, end = form.range()
+        data = form.cleaned_data
+        query = PersonQuery(
+            cert_type=data["cert_type"] if data["cert_no"] else "",
+            cert_no=data["cert_no"],
+            name=data["name"],
+            start=start,
+            end=end,
+            insutype=data["insutype"],
+            arrival=data["arrival"],
+        )
+        rows = person_contribution_rows(unit=_unit(request), query=query, psn_types=_psn_types(request))
+        totals = person_contribution_totals(rows)
+        paginator = Paginator(rows, PAGE_SIZE)
+        paginator.__dict__["count"] = totals["rows"]  # known from the totals query: no second count
+        page = paginator.get_page(request.POST.get("page"))
+        person_contributions_viewed(
+            actor=hall_user(request),
+            unit=_unit(request),
+            persons=[row.person for row in page.object_list],
+            months=(start, end),
+            origin=RequestOrigin.from_request(request),
+        )
+        context.update(page_obj=page, totals=totals, range_text=f"{period_text(start)} 至 {period_text(end)}")
+    return render(request, "contributions/person.html", context)

@@ -1,0 +1,43 @@
+"""The guard of the internal API (DESIGN §6: the core system / tax bureau feeds us).
+
+Machine clients send ``Authorization: Bearer <YIBAO_INTERNAL_API_TOKEN>``. The API is off (404)
+while the setting is unset; a wrong or missing token gets 401. Requests carry no session cookie,
+so the views are CSRF-exempt: the token, compared in constant time, is what authenticates them.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from yibao.core.guards import Guard, mark_guard
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+SCHEME = "Bearer "
+
+
+def token_valid(request: HttpRequest) -> bool:
+    expected = str(settings.YIBAO_INTERNAL_API_TOKEN or "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    given = header[len(SCHEME) :] if header.startswith(SCHEME) else ""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def internal_token_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.YIBAO_INTERNAL_API_TOKEN:
+            raise Http404
+        if not token_valid(request):
+            response = JsonResponse({"ok": False, "message": "未授权：令牌缺失或不正确"}, status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="yibao-internal"'
+            return response
+        return view(request, *args, **kwargs)
+
+    return mark_guard(cast(View, csrf_exempt(wrapper)), Guard.TOKEN)
