@@ -19,6 +19,8 @@ urlpatterns = [
     path("hall/", include("yibao.notices.hall_urls")),
     path("", include("yibao.catalog.urls")),
     path("agency/", include("yibao.agency.urls")),
+    path("hall/certificates/", include("yibao.certificates.urls")),
+    path("verify/", include("yibao.certificates.public_urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
     path("admin/", admin.site.urls),
 ]

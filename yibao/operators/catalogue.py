@@ -23,6 +23,8 @@ ITEM_PAGES: dict[str, str] = {
     "employee-interruption": "enrollment:interruption",
     "employee-key-info-change": "enrollment:key-info-change",
     "employee-info-change": "enrollment:info-change",
+    "unit-certificate": "certificates:unit",
+    "person-certificate": "certificates:person-search",
 }
 
 
