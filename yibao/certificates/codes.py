@@ -22,12 +22,20 @@ SALT = "yibao.certificates.verification-code"
 
 
 class Issued(Protocol):
-    number: str
-    kind: str
-    unit_id: int
-    person_id: int | None
-    holder_name: str
-    issued_at: datetime.datetime
+    """What the code is computed over (a Certificate, read only)."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def unit_id(self) -> int: ...
+    @property
+    def person_id(self) -> int | None: ...
+    @property
+    def holder_name(self) -> str: ...
+    @property
+    def issued_at(self) -> datetime.datetime: ...
 
 
 def certificate_number_new(issued_at: datetime.datetime) -> str:
