@@ -94,7 +94,7 @@ def test_the_qr_link_fills_the_form_in_and_checks(client: Client, certificate: C
     link = verify_path(certificate.number, verification_code(certificate))
     soup = check_page(client.get(link), echoed=(certificate.number,))
     assert "查验通过" in visible_text(soup)
-    assert soup.find("input", attrs={"name": "number"})["value"] == certificate.number  # type: ignore[index]
+    assert soup.find("input", attrs={"name": "number"})["value"] == certificate.number
 
 
 def test_the_form_needs_csrf(certificate: Certificate) -> None:
