@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "yibao.cases",
     "yibao.agency",
     "yibao.queries",
+    "yibao.certificates",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,9 @@ CAPTCHA_LETTER_ROTATION = (-25, 25)
 # Login lockout (the numbers of attempts and minutes per account come from the policy profile).
 YIBAO_LOGIN_FAILURES_PER_IP = env_int("YIBAO_LOGIN_FAILURES_PER_IP", 30)
 YIBAO_LOGIN_IP_WINDOW_MINUTES = env_int("YIBAO_LOGIN_IP_WINDOW_MINUTES", 10)
+# 参保证明查验: wrong 证明编号/验证码 pairs allowed per client address within the window.
+YIBAO_CERT_VERIFY_FAILURES_PER_IP = env_int("YIBAO_CERT_VERIFY_FAILURES_PER_IP", 10)
+YIBAO_CERT_VERIFY_WINDOW_MINUTES = env_int("YIBAO_CERT_VERIFY_WINDOW_MINUTES", 10)
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

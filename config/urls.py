@@ -22,6 +22,8 @@ urlpatterns = [
     path("agency/", include("yibao.agency.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),
     path("internal/api/", include("yibao.contributions.internal_urls")),
+    path("hall/certificates/", include("yibao.certificates.urls")),
+    path("verify/", include("yibao.certificates.public_urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
     path("admin/", admin.site.urls),
 ]

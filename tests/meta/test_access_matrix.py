@@ -21,9 +21,12 @@ from tests.meta.test_urls import project_routes
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material
 from yibao.cases.services import application_draft_save
+from yibao.certificates.models import Certificate
+from yibao.certificates.services import certificate_issue
+from yibao.core.audit import RequestOrigin
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
-from yibao.enrollment.models import Insurance
+from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
@@ -47,6 +50,8 @@ class World:
     licence: int
     application: int
     person: int
+    unit_certificate: int  # issued to unit A
+    person_certificate: int  # issued for unit A's person
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,44 @@ ROWS: list[Row] = [
     Row("contributions:unit-export", expect=operator_page(op_status=DENIED)),
     Row("contributions:person", expect=operator_page(op_status=DENIED)),
     Row("contributions:person", method="post", data={"cert_no": "x"}, expect=operator_page(op_status=DENIED)),
+    # 单位参保证明打印 / 个人参保证明打印 (the granted operator holds both items; PSN names unit A's person)
+    Row("certificates:unit", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("certificates:unit-preview", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row(
+        "certificates:unit-print",
+        method="post",
+        expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},
+    ),
+    Row(
+        "certificates:unit-pdf",
+        lambda w: [w.unit_certificate],
+        expect={**operator_page(op_status=DENIED), "op_granted": OK},
+    ),
+    Row(
+        "certificates:unit-pdf",
+        lambda w: [w.person_certificate],
+        expect=operator_page(op_status=DENIED) | {"op_granted": NOT_FOUND},
+    ),
+    Row("certificates:person-search", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row(
+        "certificates:person-search",
+        method="post",
+        data={"cert_type": "01", "cert_no": "x"},
+        expect={**operator_page(op_status=DENIED), "op_granted": OK},
+    ),
+    Row("certificates:person", PSN, expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("certificates:person-preview", PSN, expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row(
+        "certificates:person-print",
+        PSN,
+        "post",
+        expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},
+    ),
+    Row(
+        "certificates:person-pdf",
+        lambda w: [w.person_certificate],
+        expect={**operator_page(op_status=DENIED), "op_granted": OK},
+    ),
     # the operator's hall
     Row("operators:home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
@@ -276,7 +319,15 @@ def world() -> World:
                  "legal_rep_cert_type": "01", "legal_rep_cert_no": "110101199003070011"},
     ).pk  # fmt: skip
     person = InsuranceFactory.create(unit=a1.unit).person_id
-    return World(a1, a2, b1, staff, unit_message, operator_message, licence, application, person)
+    grant(a1, "unit-certificate", "person-certificate")
+    unit_certificate = certificate_issue(
+        unit=a1.unit, person=None, actor=a1.operator.user, origin=RequestOrigin()
+    ).pk
+    person_certificate = certificate_issue(
+        unit=a1.unit, person=Person.objects.get(pk=person), actor=a1.operator.user, origin=RequestOrigin()
+    ).pk
+    return World(a1, a2, b1, staff, unit_message, operator_message, licence, application, person,
+                 unit_certificate, person_certificate)  # fmt: skip
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -312,8 +363,9 @@ def snapshot(world: World) -> tuple[Any, ...]:
     applications = tuple(Application.objects.order_by("pk").values_list("pk", "status", "printed_at"))
     materials = Material.objects.count()
     insurances = tuple(Insurance.objects.order_by("pk").values_list("pk", "status"))
+    certificates = Certificate.objects.count()
     return (bindings, grants, user.password, user.must_change_password, units, roles, read, licences,
-            applications, materials, insurances)  # fmt: skip
+            applications, materials, insurances, certificates)  # fmt: skip
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:

@@ -23,15 +23,20 @@ def _now() -> datetime.datetime:
 def account_locked_seconds(account_key: str) -> int:
     """Seconds until the account unlocks (0 when it is not locked)."""
     profile = get_profile()
-    window = datetime.timedelta(minutes=profile.lockout_minutes)
+    return key_locked_seconds(account_key, attempts=profile.lockout_attempts, minutes=profile.lockout_minutes)
+
+
+def key_locked_seconds(account_key: str, *, attempts: int, minutes: int) -> int:
+    """Seconds until a key with `attempts` failures within `minutes` is free again (0 when it is)."""
+    window = datetime.timedelta(minutes=minutes)
     recent = list(
         LoginFailure.objects.filter(account_key=account_key, occurred_at__gt=_now() - window)
         .order_by("-occurred_at")
-        .values_list("occurred_at", flat=True)[: profile.lockout_attempts]
+        .values_list("occurred_at", flat=True)[:attempts]
     )
-    if len(recent) < profile.lockout_attempts:
+    if len(recent) < attempts:
         return 0
-    # Locked from the last failure that reached the limit, for the profile's minutes.
+    # Locked from the last failure that reached the limit, for the length of the window.
     unlock_at = recent[0] + window
     return max(0, int((unlock_at - _now()).total_seconds() + 0.999))
 

@@ -7,17 +7,16 @@ in full (the legal representative signs for them); values read from the record a
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
 
 from yibao.cases.models import Application
 from yibao.cases.selectors import application_change_rows
 from yibao.cases.types import application_type
 from yibao.core.masking import mask_phone
+from yibao.core.pdf import pdf_from_html
 from yibao.core.selectors import division_full_name
 
 TEMPLATE = "cases/print/application_form.html"
@@ -45,12 +44,6 @@ def application_form_html(application: Application) -> str:
     )
 
 
-@cache
-def _stylesheet() -> CSS:
-    return CSS(filename=str(STYLESHEET))
-
-
 def application_form_pdf(application: Application) -> bytes:
     """The application's printed form as an A4 PDF."""
-    pdf: bytes = HTML(string=application_form_html(application)).write_pdf(stylesheets=[_stylesheet()])
-    return pdf
+    return pdf_from_html(application_form_html(application), stylesheet=STYLESHEET)

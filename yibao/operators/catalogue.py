@@ -33,6 +33,8 @@ ITEM_PAGES: dict[str, str] = {
     "personnel-changes": "queries:personnel-changes",
     "unit-contributions": "contributions:unit",
     "person-contributions": "contributions:person",
+    "unit-certificate": "certificates:unit",
+    "person-certificate": "certificates:person-search",
 }
 
 

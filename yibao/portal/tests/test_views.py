@@ -78,7 +78,7 @@ def test_unknown_service_type_is_ignored(get_page) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/services/certificate-verify/", "/services/unit-certificate/", "/services/roster/"]
+    "url", ["/services/remote-care-filings/", "/services/unit-certificate/", "/services/roster/"]
 )
 def test_services_not_built_yet_say_so_plainly(get_page, url: str) -> None:
     soup = get_page(url)

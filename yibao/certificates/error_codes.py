@@ -1,0 +1,7 @@
+from enum import StrEnum
+
+
+class CertificateErrorCode(StrEnum):
+    PERSON_NOT_FOUND = "certificates.person_not_found"
+    NOT_GENUINE = "certificates.not_genuine"
+    LIMITED = "certificates.limited"

@@ -1,0 +1,212 @@
+"""Reads for 参保证明: the person a certificate may be printed for, what the certificate says,
+the issuing agency, and a unit's issued certificates.
+
+Everything is scoped to the operator's unit: a person is found only through an insurance in that
+unit (and in the operator's 管理人群), and the figures count only that unit's records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404
+
+from yibao.catalog.models import Agency
+from yibao.certificates.models import Certificate
+from yibao.contributions.models import Contribution
+from yibao.core.masking import mask_id_number
+from yibao.core.reference import code_label
+from yibao.core.selectors import division_full_name, division_path
+from yibao.enrollment.models import Insurance, Person
+from yibao.units.models import Unit
+
+# 单位参保状态 (emp_insu_stas), derived from the unit's insurance relations of one 险种.
+UNIT_ACTIVE, UNIT_PAUSED, UNIT_TERMINATED = "参保缴费", "暂停缴费", "终止参保"
+
+
+def _population_filter(psn_types: tuple[str, ...] | None) -> Q:
+    return Q() if psn_types is None else Q(insurances__psn_type__in=psn_types)
+
+
+def person_for_certificate(
+    *, unit: Unit, cert_type: str, cert_no: str, psn_types: tuple[str, ...] | None
+) -> Person | None:
+    """The person with this 证件类型 and 证件号码 and an insurance (any status) in the unit and,
+    when the operator works in a 管理人群, of one of its 人员类别."""
+    number = cert_no.strip().upper()
+    if not number:
+        return None
+    return (
+        Person.objects.filter(
+            Q(cert_type=cert_type, cert_no=number, insurances__unit=unit) & _population_filter(psn_types)
+        )
+        .distinct()
+        .first()
+    )
+
+
+def access_person_for_certificate(*, unit: Unit, person_id: int, psn_types: tuple[str, ...] | None) -> Person:
+    """A person named in a URL, under the same rule; 404 for missing and not this unit's alike."""
+    person = (
+        Person.objects.filter(Q(pk=person_id, insurances__unit=unit) & _population_filter(psn_types))
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def access_certificate(
+    *, unit: Unit, certificate_id: int, kind: str, psn_types: tuple[str, ...] | None = None
+) -> Certificate:
+    """An issued certificate of the unit and kind (a person's: still in the operator's 管理人群)."""
+    certificates = Certificate.objects.filter(pk=certificate_id, unit=unit, kind=kind)
+    if kind == Certificate.Kind.PERSON and psn_types is not None:
+        certificates = certificates.filter(
+            person__insurances__unit=unit, person__insurances__psn_type__in=psn_types
+        ).distinct()
+    certificate = certificates.select_related("unit", "person").first()
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def issuing_agency_name(unit: Unit) -> str:
+    """经办机构: the catalogue's agency of the unit's 医保区划, else of the nearest division above it
+    (city, then province); when the catalogue has none, the division's name with 医疗保障经办机构."""
+    codes = [node.code for node in division_path(unit.division_id)]
+    agencies = dict(
+        Agency.objects.filter(is_active=True, division_id__in=codes)
+        .order_by("-code")
+        .values_list("division_id", "name")
+    )
+    for code in reversed(codes):
+        if code in agencies:
+            return agencies[code]
+    return f"{division_full_name(unit.division_id) or unit.division_id}医疗保障经办机构"
+
+
+def ym_label(ym: int | None) -> str:
+    """202401 → 2024年01月."""
+    return f"{ym // 100}年{ym % 100:02d}月" if ym else "—"
+
+
+def _paid_months(unit: Unit, **filters: Any) -> dict[str, dict[str, Any]]:
+    """Per 险种: distinct months paid (到账) in the unit, and the first and last of them."""
+    rows = (
+        Contribution.objects.filter(unit=unit, arrival=Contribution.Arrival.ARRIVED, **filters)
+        .values("insutype")
+        .annotate(months=Count("period", distinct=True), first=Min("period"), last=Max("period"))
+        .order_by()
+    )
+    return {row["insutype"]: row for row in rows}
+
+
+def _period(rows: list[dict[str, Any]]) -> dict[str, str]:
+    firsts = [row["paid_from"] for row in rows if row["paid_from"]]
+    lasts = [row["paid_to"] for row in rows if row["paid_to"]]
+    return {
+        "period_from": ym_label(min(firsts)) if firsts else "—",
+        "period_to": ym_label(max(lasts)) if lasts else "—",
+    }
+
+
+def _unit_block(unit: Unit) -> dict[str, str]:
+    return {
+        "name": unit.name,
+        "uscc": unit.uscc,
+        "emp_no": unit.emp_no,
+        "division": division_full_name(unit.division_id) or unit.division_id,
+    }
+
+
+def unit_certificate_content(unit: Unit, *, today: datetime.date) -> dict[str, Any]:
+    """单位参保证明: per 险种 the unit's status, 首次参保年月, 参保人数 and the months paid."""
+    insured = (
+        Insurance.objects.filter(unit=unit)
+        .values("insutype")
+        .annotate(
+            first=Min("start_date"),
+            active=Count("pk", filter=Q(status=Insurance.Status.ACTIVE)),
+            paused=Count("pk", filter=Q(status=Insurance.Status.PAUSED)),
+        )
+        .order_by("insutype")
+    )
+    paid = _paid_months(unit)
+    rows = []
+    for row in insured:
+        months = paid.get(row["insutype"], {})
+        if row["active"]:
+            status = UNIT_ACTIVE
+        elif row["paused"]:
+            status = UNIT_PAUSED
+        else:
+            status = UNIT_TERMINATED
+        rows.append(
+            {
+                "insutype": row["insutype"],
+                "insutype_label": code_label("insutype", row["insutype"]),
+                "status": status,
+                "first_ym": ym_label(row["first"].year * 100 + row["first"].month),
+                "persons": row["active"],
+                "months": months.get("months", 0),
+                "paid_from": months.get("first"),
+                "paid_to": months.get("last"),
+            }
+        )
+    return {
+        "kind": Certificate.Kind.UNIT,
+        "title": Certificate.Kind.UNIT.label,
+        "holder_name": unit.name,
+        "unit": _unit_block(unit),
+        "rows": rows,
+        **_period(rows),
+        "agency": issuing_agency_name(unit),
+        "as_of": today.isoformat(),
+    }
+
+
+def person_certificate_content(unit: Unit, person: Person, *, today: datetime.date) -> dict[str, Any]:
+    """个人参保证明: per 险种 the person's status in the unit, 首次参保年月, 人员类别 and the months
+    paid for the person in this unit. The 证件号码 is kept masked, on paper as on screen."""
+    latest: dict[str, Insurance] = {}
+    for insurance in Insurance.objects.filter(unit=unit, person=person).order_by(
+        "insutype", "start_date", "pk"
+    ):
+        latest[insurance.insutype] = insurance  # the last relation of each 险种 in the unit
+    paid = _paid_months(unit, person=person)
+    rows = []
+    for insutype, insurance in latest.items():
+        months = paid.get(insutype, {})
+        rows.append(
+            {
+                "insutype": insutype,
+                "insutype_label": code_label("insutype", insutype),
+                "status": insurance.get_status_display(),
+                "psn_type": code_label("psn_type", insurance.psn_type),
+                "first_ym": ym_label(insurance.first_insured_ym),
+                "months": months.get("months", 0),
+                "paid_from": months.get("first"),
+                "paid_to": months.get("last"),
+            }
+        )
+    return {
+        "kind": Certificate.Kind.PERSON,
+        "title": Certificate.Kind.PERSON.label,
+        "holder_name": person.name,
+        "unit": _unit_block(unit),
+        "person": {
+            "name": person.name,
+            "psn_no": person.psn_no,
+            "gender": code_label("gend", person.gender),
+            "cert_type": code_label("psn_cert_type", person.cert_type),
+            "cert_no": mask_id_number(person.cert_no),
+        },
+        "rows": rows,
+        **_period(rows),
+        "agency": issuing_agency_name(unit),
+        "as_of": today.isoformat(),
+    }

@@ -1,0 +1,155 @@
+"""The operator's 打印服务 pages: 单位参保证明打印 and 个人参保证明打印.
+
+Each shows what the certificate will say, a «预览效果» (the same document as HTML), and «打印»,
+which issues the certificate (number, 验证码, audit event) and downloads its PDF.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yibao.accounts.session import hall_user
+from yibao.certificates.forms import PersonSearchForm
+from yibao.certificates.models import Certificate
+from yibao.certificates.printing import certificate_pdf, document_context
+from yibao.certificates.selectors import (
+    access_certificate,
+    access_person_for_certificate,
+    person_certificate_content,
+    person_for_certificate,
+    unit_certificate_content,
+)
+from yibao.certificates.services import certificate_issue
+from yibao.core.audit import RequestOrigin
+from yibao.enrollment.models import Person
+from yibao.operators.access import grant_required, population_psn_types
+from yibao.units.models import Unit
+
+NOT_FOUND = "未查询到该人员在本单位的参保信息，请核对证件类型和证件号码"
+
+
+def _unit(request: HttpRequest) -> Unit:
+    return request.unit  # type: ignore[attr-defined]
+
+
+def _psn_types(request: HttpRequest) -> tuple[str, ...] | None:
+    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
+
+
+def _person(request: HttpRequest, person_id: int) -> Person:
+    return access_person_for_certificate(
+        unit=_unit(request), person_id=person_id, psn_types=_psn_types(request)
+    )
+
+
+def _pdf_response(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    site = request.build_absolute_uri("/")
+    response = HttpResponse(certificate_pdf(certificate, site=site), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _page(request: HttpRequest, template: str, content: dict[str, object], **extra: object) -> HttpResponse:
+    return render(request, template, {**document_context(content), **extra})
+
+
+# --- 单位参保证明打印 ---------------------------------------------------------------------------
+
+
+@grant_required("unit-certificate")
+def unit_certificate(request: HttpRequest) -> HttpResponse:
+    content = unit_certificate_content(_unit(request), today=timezone.localdate())
+    return _page(request, "certificates/certificate.html", content, print_url="certificates:unit-print")
+
+
+@grant_required("unit-certificate")
+def unit_preview(request: HttpRequest) -> HttpResponse:
+    content = unit_certificate_content(_unit(request), today=timezone.localdate())
+    return _page(request, "certificates/preview.html", content, print_url="certificates:unit-print")
+
+
+@require_POST
+@grant_required("unit-certificate")
+def unit_print(request: HttpRequest) -> HttpResponse:
+    certificate = certificate_issue(
+        unit=_unit(request), person=None, actor=hall_user(request), origin=RequestOrigin.from_request(request)
+    )
+    return redirect("certificates:unit-pdf", certificate_id=certificate.pk)
+
+
+@grant_required("unit-certificate")
+def unit_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = access_certificate(
+        unit=_unit(request), certificate_id=certificate_id, kind=Certificate.Kind.UNIT
+    )
+    return _pdf_response(request, certificate)
+
+
+# --- 个人参保证明打印 ---------------------------------------------------------------------------
+
+
+@grant_required("person-certificate")
+def person_search(request: HttpRequest) -> HttpResponse:
+    """输入证件类型和证件号码，点击【查询】: the person's certificate page, or why not."""
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        person = person_for_certificate(
+            unit=_unit(request),
+            cert_type=form.cleaned_data["cert_type"],
+            cert_no=form.cleaned_data["cert_no"],
+            psn_types=_psn_types(request),
+        )
+        if person is not None:
+            return redirect("certificates:person", person_id=person.pk)
+        form.add_error("cert_no", NOT_FOUND)
+    return render(request, "certificates/person_search.html", {"form": form})
+
+
+@grant_required("person-certificate")
+def person_certificate(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    content = person_certificate_content(_unit(request), person, today=timezone.localdate())
+    return _page(
+        request,
+        "certificates/certificate.html",
+        content,
+        person=person,
+        print_url="certificates:person-print",
+    )
+
+
+@grant_required("person-certificate")
+def person_preview(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    content = person_certificate_content(_unit(request), person, today=timezone.localdate())
+    return _page(
+        request, "certificates/preview.html", content, person=person, print_url="certificates:person-print"
+    )
+
+
+@require_POST
+@grant_required("person-certificate")
+def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    certificate = certificate_issue(
+        unit=_unit(request),
+        person=person,
+        actor=hall_user(request),
+        origin=RequestOrigin.from_request(request),
+    )
+    return redirect("certificates:person-pdf", certificate_id=certificate.pk)
+
+
+@grant_required("person-certificate")
+def person_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = access_certificate(
+        unit=_unit(request),
+        certificate_id=certificate_id,
+        kind=Certificate.Kind.PERSON,
+        psn_types=_psn_types(request),
+    )
+    return _pdf_response(request, certificate)
