@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_agency import claim, login_reviewer
 from tests.e2e.test_key_change_flow import scan, upload
 from tests.e2e.test_operators import login_operator
 from yibao.agency.tests.helpers import reviewer
-from yibao.cases import services
 from yibao.cases.models import Application, Status
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.enrollment.models import Insurance
@@ -27,8 +27,11 @@ def import_file(page: Any, path: Path) -> None:
     expect(page.get_by_text("校验成功", exact=True)).to_be_visible(timeout=20_000)
 
 
-def test_batch_with_failures_export_correct_reimport_submit_and_approve(page: Any, tmp_path: Path) -> None:
-    binding = grant(BindingFactory.create(), "employee-enrollment")
+def test_batch_with_failures_export_correct_reimport_submit_review_and_roster(
+    page: Any, browser: Any, tmp_path: Path
+) -> None:
+    binding = grant(BindingFactory.create(), "employee-enrollment", "roster")
+    reviewer("shenhe-batch-e2e")
     login_operator(page, binding.operator.mobile, binding.unit.name)
     page.locator(".service-tile", has_text="职工参保登记").get_by_role("link").click()
     page.get_by_role("link", name="批量参保登记").click()
@@ -57,12 +60,30 @@ def test_batch_with_failures_export_correct_reimport_submit_and_approve(page: An
     screenshot(page, "batch-passed")
     page.get_by_role("link", name="下一步").click()
     finish_batch(page, tmp_path)
+    number = page.locator(".case-summary dd").first.inner_text()
 
-    application = Application.objects.get(type_code="employee-enrollment-batch", status=Status.SUBMITTED)
-    staff = reviewer("shenhe-batch-e2e")
-    services.application_claim(application=application, reviewer=staff)
-    services.application_approve(application=application, reviewer=staff)
+    # The agency reviewer approves it on the workbench.
+    agency = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    agency.base_url = page.base_url
+    login_reviewer(agency, "shenhe-batch-e2e")
+    agency.get_by_role("link", name="进入审核队列").click()
+    agency.get_by_role("link", name=number).click()
+    claim(agency)
+    agency.get_by_role("button", name="通过", exact=True).click()
+    expect(agency.get_by_text(number)).to_be_visible()
+    agency.context.close()
+    assert Application.objects.get(number=number).status == Status.APPROVED
     assert Insurance.objects.filter(unit=binding.unit, insutype="310").count() == 9
+
+    # 职工花名册查询 lists the nine new employees.
+    page.goto(page.base_url + "/hall/")
+    page.locator(".service-tile", has_text="职工花名册查询").get_by_role("link").click()
+    expect(page.get_by_text("共 9 人", exact=True)).to_be_visible()
+    page.get_by_label("姓名").fill("职工20")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("共 1 人", exact=True)).to_be_visible()
+    expect(page.locator("tbody")).to_contain_text("正常参保")
+    screenshot(page, "batch-roster")
 
 
 def finish_batch(page: Any, tmp_path: Path) -> None:
