@@ -256,7 +256,7 @@ RACE_MARKERS = (
     "enrollment_insurance_one_active",
     "enrollment_insurance.person_id, enrollment_insurance.insutype",
     "enrollment_person_unique_cert",
-    "enrollment_person.cert_type, enrollment_person.cert_no",
+    "enrollment_person.cert_no, enrollment_person.cert_type",
 )
 
 

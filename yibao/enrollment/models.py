@@ -26,11 +26,11 @@ class Person(TimeStampedModel):
         verbose_name = "人员"
         verbose_name_plural = "人员"
         constraints = [
-            models.UniqueConstraint(fields=["cert_type", "cert_no"], name="enrollment_person_unique_cert")
+            # 证件号码 first: the same index serves look-ups by the number alone (职工花名册查询).
+            models.UniqueConstraint(fields=["cert_no", "cert_type"], name="enrollment_person_unique_cert")
         ]
         # 职工花名册查询 filters by 证件号码 of any 证件类型 and by 姓名, within one unit.
         indexes = [
-            models.Index(fields=["cert_no"], name="enrollment_person_certno_idx"),
             models.Index(fields=["name"], name="enrollment_person_name_idx"),
         ]
 

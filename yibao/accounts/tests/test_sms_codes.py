@@ -17,7 +17,7 @@ REGISTER = SmsPurpose.REGISTER
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    clock = Clock()
+    clock = Clock.mid_morning()
     monkeypatch.setattr(sms_codes, "_now", clock)
     return clock
 
