@@ -33,3 +33,20 @@ def mask_name(value: str | None) -> str:
     if len(text) == 1:
         return text
     return text[0] + MASK * (len(text) - 1)
+
+
+class IdentityDisplay:
+    """How a page or an export shows 证件号码 and 手机号码: masked, unless the operator's grant
+    allows full values (权限管理 → 数据权限)."""
+
+    def __init__(self, *, full: bool = False) -> None:
+        self.full = full
+
+    def id_number(self, value: str | None) -> str:
+        return (value or "").strip() if self.full else mask_id_number(value)
+
+    def phone(self, value: str | None) -> str:
+        return (value or "").strip() if self.full else mask_phone(value)
+
+
+MASKED = IdentityDisplay()

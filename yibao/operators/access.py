@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from yibao.accounts.models import User
 from yibao.accounts.session import operator_unit_or_refusal
 from yibao.core.guards import Guard, mark_guard
+from yibao.core.masking import IdentityDisplay
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, RoleCertification, Unit
 
@@ -183,3 +184,10 @@ def population_psn_types(request: HttpRequest, binding: Binding) -> tuple[str, .
         return None
     population = Population.objects.filter(code=code).only("psn_types").first()
     return tuple(population.psn_types) if population is not None else ()
+
+
+def identity_display(request: HttpRequest) -> IdentityDisplay:
+    """How this business page shows 证件号码 and 手机号码: in full only when the operator's grant in
+    the current unit says so (权限管理 → 数据权限). Call after `grant_required`."""
+    binding = getattr(request, "binding", None)
+    return IdentityDisplay(full=bool(binding is not None and binding.full_identity))

@@ -75,6 +75,7 @@ class GrantForm(forms.Form):
     populations = forms.MultipleChoiceField(
         label="管理人群", required=False, widget=forms.CheckboxSelectMultiple
     )
+    full_identity = forms.BooleanField(label="允许查看完整证件号码和手机号码", required=False)
 
     def __init__(
         self, *args: Any, groups: list[GrantGroup], populations: list[Population], **kwargs: Any
@@ -88,6 +89,7 @@ class GrantForm(forms.Form):
         )
         self.fields["items"].choices = [(c.item.code, c.item.name) for g in groups for c in g.choices]  # type: ignore[attr-defined]
         self.fields["populations"].choices = [(p.code, p.name) for p in populations]  # type: ignore[attr-defined]
+        self.fields["full_identity"].widget.attrs["aria-describedby"] = "full-identity-hint"
 
 
 class ResetPasswordForm(HallForm):

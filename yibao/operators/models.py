@@ -43,6 +43,8 @@ class Binding(TimeStampedModel):
     populations = models.ManyToManyField(
         Population, blank=True, related_name="bindings", verbose_name="管理人群"
     )
+    # 数据权限: queries and exports show 证件号码 and 手机号码 in full (masked otherwise).
+    full_identity = models.BooleanField("查看完整证件号码和手机号码", default=False)
     unbound_at = models.DateTimeField("解绑时间", null=True, blank=True)
 
     class Meta:

@@ -222,8 +222,10 @@ def operator_grants_set(
     population_codes: set[str],
     actor: User,
     origin: RequestOrigin,
+    full_identity: bool = False,
 ) -> None:
-    """Replace the operator's grants in this unit (权限管理 → 确定)."""
+    """Replace the operator's grants in this unit (权限管理 → 确定): items, 管理人群 and whether
+    queries and exports show ID numbers and phones in full."""
     items = {i.code: i for i in BusinessItem.objects.filter(code__in=item_codes, is_active=True)}
     unknown = item_codes - set(items)
     if unknown:
@@ -269,13 +271,22 @@ def operator_grants_set(
             )
             before_populations = sorted(binding.populations.values_list("code", flat=True))
             binding.populations.set(populations.values())
+            Binding.objects.filter(pk=binding.pk).update(full_identity=full_identity)
             audit_event_record(
                 actor=actor,
                 action="operator_grants_set",
                 unit=unit,
                 target=binding,
-                before={"items": sorted(current), "populations": before_populations},
-                after={"items": sorted(items), "populations": sorted(populations)},
+                before={
+                    "items": sorted(current),
+                    "populations": before_populations,
+                    "full_identity": locked.full_identity,
+                },
+                after={
+                    "items": sorted(items),
+                    "populations": sorted(populations),
+                    "full_identity": full_identity,
+                },
                 origin=origin,
             )
             message_send(

@@ -310,6 +310,7 @@ def operator_grants(request: HttpRequest, binding_id: int) -> HttpResponse:
     initial = {
         "items": list(binding.grants.values_list("item__code", flat=True)),
         "populations": list(binding.populations.values_list("code", flat=True)),
+        "full_identity": binding.full_identity,
     }
     form = GrantForm(request.POST or None, groups=groups, populations=populations, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -321,6 +322,7 @@ def operator_grants(request: HttpRequest, binding_id: int) -> HttpResponse:
                 population_codes=set(form.cleaned_data["populations"]),
                 actor=hall_user(request),
                 origin=RequestOrigin.from_request(request),
+                full_identity=form.cleaned_data["full_identity"],
             )
         except ApplicationError as error:
             add_application_error(form, error)

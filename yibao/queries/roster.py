@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from yibao.core.masking import mask_id_number
+from yibao.core.masking import MASKED, IdentityDisplay
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Insurance, Person
 from yibao.queries.selectors import PsnTypes, in_population
@@ -48,11 +48,11 @@ class RosterFilters:
 
 @dataclass(frozen=True)
 class RosterRow:
-    """姓名, 证件号码 (masked), 性别, 人员类别, 险种, 参保状态, 参保日期 of one person."""
+    """姓名, 证件号码 (as the operator may see it), 性别, 人员类别, 险种, 参保状态, 参保日期 of one person."""
 
     person_id: int
     name: str
-    cert_no_masked: str
+    cert_no_shown: str
     gender: str
     psn_type: str
     insutypes: str
@@ -104,7 +104,9 @@ def roster_person_ids(*, unit: Unit, psn_types: PsnTypes, filters: RosterFilters
     )
 
 
-def roster_rows(*, unit: Unit, psn_types: PsnTypes, person_ids: list[int]) -> list[RosterRow]:
+def roster_rows(
+    *, unit: Unit, psn_types: PsnTypes, person_ids: list[int], identity: IdentityDisplay = MASKED
+) -> list[RosterRow]:
     """The rows of these persons, in their order, from all their relations with the unit in the
     管理人群 (one query, read as plain tuples: an export reads 100,000 of them)."""
     relations = (
@@ -116,7 +118,7 @@ def roster_rows(*, unit: Unit, psn_types: PsnTypes, person_ids: list[int]) -> li
     for relation in relations:
         grouped.setdefault(relation[0], []).append(relation)
     labels = _Labels()
-    return [_row(grouped[i], labels) for i in person_ids if i in grouped]
+    return [_row(grouped[i], labels, identity) for i in person_ids if i in grouped]
 
 
 class _Labels:
@@ -136,7 +138,7 @@ class _Labels:
 _STATUS_ORDER = {Insurance.Status.ACTIVE.value: 0, Insurance.Status.PAUSED.value: 1}
 
 
-def _row(held: list[tuple[Any, ...]], label: _Labels) -> RosterRow:
+def _row(held: list[tuple[Any, ...]], label: _Labels, identity: IdentityDisplay) -> RosterRow:
     current: dict[str, tuple[Any, ...]] = {}
     for relation in sorted(held, key=lambda r: _STATUS_ORDER.get(r[2], 2)):
         current.setdefault(relation[1], relation)
@@ -145,7 +147,7 @@ def _row(held: list[tuple[Any, ...]], label: _Labels) -> RosterRow:
     return RosterRow(
         person_id=person_id,
         name=name,
-        cert_no_masked=mask_id_number(cert_no),
+        cert_no_shown=identity.id_number(cert_no),
         gender=label("gend", gender),
         psn_type=label("psn_type", psn_type),
         insutypes="、".join(label("insutype", r[1]) for r in relations),
@@ -154,7 +156,9 @@ def _row(held: list[tuple[Any, ...]], label: _Labels) -> RosterRow:
     )
 
 
-def roster_export_rows(*, unit: Unit, psn_types: PsnTypes, filters: RosterFilters) -> Iterator[RosterRow]:
+def roster_export_rows(
+    *, unit: Unit, psn_types: PsnTypes, filters: RosterFilters, identity: IdentityDisplay = MASKED
+) -> Iterator[RosterRow]:
     """Every matching row, walking the ids by keyset in chunks (two queries per chunk)."""
     ids = roster_person_ids(unit=unit, psn_types=psn_types, filters=filters)
     last = 0
@@ -162,5 +166,5 @@ def roster_export_rows(*, unit: Unit, psn_types: PsnTypes, filters: RosterFilter
         chunk = list(ids.filter(person_id__gt=last)[:EXPORT_CHUNK])
         if not chunk:
             return
-        yield from roster_rows(unit=unit, psn_types=psn_types, person_ids=chunk)
+        yield from roster_rows(unit=unit, psn_types=psn_types, person_ids=chunk, identity=identity)
         last = chunk[-1]

@@ -17,7 +17,7 @@ SHEET = "职工花名册"
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("序号", "", 8),
     ("姓名", "name", 12),
-    ("证件号码", "cert_no_masked", 22),
+    ("证件号码", "cert_no_shown", 22),
     ("性别", "gender", 6),
     ("人员类别", "psn_type", 14),
     ("险种", "insutypes", 30),

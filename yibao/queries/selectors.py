@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from yibao.cases.selectors import display_value
-from yibao.core.masking import mask_id_number, mask_phone
+from yibao.core.masking import MASKED, IdentityDisplay, mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
@@ -135,18 +135,18 @@ def person_lookup(*, unit: Unit, psn_types: PsnTypes, cert_type: str, cert_no: s
     return Person.objects.filter(cert_type=cert_type, cert_no=number).filter(Exists(insured)).first()
 
 
-def person_basic_rows(person: Person) -> list[tuple[str, str]]:
-    """人员基本信息 as (label, value); ID and mobile masked."""
+def person_basic_rows(person: Person, identity: IdentityDisplay = MASKED) -> list[tuple[str, str]]:
+    """人员基本信息 as (label, value); ID and mobile as the operator may see them."""
     return [
         ("人员编号", person.psn_no),
         ("姓名", person.name),
         ("性别", code_label("gend", person.gender)),
         ("出生日期", _date(person.birth_date)),
         ("证件类型", code_label("psn_cert_type", person.cert_type)),
-        ("证件号码", mask_id_number(person.cert_no)),
+        ("证件号码", identity.id_number(person.cert_no)),
         ("民族", code_label("naty", person.nation)),
         ("国籍", person.nationality),
-        ("手机号码", mask_phone(person.mobile)),
+        ("手机号码", identity.phone(person.mobile)),
         ("联系地址", person.address),
         ("首次参加工作日期", _date(person.first_work_date)),
         ("生存状态", code_label("surv_stas", person.survival)),

@@ -18,8 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yibao.accounts.session import hall_user
-from yibao.core.audit import RequestOrigin
-from yibao.operators.access import grant_required, population_psn_types
+from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
 from yibao.queries.roster import (
     RosterFilters,
@@ -100,13 +100,14 @@ def _person_page(request: HttpRequest, *, item_code: str, template: str) -> Http
                     origin=RequestOrigin.from_request(request),
                 )  # fmt: skip
                 context["person"] = person
-                context["basic"] = person_basic_rows(person)
+                context["basic"] = person_basic_rows(person, identity_display(request))
                 context["insurances"] = person_insurance_rows(unit=unit, psn_types=psn_types, person=person)
                 # The full number is not sent back; the result shows it masked.
                 form = PersonLookupForm(initial={"cert_type": form.cleaned_data["cert_type"]})
     else:
         form = PersonLookupForm()
     context["form"] = form
+    context["identity"] = identity_display(request)
     return render(request, template, context)
 
 
@@ -193,8 +194,9 @@ def roster(request: HttpRequest) -> HttpResponse:
             ids = roster_person_ids(unit=unit, psn_types=psn_types, filters=filters)
             page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
             page.rows = roster_rows(  # type: ignore[attr-defined]
-                unit=unit, psn_types=psn_types, person_ids=list(page.object_list)
-            )
+                unit=unit, psn_types=psn_types, person_ids=list(page.object_list),
+                identity=identity_display(request),
+            )  # fmt: skip
     query = _query(request, (*ROSTER_FILTERS, ROSTER_PERSON))
     return render(
         request,
@@ -216,7 +218,13 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     if filters is None:
         return render(request, "queries/roster.html", {"form": form, "page_obj": None}, status=400)
     unit = _unit(request)
-    rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters)
+    identity = identity_display(request)
+    rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters, identity=identity)
+    audit_event_record(
+        actor=hall_user(request), action="roster_exported", unit=unit,
+        after={"filters": dict(_query(request, (*ROSTER_FILTERS, ROSTER_PERSON))), "full_identity": identity.full},
+        origin=RequestOrigin.from_request(request),
+    )  # fmt: skip
     name = f"职工花名册_{timezone.localdate():%Y%m%d}.xlsx"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]
         roster_xlsx(rows),
@@ -248,5 +256,10 @@ def personnel_change_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "queries/personnel_changes.html",
-        {"form": form, "page_obj": page, "query_string": urlencode(_query(request, CHANGE_FILTERS))},
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": urlencode(_query(request, CHANGE_FILTERS)),
+            "identity": identity_display(request),
+        },
     )

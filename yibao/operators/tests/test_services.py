@@ -151,6 +151,24 @@ def test_grants_are_replaced_and_audited() -> None:
     assert event is not None and event.before["items"] == ["roster", "unit-basic-info"]
 
 
+def test_full_identity_is_granted_and_taken_back_with_the_grants() -> None:
+    binding = BindingFactory.create()
+    services.operator_grants_set(
+        unit=binding.unit, binding=binding, item_codes={"roster"}, population_codes={"in-service"},
+        actor=admin(binding.unit), origin=ORIGIN, full_identity=True,
+    )  # fmt: skip
+    binding.refresh_from_db()
+    assert binding.full_identity is True
+    set_grants(binding, {"roster"})
+    binding.refresh_from_db()
+    assert binding.full_identity is False
+    event = AuditEvent.objects.filter(action="operator_grants_set").order_by("-pk").first()
+    assert event is not None and (event.before["full_identity"], event.after["full_identity"]) == (
+        True,
+        False,
+    )
+
+
 def test_an_item_needing_a_role_the_unit_lacks_is_refused() -> None:
     binding = BindingFactory.create()
     assert unit_roles_held(binding.unit) == {"insured"}

@@ -163,6 +163,24 @@ def test_granting_from_the_page_says_success(client) -> None:
     )
     assert "成功" in check_page(response).select_one(".messages").get_text()
     assert set(binding.grants.values_list("item__code", flat=True)) == {"roster", "unit-basic-info"}
+    binding.refresh_from_db()
+    assert binding.full_identity is False
+
+
+def test_the_grant_page_gives_full_identity_with_its_label(client) -> None:
+    binding = BindingFactory.create()
+    client.force_login(binding.unit.account)
+    soup = check_page(client.get(reverse("operators:grants", args=[binding.pk])))
+    label = soup.find("label", string="允许查看完整证件号码和手机号码")
+    assert label is not None and soup.find("input", id=label["for"])["type"] == "checkbox"
+    client.post(
+        reverse("operators:grants", args=[binding.pk]),
+        {"items": ["roster"], "populations": ["in-service"], "full_identity": "on"},
+    )
+    binding.refresh_from_db()
+    assert binding.full_identity is True
+    soup = check_page(client.get(reverse("operators:grants", args=[binding.pk])))
+    assert soup.find("input", id=label["for"]).has_attr("checked")
 
 
 def test_reset_password_uses_the_units_verification_phone(client) -> None:

@@ -290,6 +290,31 @@ def test_roster_export_is_masked_and_neutralised(client: Client) -> None:
     assert sheet[1][3:] == ["女", "职工在职", "职工基本医疗保险", "正常参保", "2024-01-01"]
 
 
+def test_full_identity_grant_shows_numbers_in_full_and_audits_the_export(client: Client) -> None:
+    binding = operator()
+    person = insured(binding, name="钱多", person__mobile="13912345678")
+    login(client, binding)
+    masked = check_page(client.get(reverse("queries:roster") + "?status="))
+    assert mask_id_number(person.cert_no) in masked.get_text() and person.cert_no not in masked.get_text()
+    Binding.objects.filter(pk=binding.pk).update(full_identity=True)
+    page = check_page(client.get(reverse("queries:roster") + "?status="), shown=(person.cert_no,))
+    assert person.cert_no in page.get_text()
+    basic = check_page(
+        client.post(reverse("queries:person-basic-info"), {"cert_type": "01", "cert_no": person.cert_no}),
+        shown=(person.cert_no, "13912345678"),
+    )
+    assert person.cert_no in basic.get_text() and "13912345678" in basic.get_text()
+    response: Any = client.get(reverse("queries:roster-export"))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    assert sheet.get_sheet_by_name("职工花名册").to_python()[1][2] == person.cert_no
+    event = AuditEvent.objects.get(action="roster_exported")
+    assert (event.actor_id, event.unit_id, event.after["full_identity"]) == (
+        binding.operator.user_id,
+        binding.unit_id,
+        True,
+    )
+
+
 # --- 单位人员变动 --------------------------------------------------------------------------------
 
 
