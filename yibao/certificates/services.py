@@ -72,7 +72,7 @@ class VerifiedCertificate:
 
     number: str
     kind_label: str
-    holder_masked: str
+    holder_shown: str  # a person's name masked; a unit's name in full (public, not personal data)
     issued_on: datetime.date
     agency_name: str
 
@@ -104,7 +104,11 @@ def certificate_verify(*, number: str, code: str, origin: RequestOrigin) -> Veri
     return VerifiedCertificate(
         number=certificate.number,
         kind_label=certificate.get_kind_display(),
-        holder_masked=mask_name(certificate.holder_name),
+        holder_shown=(
+            certificate.holder_name
+            if certificate.kind == Certificate.Kind.UNIT
+            else mask_name(certificate.holder_name)
+        ),
         issued_on=timezone.localdate(certificate.issued_at),
         agency_name=certificate.agency_name,
     )

@@ -62,6 +62,19 @@ def test_a_genuine_certificate_shows_only_kind_masked_holder_date_and_agency(
     assert certificate.unit.name not in verdict and "职工基本医疗保险" not in verdict
 
 
+def test_a_unit_certificate_names_the_unit_in_full(client: Client, certificate: Certificate) -> None:
+    unit_certificate = certificate_issue(
+        unit=certificate.unit, person=None, actor=UserFactory.create(), origin=RequestOrigin()
+    )
+    response = client.post(
+        URL, {"number": unit_certificate.number, "code": verification_code(unit_certificate)}
+    )
+    verdict = visible_text(
+        check_page(response, echoed=(unit_certificate.number,)).select_one(".certificate-verdict")
+    )
+    assert "单位参保证明" in verdict and certificate.unit.name in verdict
+
+
 @pytest.mark.parametrize("case", ["wrong-code", "unknown-number", "other-certificates-code"])
 def test_a_forged_pair_is_refused_with_one_message(
     client: Client, certificate: Certificate, case: str
