@@ -33,7 +33,7 @@ from yibao.contributions.selectors import (
 from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin
 from yibao.core.reference import code_choices
-from yibao.operators.access import grant_required, population_psn_types
+from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.units.models import Unit
 
 UNIT_ITEM = "unit-contributions"
@@ -119,7 +119,13 @@ def person_contributions(request: HttpRequest) -> HttpResponse:
     buttons submit the same form again."""
     today = timezone.localdate()
     form = PersonContributionQueryForm(request.POST if request.method == "POST" else None, today=today)
-    context: dict[str, Any] = {"form": form, "range_hint": RANGE_HINT, "max_months": MAX_MONTHS, **_labels()}
+    context: dict[str, Any] = {
+        "form": form,
+        "range_hint": RANGE_HINT,
+        "max_months": MAX_MONTHS,
+        "identity": identity_display(request),
+        **_labels(),
+    }
     if form.is_bound and form.is_valid():
         start, end = form.range()
         data = form.cleaned_data
