@@ -149,8 +149,9 @@ def _text(value: Any) -> str:
     """The <t> element of an inline string (xml:space="preserve" when the ends are white)."""
     if type(value) is not str:
         value = str(value)
+    white_ends = value.strip(" \t\n\r") != value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    if value.strip(" \t\n") != value:
+    if white_ends:
         return f'<t xml:space="preserve">{value}</t>'
     return f"<t>{value}</t>"
 

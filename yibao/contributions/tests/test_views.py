@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from yibao.contributions.services import PERSON_QUERY_ACTION
 from yibao.contributions.tests.helpers import World, contribution_world
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
+from yibao.enrollment.models import Person
 from yibao.operators.models import Binding
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,18 @@ def test_export_is_the_masked_detail_of_the_range(client: Client, world: World) 
             "未到账",
         ]
     ]
+
+
+def test_export_keeps_formula_looking_names_as_neutralised_text(client: Client, world: World) -> None:
+    Person.objects.filter(pk=world.workers[0].pk).update(name='=HYPERLINK("http://x","<点我>")')
+    end = period_text(world.months[-1])
+    response = client.get(reverse("contributions:unit-export"), {"start": end, "end": end})
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
+    mine = [r for r in rows[1:] if r[2] == mask_id_number(world.workers[0].cert_no)]
+    assert [r[1] for r in mine] == ['\'=HYPERLINK("http://x","<点我>")']
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 def test_export_refuses_a_bad_range(client: Client, world: World) -> None:
