@@ -145,19 +145,26 @@ class _Styles:
         )
 
 
-def _text(value: Any) -> str:
-    """The <t> element of an inline string (xml:space="preserve" when the ends are white)."""
+def _text(value: Any) -> str | None:
+    """The <t> element of an inline string (xml:space="preserve" when the ends are white); None
+    for an empty value."""
     if type(value) is not str:
+        if value is None:
+            return None
         value = str(value)
+    if not value:
+        return None
     white_ends = value.strip(" \t\n\r") != value
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if white_ends:
         return f'<t xml:space="preserve">{value}</t>'
     return f"<t>{value}</t>"
 
 
-def _number(value: Any) -> str:
-    """The <v> text of a number: ints, finite floats and Decimals; anything else is refused."""
+def _number(value: Any) -> str | None:
+    """The <v> text of a number: ints, finite floats and Decimals; None for an empty value
+    (None or ""); anything else is refused."""
     kind = type(value)
     if kind is Decimal:
         if value.is_finite():
@@ -167,6 +174,8 @@ def _number(value: Any) -> str:
     elif kind is float:
         if math.isfinite(value):
             return repr(value)
+    elif value is None or value == "":
+        return None
     elif isinstance(value, bool):
         pass
     elif isinstance(value, int):  # subclasses such as IntEnum
@@ -177,15 +186,16 @@ def _number(value: Any) -> str:
 
 
 class _RowFormat:
-    """How the rows of a sheet become XML: a %-template of the whole row for rows without empty
-    values (one call per value; a cell's reference is optional: cells without one follow each other),
-    and cell by cell with references otherwise (empty cells are left out)."""
+    """How the rows of a sheet become XML: each value is converted by its column's converter; a
+    row without empty values fills a %-template of the whole row (a cell's reference is optional:
+    cells without one follow each other), any other is written cell by cell with references
+    (empty cells are left out)."""
 
     def __init__(self, columns: Sequence[Column], styles: _Styles) -> None:
         self.width = len(columns)
         cells = []
         self.cells: list[tuple[str, str, str, str]] = []  # (letters, attributes, opening, closing)
-        self.converters: list[Callable[[Any], str]] = []
+        self.converters: list[Callable[[Any], str | None]] = []
         for index, column in enumerate(columns):
             style = styles.of(column)
             style_attr = f' s="{style}"' if style else ""
@@ -199,23 +209,11 @@ class _RowFormat:
             cells.append(f"<c{attributes}>{opening}%s{closing}")
         self.template = '<row r="%d">' + "".join(cells) + "</row>"
 
-    def row(self, number: int, values: Sequence[Cell]) -> str:
-        if len(values) != self.width:
-            raise XlsxStreamError(f"row {number} has {len(values)} values for {self.width} columns")
-        if None in values or "" in values:
-            return self._sparse_row(number, values)
-        return self.template % (
-            number,
-            *[convert(value) for convert, value in zip(self.converters, values, strict=False)],
-        )
-
-    def _sparse_row(self, number: int, values: Sequence[Cell]) -> str:
+    def sparse_row(self, number: int, converted: Sequence[str | None]) -> str:
         parts = [f'<row r="{number}">']
-        for (letters, attributes, opening, closing), convert, value in zip(
-            self.cells, self.converters, values, strict=False
-        ):
-            if value is not None and value != "":  # a cell is left out: the others name their place
-                parts.append(f'<c r="{letters}{number}"{attributes}>{opening}{convert(value)}{closing}')
+        for (letters, attributes, opening, closing), text in zip(self.cells, converted, strict=True):
+            if text is not None:  # a cell is left out: the others name their place
+                parts.append(f'<c r="{letters}{number}"{attributes}>{opening}{text}{closing}')
         parts.append("</row>")
         return "".join(parts)
 
@@ -254,14 +252,25 @@ def _xml_bytes(text: str) -> bytes:
 def _write_sheet(archive: zipfile.ZipFile, path: str, sheet: Sheet, styles: _Styles, batch_rows: int) -> int:
     """Stream one worksheet part; the number of data rows written."""
     formatter = _RowFormat(sheet.columns, styles)
-    row = formatter.row
+    template, converters, sparse_row, width = (
+        formatter.template,
+        formatter.converters,
+        formatter.sparse_row,
+        formatter.width,
+    )
     number = 1
     with archive.open(path, "w", force_zip64=True) as part:
         part.write(_xml_bytes(_sheet_head(sheet)))
         batch: list[str] = []
         append = batch.append
-        for number, values in enumerate(sheet.rows, start=2):
-            append(row(number, values))
+        for number, values in enumerate(sheet.rows, start=2):  # the hot loop: kept flat
+            if len(values) != width:
+                raise XlsxStreamError(f"row {number} has {len(values)} values for {width} columns")
+            converted = [convert(value) for convert, value in zip(converters, values, strict=False)]
+            if None in converted:
+                append(sparse_row(number, converted))
+            else:
+                append(template % (number, *converted))
             if len(batch) >= batch_rows:
                 if number > MAX_ROWS:
                     raise XlsxStreamError(f"more than the {MAX_ROWS} rows a sheet can hold")
