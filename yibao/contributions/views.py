@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from yibao.accounts.session import hall_user
@@ -33,6 +35,7 @@ from yibao.contributions.selectors import (
 from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin
 from yibao.core.reference import code_choices
+from yibao.core.xlsx_stream import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.units.models import Unit
 
@@ -88,6 +91,11 @@ def unit_contributions(request: HttpRequest) -> HttpResponse:
     return render(request, "contributions/unit.html", context)
 
 
+TOO_MANY_ROWS = (
+    f"所选时间范围的缴费明细超过Excel单个工作表的上限（{MAX_ROWS - 1:,}行），请缩小查询时间范围后分次导出"
+)
+
+
 @grant_required(UNIT_ITEM)
 def unit_contributions_export(request: HttpRequest) -> HttpResponse:
     """缴费明细导出: the per-person detail of the range as an xlsx (ID numbers masked)."""
@@ -96,16 +104,22 @@ def unit_contributions_export(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "range_hint": RANGE_HINT, **_labels()}
         return render(request, "contributions/unit.html", context, status=400)
     start, end = form.range()
-    rows = unit_contribution_detail(
-        unit=_unit(request),
-        start=start,
-        end=end,
-        insutype=form.cleaned_data.get("insutype", "") if form.is_bound else "",
-        psn_types=_psn_types(request),
-    )
+    insutype = form.cleaned_data.get("insutype", "") if form.is_bound else ""
+    unit, psn_types = _unit(request), _psn_types(request)
+    # One sheet holds at most MAX_ROWS rows; the summary says how many the range has (one query).
+    months = unit_contribution_months(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types)
+    try:
+        if sum(row.persons for row in months) >= MAX_ROWS:
+            raise XlsxStreamError("too many rows")
+        workbook = detail_xlsx(
+            unit_contribution_detail(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types)
+        )
+    except XlsxStreamError:
+        messages.error(request, TOO_MANY_ROWS)
+        return redirect(f"{reverse('contributions:unit')}?{request.GET.urlencode()}")
     name = f"缴费明细_{_unit(request).emp_no}_{start}-{end}.xlsx"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response
-        detail_xlsx(rows),
+        workbook,
         as_attachment=True,
         filename=name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

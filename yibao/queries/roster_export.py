@@ -1,49 +1,45 @@
-"""导出 of the 职工花名册: an .xlsx written row by row (xlsxwriter constant_memory) into a
-temporary file that the response then streams, so a roster of 100,000 persons never sits in
-memory. ID numbers are masked as on the page; no cell can be taken for a formula."""
+"""导出 of the 职工花名册: an .xlsx streamed row by row (yibao.core.xlsx_stream) into a temporary
+file that the response then streams, so a roster of 100,000 persons never sits in memory. ID
+numbers are masked as on the page; no cell can be taken for a formula."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
-import xlsxwriter
-
-from yibao.enrollment.sheets import neutralise
+from yibao.core.xlsx_stream import Cell, Column, Sheet, write_xlsx
+from yibao.enrollment.workbooks import neutralise
 from yibao.queries.roster import RosterRow
 
 SHEET = "职工花名册"
-COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("序号", "", 8),
-    ("姓名", "name", 12),
-    ("证件号码", "cert_no_shown", 22),
-    ("性别", "gender", 6),
-    ("人员类别", "psn_type", 14),
-    ("险种", "insutypes", 30),
-    ("参保状态", "status", 12),
-    ("参保日期", "start_date", 12),
+TEXT = "@"
+# (column, RosterRow attribute); 序号 is the row number
+COLUMNS: tuple[tuple[Column, str], ...] = (
+    (Column("序号", 8, "number"), ""),
+    (Column("姓名", 12, num_format=TEXT), "name"),
+    (Column("证件号码", 22, num_format=TEXT), "cert_no_shown"),
+    (Column("性别", 6, num_format=TEXT), "gender"),
+    (Column("人员类别", 14, num_format=TEXT), "psn_type"),
+    (Column("险种", 30, num_format=TEXT), "insutypes"),
+    (Column("参保状态", 12, num_format=TEXT), "status"),
+    (Column("参保日期", 12, num_format=TEXT), "start_date"),
 )
+KEYS = tuple(key for _column, key in COLUMNS[1:])
+
+
+def roster_cells(rows: Iterable[RosterRow]) -> Iterator[list[Cell]]:
+    for number, row in enumerate(rows, start=1):
+        yield [number, *(neutralise(str(getattr(row, key))) for key in KEYS)]
 
 
 def roster_xlsx(rows: Iterable[RosterRow]) -> IO[bytes]:
     """The workbook in a temporary file, positioned at its start; closing it deletes it."""
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    book = xlsxwriter.Workbook(output, {"constant_memory": True})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet(SHEET)
-    for index, (_title, _key, width) in enumerate(COLUMNS):
-        sheet.set_column(index, index, width, text)
-    for index, (title, _key, _width) in enumerate(COLUMNS):
-        sheet.write_string(0, index, title, header)
-    for number, row in enumerate(rows, start=1):
-        sheet.write_number(number, 0, number)
-        for index, (_title, key, _width) in enumerate(COLUMNS[1:], start=1):
-            value = str(getattr(row, key))
-            if value:
-                sheet.write_string(number, index, neutralise(value), text)
-    sheet.freeze_panes(1, 0)
-    book.close()
+    try:
+        write_xlsx(output, [Sheet(SHEET, [column for column, _key in COLUMNS], roster_cells(rows))])
+    except BaseException:
+        output.close()
+        raise
     output.seek(0)
     return output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -15,11 +16,13 @@ from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page, visible_text
 from yibao.accounts.session import CURRENT_UNIT_KEY
+from yibao.contributions import views
 from yibao.contributions.periods import period_text
 from yibao.contributions.services import PERSON_QUERY_ACTION
 from yibao.contributions.tests.helpers import World, contribution_world
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
+from yibao.enrollment.models import Person
 from yibao.operators.models import Binding
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +132,18 @@ def test_export_is_the_masked_detail_of_the_range(client: Client, world: World) 
     ]
 
 
+def test_export_keeps_formula_looking_names_as_neutralised_text(client: Client, world: World) -> None:
+    Person.objects.filter(pk=world.workers[0].pk).update(name='=HYPERLINK("http://x","<点我>")')
+    end = period_text(world.months[-1])
+    response = client.get(reverse("contributions:unit-export"), {"start": end, "end": end})
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
+    mine = [r for r in rows[1:] if r[2] == mask_id_number(world.workers[0].cert_no)]
+    assert [r[1] for r in mine] == ['\'=HYPERLINK("http://x","<点我>")']
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
 def test_export_refuses_a_bad_range(client: Client, world: World) -> None:
     response = client.get(reverse("contributions:unit-export"), {"start": "2026-05", "end": "2026-01"})
     soup = check_page(response, status=400)
@@ -211,3 +226,14 @@ def test_another_units_operator_sees_only_its_own(client: Client, world: World) 
     data = {"cert_type": "01", "cert_no": world.workers[0].cert_no}
     soup = check_page(client.post(reverse("contributions:person"), data), echoed=(world.workers[0].cert_no,))
     assert "未查询到符合条件的缴费信息" in visible_text(soup)
+
+
+def test_export_larger_than_a_sheet_is_refused_with_a_message(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "MAX_ROWS", 9)  # the range has 9 rows: one sheet of 9 holds 8
+    start, end = period_text(world.months[0]), period_text(world.months[-1])
+    response = client.get(reverse("contributions:unit-export"), {"start": start, "end": end}, follow=True)
+    text = visible_text(check_page(response))
+    assert "超过Excel单个工作表的上限" in text and "请缩小查询时间范围后分次导出" in text
+    assert response.redirect_chain[-1][0].startswith(reverse("contributions:unit") + "?")
