@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from yibao.contributions.models import Contribution
 from yibao.contributions.periods import period_text
-from yibao.core.masking import mask_id_number
+from yibao.core.masking import MASKED, IdentityDisplay
 from yibao.core.reference import code_choices
 from yibao.core.xlsx_stream import Column, Sheet, write_xlsx
 from yibao.enrollment.workbooks import neutralise
@@ -45,9 +45,11 @@ class _Labels(dict[Any, str]):
         return value
 
 
-def detail_cells(rows: Iterable[tuple[Any, ...]]) -> Iterator[DetailCells]:
+def detail_cells(
+    rows: Iterable[tuple[Any, ...]], identity: IdentityDisplay = MASKED
+) -> Iterator[DetailCells]:
     """The sheet values of the query rows: months and codes as text, names neutralised against
-    formulas, ID numbers masked."""
+    formulas, ID numbers masked unless the operator's grant allows them in full."""
     periods = _Labels({}, period_text)
     insutypes = _Labels(dict(code_choices("insutype", include_inactive=True)))
     arrivals = _Labels(dict(Contribution.Arrival.choices))
@@ -55,7 +57,7 @@ def detail_cells(rows: Iterable[tuple[Any, ...]]) -> Iterator[DetailCells]:
         yield (
             periods[period],
             neutralise(name or ""),
-            mask_id_number(cert_no),
+            identity.id_number(cert_no),
             insutypes[insutype],
             base,
             unit_amount,
@@ -64,11 +66,11 @@ def detail_cells(rows: Iterable[tuple[Any, ...]]) -> Iterator[DetailCells]:
         )
 
 
-def detail_xlsx(rows: Iterable[tuple[Any, ...]]) -> IO[bytes]:
-    """The workbook in an anonymous temporary file, positioned at its start (ID numbers masked)."""
+def detail_xlsx(rows: Iterable[tuple[Any, ...]], identity: IdentityDisplay = MASKED) -> IO[bytes]:
+    """The workbook in an anonymous temporary file, positioned at its start."""
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
     try:
-        write_xlsx(target, [Sheet(SHEET, COLUMNS, detail_cells(rows))])
+        write_xlsx(target, [Sheet(SHEET, COLUMNS, detail_cells(rows, identity))])
     except BaseException:
         target.close()
         raise

@@ -33,7 +33,7 @@ from yibao.contributions.selectors import (
     unit_contribution_months,
 )
 from yibao.contributions.services import person_contributions_viewed
-from yibao.core.audit import RequestOrigin
+from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.reference import code_choices
 from yibao.core.xlsx_stream import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types
@@ -112,11 +112,17 @@ def unit_contributions_export(request: HttpRequest) -> HttpResponse:
         if sum(row.persons for row in months) >= MAX_ROWS:
             raise XlsxStreamError("too many rows")
         workbook = detail_xlsx(
-            unit_contribution_detail(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types)
+            unit_contribution_detail(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types),
+            identity_display(request),
         )
     except XlsxStreamError:
         messages.error(request, TOO_MANY_ROWS)
         return redirect(f"{reverse('contributions:unit')}?{request.GET.urlencode()}")
+    audit_event_record(
+        actor=hall_user(request), action="contributions_exported", unit=unit,
+        after={"start": start, "end": end, "insutype": insutype, "full_identity": identity_display(request).full},
+        origin=RequestOrigin.from_request(request),
+    )  # fmt: skip
     name = f"缴费明细_{_unit(request).emp_no}_{start}-{end}.xlsx"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response
         workbook,

@@ -237,3 +237,16 @@ def test_export_larger_than_a_sheet_is_refused_with_a_message(
     text = visible_text(check_page(response))
     assert "超过Excel单个工作表的上限" in text and "请缩小查询时间范围后分次导出" in text
     assert response.redirect_chain[-1][0].startswith(reverse("contributions:unit") + "?")
+
+
+def test_export_with_the_full_identity_grant_shows_numbers_and_is_audited(
+    client: Client, world: World
+) -> None:
+    Binding.objects.filter(pk=world.binding.pk).update(full_identity=True)
+    end = period_text(world.months[-1])
+    response = client.get(reverse("contributions:unit-export"), {"start": end, "end": end})
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
+    assert {r[2] for r in rows[1:]} == {p.cert_no for p in world.workers}
+    event = AuditEvent.objects.get(action="contributions_exported")
+    assert event.unit_id == world.binding.unit_id and event.after["full_identity"] is True
