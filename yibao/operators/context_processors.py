@@ -14,11 +14,12 @@ class _Hall:
 
     @property
     def units(self) -> list[Any]:
-        from yibao.accounts.authentication import operator_units
+        from yibao.operators.hall_frame import operator_hall_frame
 
-        return operator_units(self.request.user)  # type: ignore[arg-type]
+        return operator_hall_frame(self.request).units
 
 
 def hall(request: HttpRequest) -> dict[str, object]:
-    """`hall.units` is computed only when a template reads it (the operator layout does)."""
+    """`hall.units` is computed only when a template reads it (the operator layout does), in the
+    same query as the operator's unread badge (`yibao.operators.hall_frame`)."""
     return {"hall": SimpleLazyObject(lambda: _Hall(request))}
