@@ -41,7 +41,7 @@ def current_binding(request: HttpRequest) -> Binding | None:
         .first()
     )
     if binding is not None:
-        binding.operator.user = cast(User, user)  # the same row: the query matched it
+        binding.operator.user = user  # the same row: the query matched it
     return binding
 
 

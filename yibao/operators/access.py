@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yibao.accounts.models import User
-from yibao.accounts.session import CURRENT_UNIT_KEY, current_binding, operator_refusal
+from yibao.accounts.session import CURRENT_UNIT_KEY, current_binding, hall_user, operator_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import RoleCertification, Unit
@@ -144,7 +144,7 @@ def _granted(request: HttpRequest, code: str) -> Grant | None:
     grant = (
         Grant.objects.filter(
             binding__unit_id=unit_id,
-            binding__operator__user=request.user,
+            binding__operator__user=hall_user(request),
             binding__status=Binding.Status.ACTIVE,
             item__code=code,
             item__is_active=True,
@@ -154,7 +154,7 @@ def _granted(request: HttpRequest, code: str) -> Grant | None:
         .first()
     )
     if grant is not None:
-        grant.binding.operator.user = request.user  # type: ignore[assignment]  # matched above
+        grant.binding.operator.user = hall_user(request)  # the same row: matched above
     return grant
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ class _Hall:
         self.request = request
 
     @property
-    def units(self) -> list[Any]:
+    def units(self) -> Sequence[Any]:
         from yibao.operators.hall_frame import operator_hall_frame
 
         return operator_hall_frame(self.request).units

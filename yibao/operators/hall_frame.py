@@ -3,10 +3,12 @@ switcher (当前单位) and the unread 系统通知 badge — one query, once pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from yibao.accounts.session import hall_user
 from yibao.notices.selectors import operator_unread_count, operator_unread_count_expression
 from yibao.operators.models import Binding
 from yibao.units.models import Unit
@@ -16,7 +18,7 @@ _REQUEST_ATTR = "_yibao_hall_frame"
 
 @dataclass(frozen=True)
 class HallFrame:
-    units: list[Unit]  # the units the operator is actively bound to, by name (id and name only)
+    units: Sequence[Unit]  # the units the operator is actively bound to, by name (id and name only)
     unread_messages: int
 
 
@@ -31,13 +33,13 @@ def hall_frame_load(*, user_id: int) -> HallFrame:
     )
     if not units:
         return HallFrame(units=[], unread_messages=operator_unread_count(user_id=user_id))
-    return HallFrame(units=units, unread_messages=units[0].unread_messages or 0)  # type: ignore[attr-defined]
+    return HallFrame(units=units, unread_messages=units[0].unread_messages or 0)
 
 
 def operator_hall_frame(request: HttpRequest) -> HallFrame:
     """The frame of this request's operator, loaded the first time a template asks for it."""
     frame: HallFrame | None = getattr(request, _REQUEST_ATTR, None)
     if frame is None:
-        frame = hall_frame_load(user_id=request.user.pk)
+        frame = hall_frame_load(user_id=hall_user(request).pk)
         setattr(request, _REQUEST_ATTR, frame)
     return frame
