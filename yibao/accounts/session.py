@@ -28,17 +28,27 @@ def current_unit_set(request: HttpRequest, unit: Unit) -> None:
     request.session[CURRENT_UNIT_KEY] = unit.pk
 
 
-def current_unit(request: HttpRequest) -> Unit | None:
-    """The unit the operator chose, if the binding is still active (checked on every request)."""
+def current_binding(request: HttpRequest) -> Binding | None:
+    """The operator's binding to the unit it chose, if still active (checked on every request),
+    with the unit (and its division) and the operator, in one query."""
     unit_id = request.session.get(CURRENT_UNIT_KEY)
     user = request.user
     if unit_id is None or not user.is_authenticated:
         return None
-    return (
-        Unit.objects.filter(pk=unit_id, bindings__operator__user=user, bindings__status=Binding.Status.ACTIVE)
-        .select_related("division")
+    binding = (
+        Binding.objects.filter(unit_id=unit_id, operator__user=user, status=Binding.Status.ACTIVE)
+        .select_related("unit__division", "operator")
         .first()
     )
+    if binding is not None:
+        binding.operator.user = user  # the same row: the query matched it
+    return binding
+
+
+def current_unit(request: HttpRequest) -> Unit | None:
+    """The unit the operator chose, if the binding is still active (checked on every request)."""
+    binding = current_binding(request)
+    return binding.unit if binding is not None else None
 
 
 def login_required(view: View) -> View:
@@ -60,18 +70,33 @@ def _refusal(request: HttpRequest, kind: str) -> HttpResponse | None:
     return None
 
 
-def operator_unit_or_refusal(request: HttpRequest) -> Unit | HttpResponse:
-    """The operator's current unit, or where to send them first: log in, change a password
-    someone else set, or choose a unit they are still bound to."""
+def operator_refusal(request: HttpRequest) -> HttpResponse | None:
+    """Where to send a request that is not yet an operator's at work: log in, 404 for another
+    kind of user, or change a password someone else set. No query."""
     refusal = _refusal(request, User.Kind.OPERATOR)
     if refusal is not None:
         return refusal
     if getattr(request.user, "must_change_password", False):
         return redirect("accounts:account-password")
-    unit = current_unit(request)
-    if unit is None:
+    return None
+
+
+def operator_binding_or_refusal(request: HttpRequest) -> Binding | HttpResponse:
+    """The operator's active binding to its current unit, or where to send them first: log in,
+    change a password someone else set, or choose a unit they are still bound to."""
+    refusal = operator_refusal(request)
+    if refusal is not None:
+        return refusal
+    binding = current_binding(request)
+    if binding is None:
         return redirect("accounts:choose-unit")
-    return unit
+    return binding
+
+
+def operator_unit_or_refusal(request: HttpRequest) -> Unit | HttpResponse:
+    """The operator's current unit, or where to send them first (see `operator_binding_or_refusal`)."""
+    binding = operator_binding_or_refusal(request)
+    return binding.unit if isinstance(binding, Binding) else binding
 
 
 def unit_admin_required(view: View) -> View:
@@ -100,12 +125,15 @@ def operator_login_required(view: View) -> View:
 
 
 def operator_required(view: View) -> View:
+    """An operator at work in a unit it is still bound to; sets `request.unit` and `request.binding`."""
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        unit = operator_unit_or_refusal(request)
-        if not isinstance(unit, Unit):
-            return unit
-        request.unit = unit  # type: ignore[attr-defined]
+        binding = operator_binding_or_refusal(request)
+        if not isinstance(binding, Binding):
+            return binding
+        request.unit = binding.unit  # type: ignore[attr-defined]
+        request.binding = binding  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return mark_guard(cast(View, wrapper), Guard.OPERATOR)

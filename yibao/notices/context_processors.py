@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from yibao.accounts.models import User
 from yibao.notices.mailboxes import Mailbox
-from yibao.notices.selectors import message_unread_count, operator_unread_count, unit_admin_unread_count
+from yibao.notices.selectors import message_unread_count, unit_admin_unread_count
 
 
 @total_ordering
@@ -55,8 +55,10 @@ def _count(request: HttpRequest) -> int:
         if unit is not None:
             return message_unread_count(mailbox=Mailbox.of_unit(unit))
         return unit_admin_unread_count(user_id=user.pk)
-    if kind == User.Kind.OPERATOR:
-        return operator_unread_count(user_id=user.pk)
+    if kind == User.Kind.OPERATOR:  # with the layout's unit list, in one query
+        from yibao.operators.hall_frame import operator_hall_frame
+
+        return operator_hall_frame(request).unread_messages
     return 0
 
 

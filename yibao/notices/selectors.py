@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from yibao.notices.mailboxes import Mailbox, Owner
@@ -58,6 +58,17 @@ def unit_admin_unread_count(*, user_id: int) -> int:
     ).count()
 
 
+def _operator_unread(user_id: int) -> QuerySet[Message]:
+    return Message.objects.filter(operator__user_id=user_id, read_at__isnull=True)
+
+
 def operator_unread_count(*, user_id: int) -> int:
     """Unread 系统通知 of the operator with this login, in one query (for the nav badge)."""
-    return Message.objects.filter(operator__user_id=user_id, read_at__isnull=True).count()
+    return _operator_unread(user_id).count()
+
+
+def operator_unread_count_expression(*, user_id: int) -> Subquery:
+    """The same count as a scalar subquery, for a query that fetches something else for the same
+    page (the hall frame's unit list). Not correlated to the outer rows: computed once."""
+    counted = _operator_unread(user_id).order_by().annotate(unread=Func(F("pk"), function="COUNT"))
+    return Subquery(counted.values("unread"), output_field=IntegerField())

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yibao.accounts.models import User
-from yibao.accounts.session import operator_unit_or_refusal
+from yibao.accounts.session import CURRENT_UNIT_KEY, current_binding, hall_user, operator_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
-from yibao.units.models import Population, RoleCertification, Unit
+from yibao.units.models import RoleCertification, Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -30,9 +31,9 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 def unit_roles_held(unit: Unit) -> set[str]:
     """The roles the unit is certified for (角色认证 已认证)."""
     return set(
-        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED).values_list(
-            "role", flat=True
-        )
+        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED)
+        .order_by()  # the model's ordering would join the unit for nothing
+        .values_list("role", flat=True)
     )
 
 
@@ -129,22 +130,61 @@ def grant_required(item_code: str) -> Callable[[View], View]:
     return decorate
 
 
+def _granted(request: HttpRequest, code: str) -> Grant | None:
+    """In one query: the grant of the active item `code` on the operator's active binding to the
+    session's current unit, with the binding, its unit (and division), the operator and the item,
+    and whether the unit holds the item's role (`role_held`). None when any of that is missing."""
+    unit_id = request.session.get(CURRENT_UNIT_KEY)
+    if unit_id is None:
+        return None
+    role_held = RoleCertification.objects.filter(
+        unit_id=OuterRef("binding__unit_id"),
+        role=OuterRef("item__required_role"),
+        status=RoleCertification.Status.CERTIFIED,
+    )
+    grant = (
+        Grant.objects.filter(
+            binding__unit_id=unit_id,
+            binding__operator__user=hall_user(request),
+            binding__status=Binding.Status.ACTIVE,
+            item__code=code,
+            item__is_active=True,
+        )
+        .select_related("binding__unit__division", "binding__operator", "item__function_role")
+        .annotate(role_held=Exists(role_held))
+        .first()
+    )
+    if grant is not None:
+        grant.binding.operator.user = hall_user(request)  # the same row: matched above
+    return grant
+
+
 def _check_grant(
     request: HttpRequest, code: str, view: Callable[..., HttpResponse], *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    unit = operator_unit_or_refusal(request)
-    if not isinstance(unit, Unit):
-        return unit
-    item = BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()
-    if item is None:
-        raise Http404
-    binding = active_binding(user=request.user, unit=unit)
-    if binding is None:  # unbound between the two queries
-        return redirect("accounts:choose-unit")
-    access = item_access(binding=binding, item=item)
-    if not access.allowed:
-        return no_permission(request, unit=unit, item=item, role_missing=access.role_missing)
-    request.unit = unit  # type: ignore[attr-defined]
+    refusal = operator_refusal(request)
+    if refusal is not None:
+        return refusal
+    grant = _granted(request, code)
+    if grant is not None:  # the usual case: bound, granted, active item: one query
+        binding, item = grant.binding, grant.item
+        if item.required_role and not grant.role_held:  # type: ignore[attr-defined]
+            return no_permission(request, unit=binding.unit, item=item, role_missing=True)
+    else:  # refused: find out why, in the order the hall explains it
+        found = current_binding(request)
+        if found is None:
+            return redirect("accounts:choose-unit")
+        binding = found
+        active_item = (
+            BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()
+        )
+        if active_item is None:
+            raise Http404
+        item = active_item
+        access = item_access(binding=binding, item=item)
+        if not access.allowed:
+            return no_permission(request, unit=binding.unit, item=item, role_missing=access.role_missing)
+    request.unit = binding.unit  # type: ignore[attr-defined]
     request.binding = binding  # type: ignore[attr-defined]
     request.business_item = item  # type: ignore[attr-defined]
     return view(request, *args, **kwargs)
@@ -157,14 +197,22 @@ def binding_population_codes(binding: Binding) -> list[str]:
     return list(binding.populations.order_by("sort_order", "code").values_list("code", flat=True))
 
 
-def current_population_code(request: HttpRequest, binding: Binding) -> str | None:
-    """The 管理人群 the operator works in now: the one chosen for this unit if still granted,
-    else the first granted one; None when the grant names none."""
-    codes = binding_population_codes(binding)
+def _chosen_population(request: HttpRequest, binding: Binding, codes: list[str]) -> str | None:
+    """Of the binding's 管理人群 `codes`, the one chosen for this unit if still granted, else the
+    first; None when there are none."""
     if not codes:
         return None
     chosen = request.session.get(POPULATION_KEY, {}).get(str(binding.unit_id))
     return chosen if chosen in codes else codes[0]
+
+
+def current_population_code(
+    request: HttpRequest, binding: Binding, codes: list[str] | None = None
+) -> str | None:
+    """The 管理人群 the operator works in now: the one chosen for this unit if still granted,
+    else the first granted one; None when the grant names none. Pass `codes` when the binding's
+    populations are at hand already."""
+    return _chosen_population(request, binding, binding_population_codes(binding) if codes is None else codes)
 
 
 def current_population_set(request: HttpRequest, binding: Binding, code: str) -> bool:
@@ -178,12 +226,11 @@ def current_population_set(request: HttpRequest, binding: Binding, code: str) ->
 
 def population_psn_types(request: HttpRequest, binding: Binding) -> tuple[str, ...] | None:
     """The 人员类别 codes of the 管理人群 the operator works in now, for narrowing person queries
-    (`Insurance.psn_type__in`); None when the grant names no 管理人群 (the whole unit)."""
-    code = current_population_code(request, binding)
-    if code is None:
-        return None
-    population = Population.objects.filter(code=code).only("psn_types").first()
-    return tuple(population.psn_types) if population is not None else ()
+    (`Insurance.psn_type__in`); None when the grant names no 管理人群 (the whole unit). One query:
+    the binding's populations with their 人员类别."""
+    psn_types = dict(binding.populations.order_by("sort_order", "code").values_list("code", "psn_types"))
+    code = _chosen_population(request, binding, list(psn_types))
+    return None if code is None else tuple(psn_types[code])
 
 
 def identity_display(request: HttpRequest) -> IdentityDisplay:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,12 +14,13 @@ class _Hall:
         self.request = request
 
     @property
-    def units(self) -> list[Any]:
-        from yibao.accounts.authentication import operator_units
+    def units(self) -> Sequence[Any]:
+        from yibao.operators.hall_frame import operator_hall_frame
 
-        return operator_units(self.request.user)  # type: ignore[arg-type]
+        return operator_hall_frame(self.request).units
 
 
 def hall(request: HttpRequest) -> dict[str, object]:
-    """`hall.units` is computed only when a template reads it (the operator layout does)."""
+    """`hall.units` is computed only when a template reads it (the operator layout does), in the
+    same query as the operator's unread badge (`yibao.operators.hall_frame`)."""
     return {"hall": SimpleLazyObject(lambda: _Hall(request))}

@@ -67,7 +67,10 @@ def _unit(request: HttpRequest) -> Unit:
 
 
 def _hall_binding(request: HttpRequest) -> Binding:
-    binding = active_binding(user=request.user, unit=_unit(request))
+    """The binding the guard (operator_required / grant_required) found active this request."""
+    binding: Binding | None = getattr(request, "binding", None)
+    if binding is None:
+        binding = active_binding(user=request.user, unit=_unit(request))
     if binding is None:  # unbound since the guard looked
         raise Http404
     return binding
@@ -86,7 +89,7 @@ def operator_home(request: HttpRequest) -> HttpResponse:
         e for e in operator_menu(binding=binding, roles=roles) if e.item.function_role.service_tab == tab
     ]
     populations = binding_populations(binding)
-    population = current_population_code(request, binding)
+    population = current_population_code(request, binding, [p.code for p in populations])
     return render(
         request,
         "operators/home.html",
