@@ -11,6 +11,7 @@ from PIL import Image
 from yibao.accounts.models import User
 from yibao.catalog.models import Institution
 from yibao.contributions.models import Contribution
+from yibao.contributions.summaries import unit_months_summarise
 from yibao.core.tests.factories import PersonFactory
 from yibao.units.models import Unit
 
@@ -39,7 +40,8 @@ def designated_institution(
 
 
 def contribution(unit: Unit, period: int, *, arrived: bool = True) -> Contribution:
-    return Contribution.objects.create(
+    """One contribution row, and the unit's monthly summary made again as the feed import does."""
+    row = Contribution.objects.create(
         unit=unit,
         person=PersonFactory.create(),
         insutype="310",
@@ -49,6 +51,8 @@ def contribution(unit: Unit, period: int, *, arrived: bool = True) -> Contributi
         personal_amount=Decimal("120.00"),
         arrival=Contribution.Arrival.ARRIVED if arrived else Contribution.Arrival.PENDING,
     )
+    unit_months_summarise(unit_id=unit.pk, periods=[period])
+    return row
 
 
 def account_of(unit: Unit) -> User:
