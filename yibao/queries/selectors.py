@@ -24,9 +24,6 @@ from yibao.units.models import Unit
 
 PsnTypes = tuple[str, ...] | None
 
-# 征收方式 (clct_way) is not recorded on the unit yet: the page says so rather than guess.
-COLLECTION_UNRECORDED = "未登记"
-
 # emp_insu_stas 单位参保状态 of a 险种, derived from the persons' relations.
 UNIT_ACTIVE, UNIT_PAUSED, UNIT_TERMINATED = "2", "3", "4"
 
@@ -52,6 +49,7 @@ def unit_basic_rows(unit: Unit) -> list[tuple[str, str]]:
         ("统一社会信用代码", unit.uscc),
         ("机构类型", code_label("emp_type", unit.emp_type)),
         ("单位管理类型", code_label("emp_mgt_type", unit.emp_mgt_type)),
+        ("征收方式", code_label("clct_way", unit.collection_way)),
         ("医保区划", division_full_name(unit.division_id)),
         ("单位注册地址", unit.address),
         ("邮政编码", unit.postcode),
@@ -115,7 +113,7 @@ def unit_insurance_rows(unit: Unit) -> list[UnitInsuranceRow]:
                 status=status,
                 status_label=code_label("emp_insu_stas", status),
                 start_date=group["start"],
-                collection_way=COLLECTION_UNRECORDED,
+                collection_way=code_label("clct_way", unit.collection_way),
                 active_persons=group["active"],
             )
         )

@@ -29,6 +29,9 @@ class Unit(TimeStampedModel):
     uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
     emp_type = models.CharField("机构类型", max_length=4, blank=True)
     emp_mgt_type = models.CharField("单位管理类型", max_length=2, default="01")
+    # clct_way: contributions are collected by the tax bureau (02) in most provinces since 2019–2020;
+    # the agency records another way where it applies.
+    collection_way = models.CharField("征收方式", max_length=2, default="02")
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, related_name="+", verbose_name="医保区划", db_column="admdvs"
     )

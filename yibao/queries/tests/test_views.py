@@ -74,8 +74,8 @@ def test_unit_insurance_info_per_insutype(client: Client, django_assert_max_num_
     with django_assert_max_num_queries(16):
         soup = check_page(client.get(reverse("queries:unit-insurance-info")))
     assert rows(soup) == [
-        ["职工基本医疗保险", "参保缴费", "2019-05-01", "未登记", "2"],
-        ["生育保险", "暂停缴费", "2024-01-01", "未登记", "0"],
+        ["职工基本医疗保险", "参保缴费", "2019-05-01", "税务征收", "2"],
+        ["生育保险", "暂停缴费", "2024-01-01", "税务征收", "0"],
     ]
 
 
