@@ -10,7 +10,6 @@ summary of those months made again, in one transaction. Importing the same feed 
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,17 +28,13 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.demo.loader import BulkWriter
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Person
+from yibao.enrollment.workbooks import parse_date
 from yibao.units.models import Unit
 
 LOOKUP_BATCH = 900  # values per IN list (SQLite allows 999 parameters)
 WRITE_BATCH = 5_000
 AMOUNT_LIMIT = Decimal("10000000000")  # max_digits 12, 2 places
 ARRIVAL_LABELS = {label: code for code, label in Contribution.Arrival.choices}
-_DATE = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 COLUMNS = (
     "unit_id", "person_id", "insutype", "period", "base", "unit_amount", "personal_amount", "arrival",
     "arrival_date",
@@ -126,17 +121,6 @@ def _amount(text: str) -> Decimal | str | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _date(text: str) -> datetime.date | None:
-    for pattern in _DATE:
-        match = pattern.match(text)
-        if match:
-            try:
-                return datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                return None
-    return None
-
-
 def _lookup_units(emp_nos: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     ordered = sorted(emp_nos)
@@ -218,7 +202,7 @@ def feed_validate(rows: Sequence[FeedRow], *, today: datetime.date) -> tuple[lis
             problem("clct_flag", "应为 0（未到账）、1（已到账）或 2（部分到账）")
         arrival_date = None
         if cells["arvl_date"]:
-            arrival_date = _date(cells["arvl_date"])
+            arrival_date = parse_date(cells["arvl_date"])
             if arrival_date is None:
                 problem("arvl_date", "应为日期，如 2024-01-15")
             elif arrival == Contribution.Arrival.PENDING:
