@@ -64,8 +64,9 @@ def interruption(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     kind = EMPLOYEE_INTERRUPTION
     pending = open_application(unit, kind)
+    goto = request.POST.get("goto", "")  # 上一页 / 下一页 inside the form: the ticks go along
     page = Paginator(actively_insured_ids(unit), PAGE_SIZE).get_page(
-        request.POST.get("page") or request.GET.get("page")
+        goto or request.POST.get("page") or request.GET.get("page")
     )
     earliest, latest = interruption_window(timezone.localdate())
     found: list[int] = []
@@ -86,6 +87,8 @@ def interruption(request: HttpRequest) -> HttpResponse:
             if found:  # shown masked in the list; the full number is not sent back
                 data["cert_no"] = ""
             form = without_errors(InterruptionForm(data))
+        elif goto:  # another page of the roster; nothing is checked or saved yet
+            form = without_errors(InterruptionForm(request.POST))
         elif valid:
             try:
                 application = employee_interruption_draft_save(

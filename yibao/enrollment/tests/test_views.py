@@ -86,6 +86,20 @@ def test_next_saves_a_draft_and_opens_the_workspace(client: Client, binding: Bin
     assert soup.find("input", attrs={"id": f"person-{first.person_id}", "checked": True}) is not None
 
 
+def test_ticks_go_along_when_the_roster_pages(client: Client, binding: Binding) -> None:
+    persons = [InsuranceFactory.create(unit=binding.unit, person__name=f"职工{n}").person for n in range(25)]
+    url = reverse("enrollment:interruption")
+    first = check_page(client.get(url))
+    assert first.find("button", string="下一页") is not None  # a button of the form, not a link
+    response = client.post(url, {"goto": "2", "page": "1", "persons": [persons[0].pk], "reason": ""})
+    soup = check_page(response)
+    ticked = [i["id"] for i in soup.select('input[name="persons"][checked]')]
+    assert ticked == [f"person-{persons[0].pk}"]
+    assert "第 2 页，共 2 页" in visible_text(soup) and soup.select_one(".field__error") is None
+    assert f"person-{persons[24].pk}" in {i["id"] for i in soup.select('input[name="persons"]')}
+    assert not Application.objects.exists()
+
+
 def test_a_forged_person_of_another_unit_is_refused_and_nothing_changes(
     client: Client, binding: Binding
 ) -> None:
