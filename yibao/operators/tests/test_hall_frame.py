@@ -38,17 +38,25 @@ def message(binding: Binding, *, read: bool = False) -> Message:
     )
 
 
+def page_queries(captured: CaptureQueriesContext) -> list[str]:
+    """The queries of a request but the session's own: with the database session backend the
+    session is read and its idle-timeout refresh written (savepoint, update, release); with
+    REDIS_URL (the PostgreSQL CI run) it lives in the cache and makes none."""
+    session = ("django_session", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [q["sql"] for q in captured.captured_queries if not any(word in q["sql"] for word in session)]
+
+
 def test_a_hall_page_makes_the_frame_queries_and_its_own_only(client: Client) -> None:
-    """办件记录查询 with no applications: 1 session, 2 user, 3 binding + unit + operator + item +
-    grant + role (the guard), 4 the page's count, 5 units of the switcher + unread badge,
-    6-8 the session's idle-timeout refresh (savepoint, update, release)."""
+    """办件记录查询 with no applications: 1 user, 2 binding + unit + operator + item + grant + role
+    (the guard), 3 the page's count, 4 units of the switcher + unread badge."""
     binding = grant(BindingFactory.create(), "case-records")
     login(client, binding)
     client.get(reverse("records:list"))  # first request of the session
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("records:list"))
     assert response.status_code == 200
-    assert len(captured) == 8, "\n".join(query["sql"] for query in captured.captured_queries)
+    queries = page_queries(captured)
+    assert len(queries) == 4, "\n".join(queries)
 
 
 def test_the_roster_adds_one_population_query_to_the_frame(client: Client) -> None:
@@ -58,7 +66,8 @@ def test_the_roster_adds_one_population_query_to_the_frame(client: Client) -> No
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("queries:roster"))
     assert response.status_code == 200
-    assert len(captured) == 9, "\n".join(query["sql"] for query in captured.captured_queries)
+    queries = page_queries(captured)
+    assert len(queries) == 5, "\n".join(queries)
 
 
 def test_revoking_and_granting_take_effect_on_the_next_request(client: Client) -> None:
