@@ -114,10 +114,10 @@ def _amount(text: str) -> Decimal | str | None:
         return "应为金额数字，如 6000.00"
     if not value.is_finite() or value < 0:
         return "应为不小于0的金额"
+    if value >= AMOUNT_LIMIT:  # before quantize, which cannot take 1E+30
+        return "金额过大"
     if value != value.quantize(Decimal("0.01")):
         return "最多两位小数"
-    if value >= AMOUNT_LIMIT:
-        return "金额过大"
     return value.quantize(Decimal("0.01"))
 
 
@@ -277,6 +277,8 @@ def contributions_import(
     for row in valid:
         months[row.unit_id].add(row.period)
     with transaction.atomic():
+        # Two feeds naming one unit wait for each other here instead of both deleting its months.
+        list(Unit.objects.select_for_update().filter(pk__in=sorted(months)).order_by("pk").values_list("pk"))
         for unit_id, periods in sorted(months.items()):
             report.deleted += Contribution.objects.filter(
                 unit_id=unit_id, period__in=sorted(periods)

@@ -20,7 +20,7 @@ class PersonIdsField(forms.Field):
         ids: list[int] = []
         for item in value or []:
             text = str(item).strip()
-            if text.isdigit() and int(text) not in ids:
+            if text.isdigit() and int(text) < 2**63 and int(text) not in ids:
                 ids.append(int(text))
         return ids
 

@@ -139,7 +139,7 @@ def interruption(request: HttpRequest) -> HttpResponse:
 def _ticked(request: HttpRequest) -> list[int]:
     ids: list[int] = []
     for value in request.POST.getlist("persons"):
-        if value.isdigit() and int(value) not in ids:
+        if value.isdigit() and int(value) < 2**63 and int(value) not in ids:
             ids.append(int(value))
     return ids
 

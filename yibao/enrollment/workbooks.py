@@ -278,11 +278,16 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for attrs in _elements(rels, b"Relationship"):
         target = attrs.get(b"Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if attrs.get(b"Id", "") in targets:  # the checked part and the one read could differ
+            raise _refuse("文件结构异常（关系编号重复），请使用下载的模板重新填写")
         targets[attrs.get(b"Id", "")] = target
     parts: dict[str, str] = {}
     for attrs in _elements(workbook, b"sheet"):
         rel = next((v for k, v in attrs.items() if k.endswith(b":id")), "")
-        parts[attrs.get(b"name", "")] = targets.get(rel, "")
+        name = attrs.get(b"name", "")
+        if name in parts:  # a reader takes the first, a dict the last: never check one, read another
+            raise _refuse(f"文件中有重名的工作表「{name}」，请删除多余的工作表后重新上传")
+        parts[name] = targets.get(rel, "")
     return parts
 
 

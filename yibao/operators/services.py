@@ -186,16 +186,18 @@ def operator_unbind(*, unit: Unit, binding_id: int, actor: User, origin: Request
         items = sorted(Grant.objects.filter(binding=binding).values_list("item__code", flat=True))
         Grant.objects.filter(binding=binding).delete()
         binding.populations.clear()
+        full_identity = binding.full_identity
         binding.status = Binding.Status.UNBOUND
         binding.unbound_at = timezone.now()
-        binding.save(update_fields=["status", "unbound_at", "updated_at"])
+        binding.full_identity = False  # a later re-binding starts without it, like the grants
+        binding.save(update_fields=["status", "unbound_at", "full_identity", "updated_at"])
         audit_event_record(
             actor=actor,
             action="operator_unbound",
             unit=unit,
             target=binding,
-            before={"status": "active", "grants": items},
-            after={"status": "unbound"},
+            before={"status": "active", "grants": items, "full_identity": full_identity},
+            after={"status": "unbound", "full_identity": False},
             origin=origin,
         )
         message_send(

@@ -12,13 +12,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from yibao.accounts.session import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.xlsx_stream import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
 from yibao.queries.roster import (
@@ -145,7 +148,10 @@ def _person_filter(request: HttpRequest) -> tuple[int, ...] | None:
     values = request.GET.getlist(ROSTER_PERSON)
     if not values:
         return None
-    return tuple(int(v) for v in values)  # ValueError for anything but ids
+    ids = tuple(int(v) for v in values)  # ValueError for anything but ids
+    if any(not 0 <= i < 2**63 for i in ids):
+        raise ValueError("not an id")
+    return ids
 
 
 def _roster_filters(request: HttpRequest) -> tuple[RosterQueryForm, RosterFilters | None]:
@@ -211,6 +217,9 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
+ROSTER_TOO_LARGE = f"导出人数超过Excel单个工作表的上限（{MAX_ROWS - 1:,}行），请增加查询条件后分次导出"
+
+
 @grant_required("roster")
 def roster_export(request: HttpRequest) -> HttpResponse:
     """导出: the roster of the same query string as an .xlsx (ID numbers masked)."""
@@ -220,6 +229,11 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     identity = identity_display(request)
     rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters, identity=identity)
+    try:
+        workbook = roster_xlsx(rows)
+    except XlsxStreamError:  # more persons than one sheet holds
+        messages.error(request, ROSTER_TOO_LARGE)
+        return redirect(f"{reverse('queries:roster')}?{request.GET.urlencode()}")
     audit_event_record(
         actor=hall_user(request), action="roster_exported", unit=unit,
         after={"filters": dict(_query(request, (*ROSTER_FILTERS, ROSTER_PERSON))), "full_identity": identity.full},
@@ -227,7 +241,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     name = f"职工花名册_{timezone.localdate():%Y%m%d}.xlsx"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        roster_xlsx(rows),
+        workbook,
         as_attachment=True,
         filename=name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

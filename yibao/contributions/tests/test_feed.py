@@ -89,6 +89,7 @@ def test_a_feed_with_any_bad_row_writes_nothing_and_names_every_row() -> None:
         [*good[:5], "-1", "abc", "1.234", *good[8:]],  # line 7: amounts
         [*good[:8], "1", ""],  # line 8: arrived without a date
         good,  # line 9: repeats line 2
+        [*good[:5], "1e30", *good[6:]],  # line 10: an amount too large to round
     ]
     before = snapshot()
     report = contributions_import(rows=read_feed_file(feed_csv(bad_rows), name="bad.csv"))
@@ -96,11 +97,11 @@ def test_a_feed_with_any_bad_row_writes_nothing_and_names_every_row() -> None:
     lines = sorted({(e.line, e.column) for e in report.errors})
     assert lines == [
         (3, "单位编号"), (4, "证件号码"), (5, "费款所属期"), (6, "费款所属期"), (7, "个人缴费"),
-        (7, "单位缴费"), (7, "缴费基数"), (8, "到账日期"), (9, "证件号码"),
+        (7, "单位缴费"), (7, "缴费基数"), (8, "到账日期"), (9, "证件号码"), (10, "缴费基数"),
     ]  # fmt: skip
     assert "与第2行重复" in next(str(e) for e in report.errors if e.line == 9)
     assert snapshot() == before
-    assert not AuditEvent.objects.filter(action="contributions.import", after__rows=8).exists()
+    assert not AuditEvent.objects.filter(action="contributions.import", after__rows=9).exists()
 
 
 def test_header_must_name_the_agreed_columns() -> None:

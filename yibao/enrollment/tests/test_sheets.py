@@ -231,6 +231,20 @@ def test_extra_sheets_are_named() -> None:
     assert result.error == "文件中有模板以外的工作表「Sheet2」、「工资表」，请删除后重新上传"
 
 
+def test_a_sheet_named_twice_is_refused() -> None:
+    """A reader takes the first of two sheets of one name: the checks must not look at the other."""
+    data = workbook([good_row()])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                content = re.sub(rb"(<sheet [^>]*/>)", lambda m: m.group(1) + m.group(1), content, count=1)
+            target.writestr(info, content)
+    assert read(out.getvalue()).error == "文件中有重名的工作表「参保登记」，请删除多余的工作表后重新上传"
+
+
 def test_a_file_without_the_sheet_is_refused() -> None:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

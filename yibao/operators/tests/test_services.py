@@ -169,6 +169,17 @@ def test_full_identity_is_granted_and_taken_back_with_the_grants() -> None:
     )
 
 
+def test_unbinding_takes_full_identity_back_too() -> None:
+    binding = BindingFactory.create()
+    BindingFactory.create(unit=binding.unit)
+    Binding.objects.filter(pk=binding.pk).update(full_identity=True)
+    services.operator_unbind(
+        unit=binding.unit, binding_id=binding.pk, actor=admin(binding.unit), origin=ORIGIN
+    )
+    binding.refresh_from_db()
+    assert (binding.status, binding.full_identity) == (Binding.Status.UNBOUND, False)
+
+
 def test_an_item_needing_a_role_the_unit_lacks_is_refused() -> None:
     binding = BindingFactory.create()
     assert unit_roles_held(binding.unit) == {"insured"}

@@ -18,8 +18,10 @@ from yibao.cases.services import application_draft_save
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UnitFactory, grant
+from yibao.core.xlsx_stream import XlsxStreamError
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.operators.models import Binding
+from yibao.queries import views
 from yibao.queries.services import PERSON_VIEWED
 from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 
@@ -240,6 +242,7 @@ def test_roster_by_cert_no_keeps_the_number_out_of_the_url(client: Client) -> No
         ({"start": "2025-02-30"}, "参保日期起格式不正确"),
         ({"start": "2025-02-01", "end": "2025-01-01"}, "结束日期不能早于开始日期"),
         ({"psn": "1;drop"}, "查询条件无效"),
+        ({"psn": "9" * 20}, "查询条件无效"),  # beyond any id the database can hold
         ({"name": "长" * 51}, "姓名不能超过50个字"),
     ],
 )
@@ -313,6 +316,22 @@ def test_full_identity_grant_shows_numbers_in_full_and_audits_the_export(client:
         binding.unit_id,
         True,
     )
+
+
+def test_a_roster_too_large_for_one_sheet_is_refused_with_a_message(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binding = operator()
+    insured(binding)
+    login(client, binding)
+
+    def too_large(rows: Any) -> Any:
+        raise XlsxStreamError("more than the rows a sheet can hold")
+
+    monkeypatch.setattr(views, "roster_xlsx", too_large)
+    response = client.get(reverse("queries:roster-export"), {"status": ""}, follow=True)
+    assert "超过Excel单个工作表的上限" in check_page(response).get_text()
+    assert not AuditEvent.objects.filter(action="roster_exported").exists()
 
 
 # --- 单位人员变动 --------------------------------------------------------------------------------
