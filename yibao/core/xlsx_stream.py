@@ -152,6 +152,8 @@ def _text(value: Any) -> str | None:
         if value is None:
             return None
         value = str(value)
+    if not value.isprintable():  # drop what XML forbids first: the ends it leaves may be white
+        value = _ILLEGAL.sub("", value)
     if not value:
         return None
     white_ends = value.strip(" \t\n\r") != value
