@@ -102,7 +102,7 @@ def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
             "pending": pending,
             "submit_key": secrets.token_urlsafe(18),
             "direct_submit": not kind.printed_form and not kind.materials_required,
-            "hidden": hidden,
+            "kept": hidden,
         },
     )
 
