@@ -141,24 +141,48 @@ def batch_check(unit: Unit, payload: dict[str, Any]) -> list[str]:
     return []
 
 
-EMPLOYEE_ENROLLMENT_BATCH = application_type_register(
-    ApplicationType(
-        code="employee-enrollment-batch",
-        name="职工参保登记（批量）",
-        item_code="employee-enrollment",
-        form_page="enroll:batch",
-        fields=(FieldSpec("batch", "批量导入", editable=True), FieldSpec("count", "登记人数", editable=True)),
-        current=batch_current,
-        apply=batch_apply_application,
-        check=batch_check,
-        printed_form=True,
-        requires_change=False,
-        materials=(
-            MaterialSpec(
-                "stamped-form", "职工参保登记表（批量）", note="打印报表后加盖单位公章，扫描或拍照上传"
+def batch_application_type(
+    *,
+    code: str,
+    name: str,
+    item_code: str,
+    form_page: str,
+    count_label: str,
+    form_name: str,
+    apply: Callable[[Application], None],
+) -> ApplicationType:
+    """Register the application of a kind of batch file: it names its import and how many persons
+    it holds, goes on only when every row passed, and needs the printed form stamped."""
+    return application_type_register(
+        ApplicationType(
+            code=code,
+            name=name,
+            item_code=item_code,
+            form_page=form_page,
+            fields=(
+                FieldSpec("batch", "批量导入", editable=True),
+                FieldSpec("count", count_label, editable=True),
             ),
-        ),
+            current=batch_current,
+            apply=apply,
+            check=batch_check,
+            printed_form=True,
+            requires_change=False,
+            materials=(
+                MaterialSpec("stamped-form", form_name, note="打印报表后加盖单位公章，扫描或拍照上传"),
+            ),
+        )
     )
+
+
+EMPLOYEE_ENROLLMENT_BATCH = batch_application_type(
+    code="employee-enrollment-batch",
+    name="职工参保登记（批量）",
+    item_code="employee-enrollment",
+    form_page="enroll:batch",
+    count_label="登记人数",
+    form_name="职工参保登记表（批量）",
+    apply=batch_apply_application,
 )
 
 

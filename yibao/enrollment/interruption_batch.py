@@ -18,16 +18,10 @@ from django.db import connection
 from django.utils import timezone
 
 from yibao.cases.models import Application, LineItem
-from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.demo.loader import BulkWriter
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.batch import CHANGE_FIELDS, bulk_write
-from yibao.enrollment.batch_import import (
-    BatchFlow,
-    batch_check,
-    batch_current,
-    batch_flow_register,
-)
+from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.interruption import InterruptionReason
 from yibao.enrollment.interruption_sheets import (
@@ -188,29 +182,15 @@ def interruption_batch_apply(application: Application) -> None:
     )
 
 
-EMPLOYEE_INTERRUPTION_BATCH = application_type_register(
-    ApplicationType(
-        code="employee-interruption-batch",
-        name="职工中断参保（批量）",
-        item_code="employee-interruption",
-        form_page="enrollment:interruption-batch",
-        fields=(FieldSpec("batch", "批量导入", editable=True), FieldSpec("count", "中断人数", editable=True)),
-        current=batch_current,
-        apply=interruption_batch_apply,
-        check=batch_check,
-        printed_form=True,
-        requires_change=False,
-        materials=(
-            MaterialSpec(
-                "stamped-form", "职工中断参保申报表（批量）", note="打印报表后加盖单位公章，扫描或拍照上传"
-            ),
-        ),
-    )
+EMPLOYEE_INTERRUPTION_BATCH = batch_application_type(
+    code="employee-interruption-batch",
+    name="职工中断参保（批量）",
+    item_code="employee-interruption",
+    form_page="enrollment:interruption-batch",
+    count_label="中断人数",
+    form_name="职工中断参保申报表（批量）",
+    apply=interruption_batch_apply,
 )
-
-
-def _validate(unit: Unit, rows: list[SheetRow[Any]], today: datetime.date) -> tuple[list[Any], list[Any]]:
-    return interruption_batch_validate(unit, rows, today)
 
 
 INTERRUPTION_FLOW = batch_flow_register(
@@ -219,7 +199,7 @@ INTERRUPTION_FLOW = batch_flow_register(
         application_type=EMPLOYEE_INTERRUPTION_BATCH,
         layout=LAYOUT,
         read=read_interruption_file,
-        validate=_validate,
+        validate=interruption_batch_validate,
         to_data=row_to_data,
     )
 )
