@@ -20,10 +20,8 @@ from yibao.core.masking import mask_id_number
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name, division_path
 from yibao.enrollment.models import Insurance, Person
+from yibao.queries.selectors import unit_insurance_rows
 from yibao.units.models import Unit
-
-# 单位参保状态 (emp_insu_stas), derived from the unit's insurance relations of one 险种.
-UNIT_ACTIVE, UNIT_PAUSED, UNIT_TERMINATED = "参保缴费", "暂停缴费", "终止参保"
 
 
 def _population_filter(psn_types: tuple[str, ...] | None) -> Q:
@@ -125,33 +123,17 @@ def _unit_block(unit: Unit) -> dict[str, str]:
 
 def unit_certificate_content(unit: Unit, *, today: datetime.date) -> dict[str, Any]:
     """单位参保证明: per 险种 the unit's status, 首次参保年月, 参保人数 and the months paid."""
-    insured = (
-        Insurance.objects.filter(unit=unit)
-        .values("insutype")
-        .annotate(
-            first=Min("start_date"),
-            active=Count("pk", filter=Q(status=Insurance.Status.ACTIVE)),
-            paused=Count("pk", filter=Q(status=Insurance.Status.PAUSED)),
-        )
-        .order_by("insutype")
-    )
     paid = _paid_months(unit)
     rows = []
-    for row in insured:
-        months = paid.get(row["insutype"], {})
-        if row["active"]:
-            status = UNIT_ACTIVE
-        elif row["paused"]:
-            status = UNIT_PAUSED
-        else:
-            status = UNIT_TERMINATED
+    for row in unit_insurance_rows(unit):
+        months = paid.get(row.insutype, {})
         rows.append(
             {
-                "insutype": row["insutype"],
-                "insutype_label": code_label("insutype", row["insutype"]),
-                "status": status,
-                "first_ym": ym_label(row["first"].year * 100 + row["first"].month),
-                "persons": row["active"],
+                "insutype": row.insutype,
+                "insutype_label": row.insutype_label,
+                "status": row.status_label,
+                "first_ym": ym_label(row.start_date.year * 100 + row.start_date.month),
+                "persons": row.active_persons,
                 "months": months.get("months", 0),
                 "paid_from": months.get("first"),
                 "paid_to": months.get("last"),
