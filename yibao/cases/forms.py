@@ -9,10 +9,10 @@ from django import forms
 
 from yibao.cases.models import Status
 from yibao.cases.selectors import application_type_choices
+from yibao.core.forms import date_field
 
 ALL = ("", "全部")
 RANGE_HINT = "按提交日期查询（未提交的草稿按创建日期），最长一年"
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def one_year_after(day: datetime.date) -> datetime.date:
@@ -23,24 +23,14 @@ def one_year_after(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={"invalid": f"{label}格式不正确，请按“年-月-日”填写，如 2026-01-31"},
-    )
-
-
 class RecordQueryForm(forms.Form):
     """办件记录查询: 业务类型, 查询时间范围 (起始日期, 截止日期) and 状态; all optional."""
 
     type_code = forms.ChoiceField(
         label="业务类型", required=False, error_messages={"invalid_choice": "请选择列表中的业务类型"}
     )
-    start = _date_field("起始日期")
-    end = _date_field("截止日期")
+    start = date_field("起始日期", required=False)
+    end = date_field("截止日期", required=False)
     status = forms.ChoiceField(
         label="状态",
         required=False,

@@ -17,6 +17,20 @@ from yibao.core.validators.passwords import validate_password_policy
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import REFRESH_FIELD, PasswordStrengthInput, RegionPickerField
 
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def date_field(label: str, *, required: bool = True) -> forms.DateField:
+    """A date typed in a browser's date picker (年-月-日), with the message the hall uses."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=[DATE_FORMAT],
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+        error_messages={"invalid": f"{label}格式不正确，请按“年-月-日”填写，如 2026-01-31"},
+    )
+
+
 F = TypeVar("F", bound=forms.BaseForm)
 
 

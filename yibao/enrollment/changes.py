@@ -15,7 +15,7 @@ from django.conf import settings
 
 from yibao.cases.models import Application
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
-from yibao.core.forms import HallForm, run_check, set_code_choices
+from yibao.core.forms import HallForm, date_field, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.interruption import (
@@ -26,18 +26,6 @@ from yibao.enrollment.interruption import (
     person_ids_text,
 )
 from yibao.enrollment.person_info import person_change_apply, person_current
-
-DATE_FORMAT = "%Y-%m-%d"
-
-
-def date_field(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={"invalid": f"{label}格式不正确，请按“年-月-日”填写，如 2026-01-31"},
-    )
 
 
 def _iso(value: datetime.date | None) -> str:

@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from yibao.core.forms import HallForm
-from yibao.enrollment.changes import date_field
+from yibao.core.forms import HallForm, date_field
 from yibao.enrollment.interruption import InterruptionReason
 
 

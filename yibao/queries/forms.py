@@ -8,11 +8,11 @@ from typing import Any, cast
 
 from django import forms
 
+from yibao.core.forms import date_field
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Insurance, PersonnelChange
 
 ALL = ("", "全部")
-DATE_FORMAT = "%Y-%m-%d"
 
 # 备案类型 (rloc_rea): the four filings of the hall's 经办服务; the code list is not national.
 FILING_TYPES = (
@@ -21,16 +21,6 @@ FILING_TYPES = (
     ("posted-worker", "常驻异地工作人员"),
     ("referral", "异地转诊人员"),
 )
-
-
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={"invalid": f"{label}格式不正确，请按“年-月-日”填写，如 2026-01-31"},
-    )
 
 
 def _choice_field(label: str, choices: Any = ()) -> forms.ChoiceField:
@@ -93,8 +83,8 @@ class RosterQueryForm(DateRangeMixin, forms.Form):
     psn_type = _choice_field("人员类别")
     status = _choice_field("参保状态", [ALL, *Insurance.Status.choices])
     insutype = _choice_field("险种")
-    start = _date_field("参保日期起")
-    end = _date_field("参保日期止")
+    start = date_field("参保日期起", required=False)
+    end = date_field("参保日期止", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,8 +102,8 @@ class ChangeQueryForm(DateRangeMixin, forms.Form):
     """单位人员变动查询: 变动类型 and 变动日期 (起, 止)."""
 
     kind = _choice_field("变动类型", [ALL, *PersonnelChange.Kind.choices])
-    start = _date_field("变动日期起")
-    end = _date_field("变动日期止")
+    start = date_field("变动日期起", required=False)
+    end = date_field("变动日期止", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,8 +116,8 @@ class FilingQueryForm(DateRangeMixin, forms.Form):
 
     cert_no = _cert_no_field(required=False)
     filing_type = _choice_field("备案类型", [ALL, *FILING_TYPES])
-    start = _date_field("开始日期")
-    end = _date_field("结束日期")
+    start = date_field("开始日期", required=False)
+    end = date_field("结束日期", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
