@@ -1,6 +1,6 @@
 """Reads of the agency workbench, always narrowed to the reviewer's regions (审核员负责区划).
 
-A region covers every region whose code starts with its prefix (`cases.services.region_prefix`):
+A region covers every region whose code starts with its prefix (`cases.reviewers`):
 the same rule for applications (by the region they were submitted in) and for units (资质认证 and
 角色认证, by the unit's 医保区划).
 """
@@ -11,16 +11,17 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from yibao.accounts.models import User
 from yibao.cases.models import Application, ReviewerRegion, Status
-from yibao.cases.services import region_prefix, reviewer_scope
+from yibao.cases.reviewers import region_prefix, reviewer_scope
 from yibao.cases.types import type_name
 from yibao.core.models import Division
 from yibao.units.models import LicenceSubmission, RoleCertification
 
+UNIT_REGION = "unit__division__code"  # where a certification's unit has its 医保区划
 PENDING_AGES = {"1": 1, "3": 3, "7": 7}  # 等待时间: 超过 N 天
 
 
@@ -41,25 +42,6 @@ def region_choices(user: User) -> list[Division]:
         return assigned
     below = Division.objects.filter(parent__in=[d.code for d in assigned], is_active=True)
     return sorted({d.code: d for d in [*assigned, *below]}.values(), key=lambda d: d.code)
-
-
-def reviewer_prefixes(user: User) -> list[str] | None:
-    """Code prefixes the reviewer covers; None when none is assigned ([""] for superusers)."""
-    if user.is_superuser:
-        return [""]
-    prefixes = [
-        region_prefix(r.division)
-        for r in ReviewerRegion.objects.filter(reviewer=user).select_related("division")
-    ]
-    return prefixes or None
-
-
-def unit_scope(prefixes: list[str], path: str = "unit__division__code") -> Q:
-    """Units (through `path`, a 医保区划 code) inside the given prefixes."""
-    scope = Q()
-    for prefix in prefixes:
-        scope |= Q(**{f"{path}__startswith": prefix})
-    return scope
 
 
 def waiting_label(since: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
@@ -148,22 +130,22 @@ def application_queue(user: User, chosen: QueueFilter) -> QuerySet[Application]:
 
 
 def pending_licences(user: User) -> QuerySet[LicenceSubmission]:
-    prefixes = reviewer_prefixes(user)
-    if prefixes is None:
+    scope = reviewer_scope(user, UNIT_REGION)
+    if scope is None:
         return LicenceSubmission.objects.none()
     return (
-        LicenceSubmission.objects.filter(unit_scope(prefixes), status=LicenceSubmission.Status.PENDING)
+        LicenceSubmission.objects.filter(scope, status=LicenceSubmission.Status.PENDING)
         .select_related("unit", "unit__division")
         .order_by("created_at", "pk")
     )
 
 
 def pending_roles(user: User) -> QuerySet[RoleCertification]:
-    prefixes = reviewer_prefixes(user)
-    if prefixes is None:
+    scope = reviewer_scope(user, UNIT_REGION)
+    if scope is None:
         return RoleCertification.objects.none()
     return (
-        RoleCertification.objects.filter(unit_scope(prefixes), status=RoleCertification.Status.PENDING)
+        RoleCertification.objects.filter(scope, status=RoleCertification.Status.PENDING)
         .select_related("unit", "unit__division")
         .order_by("updated_at", "pk")
     )

@@ -29,6 +29,7 @@ from yibao.agency.forms import CertificationDecisionForm, DecisionForm, QueueFil
 from yibao.cases import services as cases
 from yibao.cases.access import access_application_for_reviewer, access_material
 from yibao.cases.models import Application, Status
+from yibao.cases.reviewers import reviewer_prefixes
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -282,7 +283,7 @@ def certifications(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query_string": f"tab={tab}",
-            "has_regions": selectors.reviewer_prefixes(user) is not None,
+            "has_regions": reviewer_prefixes(user) is not None,
             "nav": "certifications",
         },
     )

@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest
 
 from yibao.accounts.models import User
 from yibao.cases.models import Application, Material
-from yibao.cases.services import reviewer_scope
+from yibao.cases.reviewers import reviewer_scope
 from yibao.cases.types import application_type
-from yibao.operators.models import Binding, Grant
+from yibao.operators.grants import items_in_force
 
 RECORDS_ITEM = "case-records"  # 办件记录查询
 
@@ -31,21 +31,13 @@ def access_application_for_operator(request: HttpRequest, application_id: int) -
         item = application_type(application.type_code).item_code
     except KeyError as exc:
         raise Http404 from exc
-    if not Grant.objects.filter(
-        binding__operator__user=user,
-        binding__unit=unit,
-        binding__status=Binding.Status.ACTIVE,
-        item__code__in=[item, RECORDS_ITEM],
-        item__is_active=True,
-    ).exists():
+    if not items_in_force(user=user, unit_id=unit.pk) & {item, RECORDS_ITEM}:
         raise Http404
     return application
 
 
 def access_application_for_reviewer(user: User, application_id: int) -> Application:
     """An application in the reviewer's regions (staff only)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        raise Http404
     scope = reviewer_scope(user)
     if scope is None:
         raise Http404

@@ -24,7 +24,6 @@ from yibao.cases.selectors import (
     application_materials,
     application_records,
     application_withdrawable,
-    operator_item_codes,
     withdraw_refusal,
 )
 from yibao.cases.services import application_withdraw
@@ -32,6 +31,7 @@ from yibao.cases.types import application_type, type_name
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.operators.access import grant_required
+from yibao.operators.grants import items_in_force
 from yibao.units.models import Unit
 
 PAGE_SIZE = 20
@@ -85,7 +85,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, application: Application) -> dict[str, object]:
     kind = application_type(application.type_code)
-    may_transact = kind.item_code in operator_item_codes(unit=_unit(request), user=hall_user(request))
+    may_transact = kind.item_code in items_in_force(user=hall_user(request), unit_id=_unit(request).pk)
     return {
         "application": application,
         "type_label": kind.name,

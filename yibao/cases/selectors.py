@@ -18,7 +18,7 @@ from yibao.cases.types import application_type, application_types, type_name
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
-from yibao.operators.models import Binding, Grant
+from yibao.operators.grants import items_in_force
 from yibao.units.models import Unit
 
 # 待审核业务 / 已审核业务 (Yunnan 001 §1.4): the tabs of 办件记录查询.
@@ -203,25 +203,13 @@ def withdraw_refusal(application: Application) -> str:
     return ""
 
 
-def operator_item_codes(*, unit: Unit, user: User) -> set[str]:
-    """The business items this operator holds at the unit (active binding, active items)."""
-    return set(
-        Grant.objects.filter(
-            binding__operator__user=user,
-            binding__unit=unit,
-            binding__status=Binding.Status.ACTIVE,
-            item__is_active=True,
-        ).values_list("item__code", flat=True)
-    )
-
-
 # --- 我的待办件 ------------------------------------------------------------------------------
 
 
 def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
     """The unit's applications returned for correction (退回补正) that this operator may open:
     it holds the type's business item or 办件记录查询 there. Newest decision first."""
-    codes = operator_item_codes(unit=unit, user=user)
+    codes = items_in_force(user=user, unit_id=unit.pk)
     if not codes:
         return []
     may_open = {kind.code for kind in application_types() if RECORDS_ITEM in codes or kind.item_code in codes}

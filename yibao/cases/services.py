@@ -14,21 +14,21 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from yibao.accounts.models import User
 from yibao.cases.error_codes import CaseErrorCode
-from yibao.cases.models import Application, Event, Material, ReviewerRegion, Status
+from yibao.cases.models import Application, Event, Material, Status
+from yibao.cases.reviewers import reviewer_covers
 from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
-from yibao.core.models import Division
 from yibao.core.storage import EXTENSIONS, private_storage
 from yibao.core.uploads import CheckedUpload
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
-from yibao.operators.models import Binding, Grant, Operator
+from yibao.operators.grants import GrantRefusal, grant_decide
+from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
 EDITABLE_BY_OPERATOR = {Status.DRAFT, Status.RETURNED}
@@ -67,47 +67,20 @@ def _refuse(code: CaseErrorCode, message: str, field: str | None = None) -> Appl
 
 
 def operator_check(*, user: User, unit: Unit, kind: ApplicationType) -> Binding:
-    """The operator is bound to the unit and holds the type's business item there."""
-    binding = (
-        Binding.objects.filter(operator__user=user, unit=unit, status=Binding.Status.ACTIVE)
-        .select_related("operator")
-        .first()
-    )
-    if binding is None or user.kind != User.Kind.OPERATOR:
+    """The operator may use the type's business item at the unit now (`grant_decide`: active
+    binding, active item granted, the unit's role certified) — for pages, services and the
+    background workers alike."""
+    decision = grant_decide(user=user, unit_id=unit.pk, item_code=kind.item_code)
+    if decision.refusal is GrantRefusal.NOT_BOUND:
         raise _refuse(CaseErrorCode.NOT_ALLOWED, "您未绑定该单位，不能办理此业务")
-    if not Grant.objects.filter(binding=binding, item__code=kind.item_code, item__is_active=True).exists():
+    if decision.refusal is GrantRefusal.ROLE_MISSING:
+        raise _refuse(
+            CaseErrorCode.NOT_ALLOWED, f"单位尚未通过角色认证，不能办理“{kind.name}”，请联系单位管理员"
+        )
+    if decision.refusal is not None:
         raise _refuse(CaseErrorCode.NOT_ALLOWED, f"您没有“{kind.name}”的业务权限，请联系单位管理员授权")
-    return binding
-
-
-def region_prefix(division: Division) -> str:
-    """53 for a province, 5301 for a city, 530112 for a county."""
-    digits = {int(Division.Level.PROVINCE): 2, int(Division.Level.CITY): 4}.get(int(division.level), 6)
-    return division.code[:digits]
-
-
-def reviewer_scope(user: User) -> Q | None:
-    """The applications a reviewer may see, as a filter; None when the reviewer covers none.
-    Superusers (the system admin) see every region."""
-    if user.is_superuser:
-        return Q()
-    prefixes = [
-        region_prefix(r.division)
-        for r in ReviewerRegion.objects.filter(reviewer=user).select_related("division")
-    ]
-    if not prefixes:
-        return None
-    scope = Q()
-    for prefix in prefixes:
-        scope |= Q(division__code__startswith=prefix)
-    return scope
-
-
-def reviewer_covers(user: User, application: Application) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    scope = reviewer_scope(user)
-    return scope is not None and Application.objects.filter(scope, pk=application.pk).exists()
+    assert decision.binding is not None  # noqa: S101 - allowed implies a binding
+    return decision.binding
 
 
 # --- operator side ---------------------------------------------------------------------------

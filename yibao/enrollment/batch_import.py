@@ -231,6 +231,17 @@ def _progress(batch: BatchImport, **fields: Any) -> None:
     BatchImport.objects.filter(pk=batch.pk).update(**fields)
 
 
+def _actor_refusal(batch: BatchImport, flow: BatchFlow) -> str:
+    """Why the operator who started the import may no longer have it run; "" when they may."""
+    if batch.created_by is None:
+        return "导入人已不存在，请重新导入"
+    try:
+        operator_check(user=batch.created_by, unit=batch.unit, kind=flow.application_type)
+    except ApplicationError as refused:
+        return refused.message
+    return ""
+
+
 @task()
 def batch_import_run(batch_id: int) -> None:
     """Read, check and store one import; a file or worker failure ends as 文件无法导入 with a
@@ -239,6 +250,10 @@ def batch_import_run(batch_id: int) -> None:
     if batch.status != BatchImport.Status.QUEUED:
         return
     flow = FLOWS[batch.kind]
+    refusal = _actor_refusal(batch, flow)
+    if refusal:  # the binding, grant or the unit's role was withdrawn after the upload
+        _progress(batch, status=BatchImport.Status.REFUSED, error=refusal, finished_at=timezone.now())
+        return
     _progress(batch, status=BatchImport.Status.RUNNING, stage="读取文件")
     try:
         with batch.file.open("rb") as handle:

@@ -10,31 +10,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yibao.accounts.models import User
-from yibao.accounts.session import CURRENT_UNIT_KEY, current_binding, hall_user, operator_refusal
+from yibao.accounts.session import CURRENT_UNIT_KEY, hall_user, operator_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
-from yibao.operators.models import Binding, BusinessItem, Grant, Operator
-from yibao.units.models import RoleCertification, Unit
+from yibao.operators.grants import GrantDecision, GrantRefusal, grant_decide
+from yibao.operators.models import Binding, BusinessItem, Operator
+from yibao.units.models import Unit, UnitRole
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-
-def unit_roles_held(unit: Unit) -> set[str]:
-    """The roles the unit is certified for (角色认证 已认证)."""
-    return set(
-        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED)
-        .order_by()  # the model's ordering would join the unit for nothing
-        .values_list("role", flat=True)
-    )
 
 
 def access_binding(*, unit: Unit, binding_id: int, active_only: bool = True) -> Binding:
@@ -46,43 +35,6 @@ def access_binding(*, unit: Unit, binding_id: int, active_only: bool = True) -> 
     if binding is None:
         raise Http404
     return binding
-
-
-def active_binding(*, user: Any, unit: Unit) -> Binding | None:
-    if getattr(user, "kind", None) != User.Kind.OPERATOR:
-        return None
-    return (
-        Binding.objects.filter(operator__user=user, unit=unit, status=Binding.Status.ACTIVE)
-        .select_related("operator")
-        .first()
-    )
-
-
-def granted_item_codes(binding: Binding) -> set[str]:
-    return set(
-        Grant.objects.filter(binding=binding, item__is_active=True).values_list("item__code", flat=True)
-    )
-
-
-@dataclass(frozen=True)
-class ItemAccess:
-    """Whether an operator may open an item in the current unit, and why not."""
-
-    item: BusinessItem
-    granted: bool
-    role_missing: bool
-
-    @property
-    def allowed(self) -> bool:
-        return self.granted and not self.role_missing
-
-
-def item_access(*, binding: Binding, item: BusinessItem, roles: set[str] | None = None) -> ItemAccess:
-    roles = unit_roles_held(binding.unit) if roles is None else roles
-    granted = Grant.objects.filter(binding=binding, item=item).exists()
-    return ItemAccess(
-        item=item, granted=granted, role_missing=bool(item.required_role) and item.required_role not in roles
-    )
 
 
 def grant_holders(*, unit: Unit, item: BusinessItem) -> list[Operator]:
@@ -97,8 +49,6 @@ def no_permission(
     request: HttpRequest, *, unit: Unit, item: BusinessItem, role_missing: bool
 ) -> HttpResponse:
     """The «无权限» page: what is missing and who can grant it."""
-    from yibao.units.models import UnitRole
-
     return render(
         request,
         "operators/no_permission.html",
@@ -130,60 +80,28 @@ def grant_required(item_code: str) -> Callable[[View], View]:
     return decorate
 
 
-def _granted(request: HttpRequest, code: str) -> Grant | None:
-    """In one query: the grant of the active item `code` on the operator's active binding to the
-    session's current unit, with the binding, its unit (and division), the operator and the item,
-    and whether the unit holds the item's role (`role_held`). None when any of that is missing."""
-    unit_id = request.session.get(CURRENT_UNIT_KEY)
-    if unit_id is None:
-        return None
-    role_held = RoleCertification.objects.filter(
-        unit_id=OuterRef("binding__unit_id"),
-        role=OuterRef("item__required_role"),
-        status=RoleCertification.Status.CERTIFIED,
-    )
-    grant = (
-        Grant.objects.filter(
-            binding__unit_id=unit_id,
-            binding__operator__user=hall_user(request),
-            binding__status=Binding.Status.ACTIVE,
-            item__code=code,
-            item__is_active=True,
-        )
-        .select_related("binding__unit__division", "binding__operator", "item__function_role")
-        .annotate(role_held=Exists(role_held))
-        .first()
-    )
-    if grant is not None:
-        grant.binding.operator.user = hall_user(request)  # the same row: matched above
-    return grant
-
-
 def _check_grant(
     request: HttpRequest, code: str, view: Callable[..., HttpResponse], *args: Any, **kwargs: Any
 ) -> HttpResponse:
     refusal = operator_refusal(request)
     if refusal is not None:
         return refusal
-    grant = _granted(request, code)
-    if grant is not None:  # the usual case: bound, granted, active item: one query
-        binding, item = grant.binding, grant.item
-        if item.required_role and not grant.role_held:  # type: ignore[attr-defined]
-            return no_permission(request, unit=binding.unit, item=item, role_missing=True)
-    else:  # refused: find out why, in the order the hall explains it
-        found = current_binding(request)
-        if found is None:
-            return redirect("accounts:choose-unit")
-        binding = found
-        active_item = (
-            BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()
+    unit_id = request.session.get(CURRENT_UNIT_KEY)
+    decision = (
+        grant_decide(user=hall_user(request), unit_id=unit_id, item_code=code)
+        if unit_id is not None
+        else GrantDecision(binding=None, item=None, refusal=GrantRefusal.NOT_BOUND)
+    )
+    if decision.refusal is GrantRefusal.NOT_BOUND:
+        return redirect("accounts:choose-unit")
+    if decision.refusal is GrantRefusal.UNKNOWN_ITEM:
+        raise Http404
+    binding, item = decision.binding, decision.item
+    assert binding is not None and item is not None  # noqa: S101 - set for every other answer
+    if not decision.allowed:
+        return no_permission(
+            request, unit=binding.unit, item=item, role_missing=decision.refusal is GrantRefusal.ROLE_MISSING
         )
-        if active_item is None:
-            raise Http404
-        item = active_item
-        access = item_access(binding=binding, item=item)
-        if not access.allowed:
-            return no_permission(request, unit=binding.unit, item=item, role_missing=access.role_missing)
     request.unit = binding.unit  # type: ignore[attr-defined]
     request.binding = binding  # type: ignore[attr-defined]
     request.business_item = item  # type: ignore[attr-defined]

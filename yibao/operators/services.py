@@ -22,8 +22,8 @@ from yibao.core.profiles import get_profile
 from yibao.core.validators.passwords import validate_password_policy
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
-from yibao.operators.access import unit_roles_held
 from yibao.operators.error_codes import OperatorErrorCode
+from yibao.operators.grants import unit_roles_held
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, Unit, UnitRole
 

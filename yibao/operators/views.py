@@ -24,11 +24,9 @@ from yibao.core.validators._text import to_halfwidth
 from yibao.operators import services
 from yibao.operators.access import (
     access_binding,
-    active_binding,
     current_population_code,
     current_population_set,
     grant_required,
-    unit_roles_held,
 )
 from yibao.operators.catalogue import ITEM_PAGES
 from yibao.operators.error_codes import OperatorErrorCode
@@ -39,6 +37,7 @@ from yibao.operators.forms import (
     PopulationSwitchForm,
     ResetPasswordForm,
 )
+from yibao.operators.grants import binding_active, unit_roles_held
 from yibao.operators.models import Binding, MenuGroup
 from yibao.operators.selectors import (
     active_binding_count,
@@ -70,7 +69,7 @@ def _hall_binding(request: HttpRequest) -> Binding:
     """The binding the guard (operator_required / grant_required) found active this request."""
     binding: Binding | None = getattr(request, "binding", None)
     if binding is None:
-        binding = active_binding(user=request.user, unit=_unit(request))
+        binding = binding_active(user=hall_user(request), unit_id=_unit(request).pk)
     if binding is None:  # unbound since the guard looked
         raise Http404
     return binding

@@ -9,6 +9,7 @@ import pytest
 from yibao.accounts.models import User
 from yibao.cases import services
 from yibao.cases.models import Application, Event, ReviewerRegion, Status
+from yibao.cases.reviewers import reviewer_covers, reviewer_scope
 from yibao.cases.types import ApplicationType, FieldSpec, application_type_register
 from yibao.core.errors import ApplicationError
 from yibao.core.models import AuditEvent
@@ -146,11 +147,11 @@ def test_reviewers_see_only_their_regions(binding: Binding) -> None:
     nobody = UserFactory.create(is_staff=True, username="shenhe-none")
     application = submitted(binding)
     for user in (beijing, nobody):
-        assert not services.reviewer_covers(user, application)
+        assert not reviewer_covers(user, application)
         with pytest.raises(ApplicationError) as caught:
             services.application_claim(application=application, reviewer=user)
         assert caught.value.message == "该办件不属于您负责的医保区划"
-    assert services.reviewer_scope(nobody) is None
+    assert reviewer_scope(nobody) is None
 
 
 def test_return_correct_resubmit_approve(binding: Binding, reviewer: User) -> None:

@@ -25,7 +25,8 @@ from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.sheets import TITLES
-from yibao.operators.models import Binding
+from yibao.operators.models import Binding, Grant
+from yibao.units.models import RoleCertification
 from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,35 @@ def test_a_failing_file_after_a_passing_one_blocks_the_draft(
     services.application_print_mark(application=application, actor=binding.operator.user)
     with pytest.raises(ApplicationError):
         services.application_submit(application=application, actor=binding.operator.user)
+
+
+@pytest.mark.parametrize(
+    ("withdraw", "message"),
+    [
+        ("grant", "您没有“职工参保登记（批量）”的业务权限"),
+        ("role", "单位尚未通过角色认证"),
+        ("binding", "您未绑定该单位"),
+    ],
+)
+def test_the_worker_stops_when_the_grant_role_or_binding_is_withdrawn_after_the_upload(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks: Any, withdraw: str, message: str
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("enroll:batch"),
+            {"file": SimpleUploadedFile("人员.xlsx", workbook([person_row(1)]), "application/octet-stream")},
+        )
+    assert response.status_code == 302
+    if withdraw == "grant":
+        Grant.objects.filter(binding=binding).delete()
+    elif withdraw == "role":
+        RoleCertification.objects.filter(unit=binding.unit).update(status=RoleCertification.Status.PENDING)
+    else:
+        Binding.objects.filter(pk=binding.pk).update(status=Binding.Status.UNBOUND)
+    for callback in queued:
+        callback()  # the worker picks the import up
+    batch = BatchImport.objects.get()
+    assert batch.status == BatchImport.Status.REFUSED
+    assert message in batch.error
+    assert (batch.rows_total, batch.application_id) == (0, None)
+    assert not Application.objects.filter(unit=binding.unit).exists()
