@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yibao.accounts.models import User
+from yibao.catalog.models import Institution
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
@@ -184,10 +186,6 @@ def licence_review(
 
 def _designated(unit: Unit, role: UnitRole) -> bool:
     """Whether the public catalogue lists a designated institution (or pharmacy) with the unit's USCC."""
-    from django.db.models import Q
-
-    from yibao.catalog.models import Institution
-
     kind = Institution.Type.MEDICAL if role == UnitRole.MEDICAL else Institution.Type.PHARMACY
     today = timezone.localdate()
     return (
@@ -198,11 +196,11 @@ def _designated(unit: Unit, role: UnitRole) -> bool:
 
 
 def _insured_known(unit: Unit) -> bool:
-    from yibao.enrollment.models import Insurance
-
+    """An agency-held 单位编号, or insurance records of the unit: through the relation that the
+    enrollment app's Insurance declares to Unit, so units does not import the app above it."""
     if not unit.emp_no.upper().startswith(HELD_EMP_NO_PREFIX):
         return True
-    return Insurance.objects.filter(unit=unit).exists()
+    return unit.insurances.exists()
 
 
 def role_certification_refusal(
