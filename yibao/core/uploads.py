@@ -1,8 +1,8 @@
 """Checking uploaded files by what they contain, not by what they are called.
 
 Accepted kinds are recognised by their leading bytes; images are decoded fully and re-encoded
-(which drops metadata such as GPS positions and anything appended to the file); PDFs must
-parse their header and end marker and must not carry JavaScript or embedded files.
+(which drops metadata such as GPS positions and anything appended to the file); PDFs are
+parsed and written anew, and refused when they could act on their own (`pdf_uploads`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 
 from yibao.core.error_codes import CoreErrorCode
 from yibao.core.errors import ApplicationError
+from yibao.core.pdf_uploads import PdfRefused, PdfUnreadable, pdf_rewrite
 
 
 class FileKind(StrEnum):
@@ -28,7 +29,6 @@ class FileKind(StrEnum):
 KIND_LABELS = {FileKind.JPEG: "JPG 图片", FileKind.PNG: "PNG 图片", FileKind.PDF: "PDF 文件"}
 _CONTENT_TYPES = {FileKind.JPEG: "image/jpeg", FileKind.PNG: "image/png", FileKind.PDF: "application/pdf"}
 _MAX_PIXELS = 40_000_000  # refuses decompression bombs well before memory runs out
-_PDF_FORBIDDEN = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile")
 
 
 @dataclass(frozen=True)
@@ -105,17 +105,18 @@ def _reencode_image(data: bytes, kind: FileKind, field: str | None) -> bytes:
 
 
 def _clean_pdf(data: bytes, field: str | None) -> bytes:
-    if b"%%EOF" not in data[-2048:]:
+    try:
+        return pdf_rewrite(data)
+    except PdfUnreadable as exc:
         raise ApplicationError(
-            CoreErrorCode.UPLOAD_CORRUPT, "PDF 文件不完整或已损坏，请重新上传", field=field
-        )
-    if any(marker in data for marker in _PDF_FORBIDDEN):
+            CoreErrorCode.UPLOAD_CORRUPT, "PDF 文件不完整、已损坏或已加密，请重新上传", field=field
+        ) from exc
+    except PdfRefused as exc:
         raise ApplicationError(
             CoreErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
-            "PDF 文件含有脚本或嵌入文件，不能上传，请另存为普通 PDF 后重试",
+            f"{exc.reason}，不能上传，请另存为普通 PDF 后重试",
             field=field,
-        )
-    return data
+        ) from exc
 
 
 def _human_size(size: int) -> str:

@@ -3,6 +3,7 @@ import io
 import pytest
 from PIL import Image
 
+from tests.security import hostile_files
 from yibao.core.error_codes import CoreErrorCode
 from yibao.core.errors import ApplicationError
 from yibao.core.uploads import FileKind, upload_check
@@ -22,7 +23,7 @@ def jpeg_with_exif() -> bytes:
     return out.getvalue()
 
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+MINIMAL_PDF = hostile_files.clean_pdf()
 
 
 def test_png_is_recognised_and_re_encoded() -> None:
@@ -41,10 +42,10 @@ def test_jpeg_metadata_is_dropped_by_re_encoding() -> None:
     assert b"secret description" not in checked.content
 
 
-def test_pdf_is_accepted_as_is() -> None:
+def test_pdf_is_accepted_and_rewritten() -> None:
     checked = upload_check(io.BytesIO(MINIMAL_PDF))
     assert checked.kind is FileKind.PDF
-    assert checked.content == MINIMAL_PDF
+    assert checked.content.startswith(b"%PDF-") and checked.size == len(checked.content)
 
 
 def test_type_comes_from_content_not_name() -> None:
@@ -81,11 +82,8 @@ def test_truncated_image_is_refused() -> None:
 
 
 def test_pdf_with_javascript_is_refused() -> None:
-    data = MINIMAL_PDF.replace(
-        b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
-    )
     with pytest.raises(ApplicationError) as caught:
-        upload_check(io.BytesIO(data))
+        upload_check(io.BytesIO(hostile_files.pdf_javascript_open_action()))
     assert caught.value.code is CoreErrorCode.UPLOAD_TYPE_NOT_ALLOWED
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.security import hostile_files
 from yibao.accounts.models import User
 from yibao.catalog.models import Institution
 from yibao.contributions.models import Contribution
@@ -15,10 +16,8 @@ from yibao.contributions.summaries import unit_months_summarise
 from yibao.core.tests.factories import PersonFactory
 from yibao.units.models import Unit
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PDF_WITH_SCRIPT = (
-    b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n"
-)
+PDF = hostile_files.clean_pdf()
+PDF_WITH_SCRIPT = hostile_files.pdf_javascript_open_action()
 
 
 def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:

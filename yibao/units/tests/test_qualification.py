@@ -79,7 +79,12 @@ def test_pdf_upload_is_accepted(client, unit) -> None:
             "image/png",
             "文件格式不正确，仅支持JPG 图片、PNG 图片、PDF 文件",
         ),
-        ("licence.pdf", PDF_WITH_SCRIPT, "application/pdf", "PDF 文件含有脚本或嵌入文件，不能上传"),
+        (
+            "licence.pdf",
+            PDF_WITH_SCRIPT,
+            "application/pdf",
+            "PDF 文件含有脚本、自动执行的动作、表单或嵌入文件，不能上传",
+        ),
         ("licence.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif", "文件格式不正确"),
         ("licence.png", b"\x89PNG\r\n\x1a\nbroken", "image/png", "图片文件已损坏或无法识别"),
     ],
