@@ -1,6 +1,6 @@
 """What the demo data contains, as plain rows: units, operators, persons, insurance, contributions.
 
-Nothing here touches the database; `loader.py` writes what this module produces. Every random
+Nothing here touches the database; `seed.py` writes what this module produces. Every random
 choice comes from one `random.Random(seed)` (and a Faker seeded from it), so a seed gives the same
 data for the same day.
 """
