@@ -23,14 +23,16 @@ from yibao.cases.models import ReviewerRegion
 from yibao.contributions.models import Contribution
 from yibao.contributions.summaries import contribution_summaries_rebuild
 from yibao.core.bulk import BulkWriter, qn
-from yibao.core.demo import (
+from yibao.core.models import CodeItem, Division
+from yibao.core.profiles import get_profile
+from yibao.demo import (
     ADMIN_USERNAME,
     DEMO_EMP_NO_PREFIX,
     DEMO_PASSWORD,
     DEMO_PSN_NO_PREFIX,
     REVIEWER_USERNAME,
 )
-from yibao.core.demo.contribution_staging import (
+from yibao.demo.contribution_staging import (
     MONTH_COLUMNS,
     MONTH_TABLE,
     SOURCE_COLUMNS,
@@ -39,11 +41,9 @@ from yibao.core.demo.contribution_staging import (
     staging_tables_create,
     staging_tables_drop,
 )
-from yibao.core.demo.notices import DEMO_NOTICES
-from yibao.core.demo.people import REGIONS
-from yibao.core.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
-from yibao.core.models import CodeItem, Division
-from yibao.core.profiles import get_profile
+from yibao.demo.notices import DEMO_NOTICES
+from yibao.demo.people import REGIONS
+from yibao.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
