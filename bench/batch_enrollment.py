@@ -61,7 +61,7 @@ def peak_mb() -> float:
 def id_numbers(count: int, *, seed: int) -> list[str]:
     """`count` distinct valid ID numbers as a real workforce has them: birth dates spread over
     1966–2005 and six counties of Kunming (the ID check cannot lean on repeated dates)."""
-    from yibao.core.demo.numbers import make_id_number
+    from yibao.demo.numbers import make_id_number
 
     rng = random.Random(seed)
     places = ("530102", "530103", "530111", "530112", "530113", "530114")

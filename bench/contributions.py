@@ -148,8 +148,8 @@ def main() -> None:
     from yibao.contributions.periods import period_add, period_text
     from yibao.contributions.selectors import unit_contribution_detail
     from yibao.contributions.tests.helpers import feed_csv
-    from yibao.core.demo.seed import DEMO_EMP_NO_PREFIX
     from yibao.core.tests.factories import BindingFactory, grant
+    from yibao.demo import DEMO_EMP_NO_PREFIX
     from yibao.enrollment.models import Person
     from yibao.operators.models import Binding, Operator
     from yibao.units.models import Unit

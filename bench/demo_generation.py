@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from yibao.core.demo.seed import SeedOptions, demo_seed
+    from yibao.demo.seed import SeedOptions, demo_seed
 
     if args.migrate:
         call_command("migrate", verbosity=0)

@@ -13,8 +13,8 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_key_change_flow import scan, upload
 from tests.e2e.test_operators import login_operator
 from yibao.cases.models import Application, Status
-from yibao.core.demo.numbers import make_id_number
 from yibao.core.tests.factories import BindingFactory, PersonFactory, grant
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment.rules import id_facts
 
 NEW_ID = make_id_number("530102", datetime.date(1992, 4, 9), 7)

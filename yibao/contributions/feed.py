@@ -25,7 +25,7 @@ from yibao.contributions.models import Contribution
 from yibao.contributions.periods import period_of, period_parse
 from yibao.contributions.summaries import unit_months_summarise
 from yibao.core.audit import RequestOrigin, audit_event_record
-from yibao.core.demo.loader import BulkWriter
+from yibao.core.bulk import BulkWriter
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Person
 from yibao.enrollment.workbooks import parse_date

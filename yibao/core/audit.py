@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 from django.http import HttpRequest
 
 from yibao.core.models import AuditEvent
-
-if TYPE_CHECKING:
-    from yibao.accounts.models import User
-    from yibao.units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,17 @@ def client_address(request: HttpRequest) -> str | None:
 
 def audit_event_record(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
-    unit: Unit | None = None,
+    unit: models.Model | None = None,
     target: Any = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     origin: RequestOrigin | None = None,
 ) -> AuditEvent:
+    """Record one event. `actor` is the user who acted (None for the system) and `unit` the
+    `units.Unit` concerned; both are typed by their Django base classes because core sits below
+    the apps that define them."""
     origin = origin or RequestOrigin()
     object_type = ""
     object_id = ""
@@ -61,9 +62,9 @@ def audit_event_record(
         object_type = meta.label_lower if meta is not None else type(target).__name__
         object_id = str(getattr(target, "pk", "") or "")
     return AuditEvent.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_label=(actor.get_username() if actor is not None else "系统"),
-        unit=unit,
+        unit_id=unit.pk if unit is not None else None,
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -4,7 +4,7 @@
 between rows of the file (`rules.duplicate_rows`) and the records (`rules.records_for`, one query
 per batch of ID numbers) to every row. `batch_apply` writes the persons, their insurances and the
 增员 changes in one transaction, set-based: ``COPY`` on PostgreSQL, one prepared ``executemany``
-on SQLite (the demo loader's writer). The active insurances are checked again when applying; the
+on SQLite (`yibao.core.bulk`). The active insurances are checked again when applying; the
 partial unique index ``enrollment_insurance_one_active`` is the last guard.
 """
 
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from yibao.core.demo.loader import BulkWriter
+from yibao.core.bulk import BulkWriter
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.policies import limits_for

@@ -25,7 +25,7 @@ from yibao.cases.models import Application, LineItem, Status
 from yibao.cases.services import application_draft_save, operator_check
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.audit import RequestOrigin, audit_event_record
-from yibao.core.demo.loader import BulkWriter
+from yibao.core.bulk import BulkWriter
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.batch import batch_apply, batch_validate, bulk_write
 from yibao.enrollment.error_codes import EnrollmentErrorCode

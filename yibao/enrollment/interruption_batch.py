@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from yibao.cases.models import Application, LineItem
-from yibao.core.demo.loader import BulkWriter
+from yibao.core.bulk import BulkWriter
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.batch import CHANGE_FIELDS, bulk_write
 from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register

@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from yibao.accounts.models import User
-from yibao.core.demo.numbers import make_id_number, make_uscc
+from yibao.demo.numbers import make_id_number, make_uscc
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from yibao.core.divisions import current_divisions
 from yibao.core.errors import ApplicationError
@@ -31,33 +30,6 @@ def test_migrations_loaded_divisions_and_code_tables() -> None:
     assert CodeItem.objects.filter(table_id="naty").count() == 58
     assert CodeItem.objects.filter(table_id="insutype").count() == 14
     assert CodeTable.objects.get(code="psn_cert_type").source != ""
-
-
-@pytest.mark.django_db
-def test_load_reference_is_idempotent_and_keeps_admin_edits() -> None:
-    item = CodeItem.objects.get(table_id="insutype", code="310")
-    item.label = "职工医保"
-    item.save()
-    before = (Division.objects.count(), CodeItem.objects.count())
-
-    call_command("load_reference", stdout=None)
-
-    assert (Division.objects.count(), CodeItem.objects.count()) == before
-    assert CodeItem.objects.get(table_id="insutype", code="310").label == "职工医保"
-
-
-@pytest.mark.django_db
-def test_load_reference_can_restore_source_labels() -> None:
-    CodeItem.objects.filter(table_id="insutype", code="310").update(label="改过的名称")
-    call_command("load_reference", "--overwrite-labels", stdout=None)
-    assert CodeItem.objects.get(table_id="insutype", code="310").label == "职工基本医疗保险"
-
-
-@pytest.mark.django_db
-def test_load_reference_marks_divisions_gone_from_the_source_inactive() -> None:
-    Division.objects.create(code="999999", name="已撤销测试区", level=1)
-    call_command("load_reference", stdout=None)
-    assert Division.objects.get(code="999999").is_active is False
 
 
 @pytest.mark.django_db

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from yibao.core.demo.numbers import make_id_number
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment import batch
 from yibao.enrollment.batch import batch_apply, batch_validate, psn_no_for
 from yibao.enrollment.models import Insurance, Person, PersonnelChange

@@ -19,10 +19,10 @@ from tests.pagecheck import check_page
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, LineItem, ReviewerRegion, Status
-from yibao.core.demo.numbers import make_id_number
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.sheets import TITLES
 from yibao.operators.models import Binding, Grant

@@ -13,7 +13,6 @@ from tests.pagecheck import check_page
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, ReviewerRegion, Status
-from yibao.core.demo.numbers import make_id_number
 from yibao.core.tests.factories import (
     BindingFactory,
     InsuranceFactory,
@@ -22,6 +21,7 @@ from yibao.core.tests.factories import (
     UserFactory,
     grant,
 )
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.rules import id_facts
 from yibao.operators.models import Binding

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from yibao.core.demo.numbers import make_id_number
 from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment.policies import enrollment_window, limits_for
 from yibao.enrollment.rules import (
     EnrollmentRow,

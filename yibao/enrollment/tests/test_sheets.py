@@ -14,7 +14,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 
-from yibao.core.demo.numbers import make_id_number
+from yibao.demo.numbers import make_id_number
 from yibao.enrollment.rules import Problem
 from yibao.enrollment.sheets import (
     CODE_SHEET,

@@ -21,12 +21,12 @@ from stdnum.cn import ric, uscc
 
 from yibao.accounts.models import User
 from yibao.contributions.models import Contribution
-from yibao.core.demo import DEMO_PASSWORD
-from yibao.core.demo.numbers import id_check_char, make_uscc, org_code_check_char, uscc_check_char
-from yibao.core.demo.people import REGIONS
-from yibao.core.demo.plan import Generator, Window, ym_add, ym_of
 from yibao.core.profiles import PROFILES
 from yibao.core.validators.passwords import ProfilePasswordValidator
+from yibao.demo import DEMO_PASSWORD
+from yibao.demo.numbers import id_check_char, make_uscc, org_code_check_char, uscc_check_char
+from yibao.demo.people import REGIONS
+from yibao.demo.plan import Generator, Window, ym_add, ym_of
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, Operator
@@ -180,7 +180,7 @@ def test_contribution_months_and_amounts(seeded: str) -> None:
 
 
 def test_bases_within_regional_bounds(seeded: str) -> None:
-    from yibao.core.demo.people import REGIONS
+    from yibao.demo.people import REGIONS
 
     wages = {r.city_code[:4]: r.average_wage for r in REGIONS}
     for row in Insurance.objects.select_related("unit"):

@@ -8,7 +8,9 @@ Every demo login uses `DEMO_PASSWORD`, which satisfies the password rules of eve
 - `numbers`: USCC, ID-number and mobile-number generation with their check characters.
 - `people`: regions, names, addresses and unit names (Faker zh_CN data).
 - `plan`: the rows to write, drawn from one seeded random generator.
-- `loader`: set-based writes (COPY on PostgreSQL, executemany on SQLite) and the reset.
+- `notices`: the 最新公告 the demo publishes.
+- `contribution_staging`: the temporary tables from which the database makes the contributions.
+- `seed`: the load and the reset, through `yibao.core.bulk`'s set-based writes.
 """
 
 DEMO_PASSWORD = "Yibao2026demo"  # noqa: S105 - published on purpose: demo logins only

@@ -22,26 +22,28 @@ from yibao.accounts.models import User
 from yibao.cases.models import ReviewerRegion
 from yibao.contributions.models import Contribution
 from yibao.contributions.summaries import contribution_summaries_rebuild
-from yibao.core.demo import (
+from yibao.core.bulk import BulkWriter, qn
+from yibao.core.models import CodeItem, Division
+from yibao.core.profiles import get_profile
+from yibao.demo import (
     ADMIN_USERNAME,
     DEMO_EMP_NO_PREFIX,
     DEMO_PASSWORD,
     DEMO_PSN_NO_PREFIX,
     REVIEWER_USERNAME,
 )
-from yibao.core.demo.loader import (
+from yibao.demo.contribution_staging import (
     MONTH_COLUMNS,
     MONTH_TABLE,
     SOURCE_COLUMNS,
     SOURCE_TABLE,
-    BulkWriter,
-    qn,
+    contributions_insert_sql,
+    staging_tables_create,
+    staging_tables_drop,
 )
-from yibao.core.demo.notices import DEMO_NOTICES
-from yibao.core.demo.people import REGIONS
-from yibao.core.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
-from yibao.core.models import CodeItem, Division
-from yibao.core.profiles import get_profile
+from yibao.demo.notices import DEMO_NOTICES
+from yibao.demo.people import REGIONS
+from yibao.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
@@ -182,9 +184,7 @@ def _load(
         rebuild: list[str] = []
         if _should_defer(writer, options):
             rebuild = writer.drop_secondary_indexes(tables)
-        writer.drop_temp_tables()
-        for sql in writer.temp_table_sql():
-            writer.execute(sql)
+        staging_tables_create(writer)
 
         stamp = str(connection.ops.adapt_datetimefield_value(timezone.now()))
         first_person = writer.next_id(PERSON_TABLE)
@@ -227,9 +227,7 @@ def _load(
             started = time.perf_counter()
             for low in range(first_person, last_person + 1, CONTRIBUTION_SLICE):
                 high = min(low + CONTRIBUTION_SLICE - 1, last_person)
-                counter.rows += writer.execute(
-                    writer.contributions_insert_sql(CONTRIBUTION_TABLE), [low, high]
-                )
+                counter.rows += writer.execute(contributions_insert_sql(CONTRIBUTION_TABLE), [low, high])
                 elapsed = time.perf_counter() - started
                 report(
                     f"  contributions {counter.rows:,}/{expected_contributions:,} "
@@ -242,7 +240,7 @@ def _load(
             with timer.stage("rebuild indexes") as counter:
                 writer.restore(rebuild)
                 counter.rows = persons + insurances + expected_contributions
-        writer.drop_temp_tables()
+        staging_tables_drop(writer)
         writer.after_explicit_ids([Person, Insurance])
 
         with timer.stage("contribution summaries") as counter:

@@ -7,6 +7,13 @@ from yibao.core.divisions import SOURCE, division_rows_sync
 from yibao.core.models import CodeItem, CodeTable, Division
 from yibao.core.reference import DATA_FILE, code_tables_sync
 from yibao.core.selectors import division_tree_clear
+from yibao.enrollment.models import RegionPolicy
+from yibao.enrollment.policies import region_policies_sync
+from yibao.operators import catalogue
+from yibao.operators.models import BusinessItem, FunctionRole
+from yibao.units import populations
+from yibao.units.credit_defaults import credit_defaults_sync
+from yibao.units.models import CreditLevel, CreditRule, Population
 
 
 class Command(BaseCommand):
@@ -20,14 +27,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, overwrite_labels: bool = False, **options: Any) -> None:
-        from yibao.enrollment.models import RegionPolicy
-        from yibao.enrollment.policies import region_policies_sync
-        from yibao.operators import catalogue
-        from yibao.operators.models import BusinessItem, FunctionRole
-        from yibao.units import populations
-        from yibao.units.credit_defaults import credit_defaults_sync
-        from yibao.units.models import CreditLevel, CreditRule, Population
-
         with transaction.atomic():
             codes = code_tables_sync(CodeTable, CodeItem, overwrite_labels=overwrite_labels)
             divisions = division_rows_sync(Division)

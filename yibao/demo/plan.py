@@ -1,6 +1,6 @@
 """What the demo data contains, as plain rows: units, operators, persons, insurance, contributions.
 
-Nothing here touches the database; `loader.py` writes what this module produces. Every random
+Nothing here touches the database; `seed.py` writes what this module produces. Every random
 choice comes from one `random.Random(seed)` (and a Faker seeded from it), so a seed gives the same
 data for the same day.
 """
@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from yibao.core.demo import DEMO_EMP_NO_PREFIX, DEMO_PSN_NO_PREFIX
-from yibao.core.demo.numbers import IdNumberFactory, make_mobile, make_uscc
-from yibao.core.demo.people import REGIONS, NamePool, Region, address_pool, company_name
+from yibao.demo import DEMO_EMP_NO_PREFIX, DEMO_PSN_NO_PREFIX
+from yibao.demo.numbers import IdNumberFactory, make_mobile, make_uscc
+from yibao.demo.people import REGIONS, NamePool, Region, address_pool, company_name
 
 # Region of the n-th unit for the first units, so that a small run still covers several regions
 # and the first two units (which share an operator) are in the same city.

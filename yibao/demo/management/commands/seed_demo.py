@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
-from yibao.core.demo import DEMO_PASSWORD
-from yibao.core.demo.seed import DemoAccount, DemoSeedError, SeedOptions, SeedResult, demo_seed
+from yibao.demo import DEMO_PASSWORD
+from yibao.demo.seed import DemoAccount, DemoSeedError, SeedOptions, SeedResult, demo_seed
 
 
 def _positive(text: str) -> int:

@@ -1,16 +1,15 @@
-"""Set-based writes for large demo loads, on PostgreSQL and SQLite.
+"""Set-based writes of many rows, on PostgreSQL and SQLite: the demo load, 批量参保登记 and the
+contribution feed.
 
 PostgreSQL: rows stream through ``COPY … FROM STDIN`` (psycopg 3). SQLite: ``executemany`` of
-one prepared INSERT on the raw sqlite3 connection. On both, contributions are made by the database
-itself with one ``INSERT … SELECT`` per slice of persons, from two temporary tables the load fills
-(one row per contributing person, one row per month).
+one prepared INSERT on the raw sqlite3 connection.
 
-A large load first drops the secondary indexes of the tables it fills (on PostgreSQL also their
-unique and foreign-key constraints, and a primary key nothing refers to) and builds them again at
+A large load may first drop the secondary indexes of the tables it fills (on PostgreSQL also their
+unique and foreign-key constraints, and a primary key nothing refers to) and build them again at
 the end: one sorted build is much cheaper than millions of index insertions and deferred
-foreign-key checks. On SQLite the load runs without fsync and with foreign keys off, and checks the
-references of every other table before it commits. Everything runs in the caller's transaction,
-so a failure leaves tables and indexes as they were.
+foreign-key checks. On SQLite a load session runs without fsync and with foreign keys off, and
+checks the references of every other table before it commits. Everything runs in the caller's
+transaction, so a failure leaves tables and indexes as they were.
 """
 
 from __future__ import annotations
@@ -22,14 +21,6 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-
-SOURCE_TABLE = "demo_contribution_source"
-MONTH_TABLE = "demo_contribution_month"
-SOURCE_COLUMNS = (
-    "person_id", "unit_id", "first_ym", "last_ym", "late", "base", "unit_amount", "personal_amount",
-    "base_prev", "unit_amount_prev", "personal_amount_prev",
-)  # fmt: skip
-MONTH_COLUMNS = ("ym", "current_year", "is_last", "arrival_date")
 
 
 def qn(name: str) -> str:
@@ -101,13 +92,6 @@ class BulkWriter:
         for sql in statements:
             self.execute(sql)
 
-    def temp_table_sql(self) -> list[str]:
-        raise NotImplementedError
-
-    def drop_temp_tables(self) -> None:
-        for table in (SOURCE_TABLE, MONTH_TABLE):
-            self.execute(f"DROP TABLE IF EXISTS {qn(table)}")
-
     def after_explicit_ids(self, model_list: Sequence[type[models.Model]]) -> None:
         for sql in self.connection.ops.sequence_reset_sql(no_style(), list(model_list)):
             self.execute(sql)
@@ -118,21 +102,6 @@ class BulkWriter:
     def truncate(self, tables: Sequence[str]) -> bool:
         """Empty `tables` at once if the backend can; False when it has to fall back to DELETE."""
         return False
-
-    # --- the contribution statement --------------------------------------------------------------
-    def contributions_insert_sql(self, table: str) -> str:
-        return (
-            f"INSERT INTO {qn(table)} (unit_id, person_id, insutype, period, base, unit_amount, "  # noqa: S608
-            "personal_amount, arrival, arrival_date) "
-            "SELECT s.unit_id, s.person_id, '310', m.ym, "
-            "CASE WHEN m.current_year = 1 THEN s.base ELSE s.base_prev END, "
-            "CASE WHEN m.current_year = 1 THEN s.unit_amount ELSE s.unit_amount_prev END, "
-            "CASE WHEN m.current_year = 1 THEN s.personal_amount ELSE s.personal_amount_prev END, "
-            "CASE WHEN m.is_last = 1 AND s.late = 1 THEN '0' ELSE '1' END, "
-            "CASE WHEN m.is_last = 1 AND s.late = 1 THEN NULL ELSE m.arrival_date END "
-            f"FROM {SOURCE_TABLE} s CROSS JOIN {MONTH_TABLE} m "
-            "WHERE m.ym BETWEEN s.first_ym AND s.last_ym AND s.person_id BETWEEN %s AND %s"
-        )
 
 
 class SqliteWriter(BulkWriter):
@@ -214,16 +183,6 @@ class SqliteWriter(BulkWriter):
         for name, _ in saved:
             self.execute(f"DROP INDEX {qn(name)}")
         return [sql for _, sql in saved]
-
-    def temp_table_sql(self) -> list[str]:
-        return [
-            f"CREATE TEMP TABLE {SOURCE_TABLE} (person_id INTEGER PRIMARY KEY, unit_id integer NOT NULL, "
-            "first_ym integer NOT NULL, last_ym integer NOT NULL, late integer NOT NULL, "
-            "base numeric, unit_amount numeric, personal_amount numeric, "
-            "base_prev numeric, unit_amount_prev numeric, personal_amount_prev numeric)",
-            f"CREATE TEMP TABLE {MONTH_TABLE} (ym INTEGER PRIMARY KEY, current_year integer NOT NULL, "
-            "is_last integer NOT NULL, arrival_date text NOT NULL)",
-        ]
 
     def analyze(self, tables: Sequence[str]) -> None:
         # A sampled ANALYZE: enough for the planner, seconds instead of minutes at 10^7 rows.
@@ -308,17 +267,6 @@ class PostgresWriter(BulkWriter):
     def restore(self, statements: Sequence[str]) -> None:
         super().restore(statements)
         self.execute("SET CONSTRAINTS ALL DEFERRED")
-
-    def temp_table_sql(self) -> list[str]:
-        return [
-            f"CREATE TEMP TABLE {SOURCE_TABLE} (person_id bigint PRIMARY KEY, unit_id bigint NOT NULL, "
-            "first_ym integer NOT NULL, last_ym integer NOT NULL, late smallint NOT NULL, "
-            "base numeric(12, 2), unit_amount numeric(12, 2), personal_amount numeric(12, 2), "
-            "base_prev numeric(12, 2), unit_amount_prev numeric(12, 2), "
-            "personal_amount_prev numeric(12, 2)) ON COMMIT DROP",
-            f"CREATE TEMP TABLE {MONTH_TABLE} (ym integer PRIMARY KEY, current_year smallint NOT NULL, "
-            "is_last smallint NOT NULL, arrival_date date NOT NULL) ON COMMIT DROP",
-        ]
 
     def analyze(self, tables: Sequence[str]) -> None:
         for table in tables:
