@@ -290,5 +290,6 @@ LOGGING = {
         # WeasyPrint reports every rendering step at INFO
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # announces its logger bridge at INFO
     },
 }
