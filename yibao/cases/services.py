@@ -10,18 +10,21 @@ were.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yibao.accounts.models import User
 from yibao.cases.error_codes import CaseErrorCode
-from yibao.cases.models import Application, Event, Material, Status
+from yibao.cases.models import Application, Event, LineItem, Material, Status
 from yibao.cases.reviewers import reviewer_covers
 from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
 from yibao.core.storage import EXTENSIONS, private_storage
 from yibao.core.uploads import CheckedUpload
@@ -139,18 +142,9 @@ def application_draft_save(
     _check_rules(kind, unit, clean)
     with transaction.atomic():
         if application is None:
-            application = Application.objects.create(
-                number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
-                type_code=kind.code,
-                unit=unit,
-                division_id=unit.division_id,
-                operator=binding.operator,
-                payload=clean,
-                before=before,
+            application = _draft_create(
+                kind=kind, unit=unit, binding=binding, actor=actor, payload=clean, before=before
             )
-            application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
-            application.save(update_fields=["number"])
-            _event(application, Event.Action.CREATED, actor)
         else:
             locked = _lock_for_operator(application, unit)
             locked.payload = clean
@@ -159,6 +153,96 @@ def application_draft_save(
             application = locked
         audit_event_record(actor=actor, action="application_saved", unit=unit, target=application,
                            after={"type": kind.code, "payload": clean}, origin=origin)  # fmt: skip
+    return application
+
+
+def _draft_create(
+    *,
+    kind: ApplicationType,
+    unit: Unit,
+    binding: Binding,
+    actor: User,
+    payload: dict[str, Any],
+    before: dict[str, Any],
+) -> Application:
+    """A new draft with its 申报编号 (SQ + date + id) and the 创建 event."""
+    application = Application.objects.create(
+        number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
+        type_code=kind.code,
+        unit=unit,
+        division_id=unit.division_id,
+        operator=binding.operator,
+        payload=payload,
+        before=before,
+    )
+    application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
+    application.save(update_fields=["number"])
+    _event(application, Event.Action.CREATED, actor)
+    return application
+
+
+@dataclass(frozen=True)
+class Line:
+    """One checked row of a batch file: its row number, what the type keeps of it, and why it
+    failed ("" when it passed)."""
+
+    row: int
+    data: dict[str, Any]
+    error: str = ""
+
+
+LINES_PER_WRITE = 2_000
+
+
+def application_lines_store(
+    *,
+    kind: ApplicationType,
+    unit: Unit,
+    actor: User,
+    payload: dict[str, Any],
+    lines: Sequence[Line],
+    progress: Callable[[int], None] | None = None,
+    origin: RequestOrigin | None = None,
+) -> Application:
+    """A batch file's checked rows as the line items (one per person) of the unit's open
+    application of this type — the draft or returned one an earlier file made, whose lines these
+    replace — or of a new draft.
+
+    When every row passed, the payload goes through the type's checks like any draft's; with
+    failures the lines stay for 导出失败数据 and the type's check keeps the application from going
+    on until a file passes. Either way the printed form no longer matches. `progress` hears how
+    many lines are written."""
+    binding = operator_check(user=actor, unit=unit, kind=kind)
+    clean = _check_payload(kind, payload)
+    failed = sum(1 for line in lines if line.error)
+    if not failed:
+        _check_rules(kind, unit, clean)
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .filter(unit=unit, type_code=kind.code, status__in=EDITABLE_BY_OPERATOR)
+            .order_by("-created_at")
+            .first()
+        )
+        if application is None:
+            before = kind.current_values(unit, clean)
+            application = _draft_create(
+                kind=kind, unit=unit, binding=binding, actor=actor, payload=clean, before=before
+            )
+        else:
+            application.payload = clean
+            application.printed_at = None
+            application.save(update_fields=["payload", "printed_at", "updated_at"])
+        LineItem.objects.filter(application=application).delete()
+        writer = BulkWriter.for_connection(connection)
+        for start in range(0, len(lines), LINES_PER_WRITE):
+            chunk = lines[start : start + LINES_PER_WRITE]
+            values = ((application.pk, line.row, line.data, line.error[:300]) for line in chunk)
+            bulk_write(writer, LineItem, ("application", "row", "data", "error"), values)
+            if progress is not None:
+                progress(start + len(chunk))
+        audit_event_record(actor=actor, action="application_lines_stored", unit=unit, target=application,
+                           after={"type": kind.code, "lines": len(lines), "failed": failed}, origin=origin)  # fmt: skip
     return application
 
 

@@ -25,20 +25,26 @@ from yibao.contributions.models import Contribution
 from yibao.contributions.periods import period_of, period_parse
 from yibao.contributions.summaries import unit_months_summarise
 from yibao.core.audit import RequestOrigin, audit_event_record
-from yibao.core.bulk import BulkWriter
+from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Person
 from yibao.enrollment.workbooks import parse_date
 from yibao.units.models import Unit
 
 LOOKUP_BATCH = 900  # values per IN list (SQLite allows 999 parameters)
-WRITE_BATCH = 5_000
 AMOUNT_LIMIT = Decimal("10000000000")  # max_digits 12, 2 places
 ARRIVAL_LABELS = {label: code for code, label in Contribution.Arrival.choices}
-COLUMNS = (
-    "unit_id", "person_id", "insutype", "period", "base", "unit_amount", "personal_amount", "arrival",
+FIELDS = (
+    "unit",
+    "person",
+    "insutype",
+    "period",
+    "base",
+    "unit_amount",
+    "personal_amount",
+    "arrival",
     "arrival_date",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -234,30 +240,13 @@ def feed_validate(rows: Sequence[FeedRow], *, today: datetime.date) -> tuple[lis
     return valid, errors
 
 
-def _adapt(vendor: str, row: _Valid) -> tuple[Any, ...]:
-    values: tuple[Any, ...] = (
-        row.unit_id, row.person_id, row.insutype, row.period, row.base, row.unit_amount,
-        row.personal_amount, row.arrival, row.arrival_date,
-    )  # fmt: skip
-    if vendor != "sqlite":
-        return values
-    return tuple(
-        str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, datetime.date) else v
-        for v in values
-    )
-
-
 def _write(rows: Iterable[_Valid]) -> None:
-    writer = BulkWriter.for_connection(connection)
-    table = Contribution._meta.db_table
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(_adapt(writer.vendor, row))
-        if len(batch) >= WRITE_BATCH:
-            writer.write(table, COLUMNS, batch)
-            batch = []
-    if batch:
-        writer.write(table, COLUMNS, batch)
+    values = (
+        (row.unit_id, row.person_id, row.insutype, row.period, row.base, row.unit_amount,
+         row.personal_amount, row.arrival, row.arrival_date)
+        for row in rows
+    )  # fmt: skip
+    bulk_write(BulkWriter.for_connection(connection), Contribution, FIELDS, values)
 
 
 def contributions_import(

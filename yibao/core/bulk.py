@@ -14,12 +14,15 @@ transaction, so a failure leaves tables and indexes as they were.
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import models
+from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
@@ -282,3 +285,51 @@ class PostgresWriter(BulkWriter):
             # Another table references one of these (TRUNCATE refuses even when it is empty).
             return False
         return True
+
+
+# --- rows of one model, as tuples ----------------------------------------------------------
+
+WRITE_BATCH = 5_000  # rows per executemany / COPY slice (bounded memory)
+
+
+def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
+    return [str(model._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
+
+
+def _adapter(vendor: str) -> Any:
+    ops = connection.ops
+
+    def sqlite(value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def postgres(value: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+
+    return sqlite if vendor == "sqlite" else postgres
+
+
+def bulk_write(
+    writer: BulkWriter, model: type[models.Model], names: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Insert rows of `model` given as tuples of `names` (fields; a foreign key by its id): COPY on
+    PostgreSQL, executemany on SQLite. The ORM's bulk_create quotes JSON and arrays on the client,
+    which costs more than the insert (30 s for 50,000 line items against under a second)."""
+    adapt = _adapter(writer.vendor)
+    table = model._meta.db_table
+    columns = _columns(model, names)
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(tuple(adapt(value) for value in row))
+        if len(batch) >= WRITE_BATCH:
+            writer.write(table, columns, batch)
+            batch = []
+    if batch:
+        writer.write(table, columns, batch)

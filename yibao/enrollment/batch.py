@@ -11,17 +11,15 @@ partial unique index ``enrollment_insurance_one_active`` is the last guard.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from yibao.core.bulk import BulkWriter
+from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.policies import limits_for
@@ -41,7 +39,6 @@ if TYPE_CHECKING:
     from yibao.cases.models import Application
     from yibao.units.models import Unit
 
-WRITE_BATCH = 5_000  # rows per executemany / COPY slice (bounded memory)
 SHOWN_CONFLICTS = 5
 
 
@@ -98,10 +95,6 @@ def _validate(*, unit: Unit, rows: Sequence[SheetRow], today: datetime.date) -> 
 
 
 # --- apply ---------------------------------------------------------------------------------------
-
-
-def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
-    return [str(model._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
 
 
 PERSON_FIELDS = (
@@ -161,45 +154,6 @@ def _first_insured(person_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         for person_id, insutype, first in rows:
             found[(person_id, insutype)] = int(first)
     return found
-
-
-def _adapter(vendor: str) -> Any:
-    ops = connection.ops
-
-    def sqlite(value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False)
-        return value
-
-    def postgres(value: Any) -> Any:
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
-
-    return sqlite if vendor == "sqlite" else postgres
-
-
-def bulk_write(
-    writer: BulkWriter, model: type[models.Model], names: Sequence[str], rows: Iterable[tuple[Any, ...]]
-) -> None:
-    """Insert rows of `model` given as tuples of `names` (fields; a foreign key by its id): COPY on
-    PostgreSQL, executemany on SQLite. The ORM's bulk_create quotes JSON and arrays on the client,
-    which costs more than the insert (30 s for 50,000 line items against under a second)."""
-    adapt = _adapter(writer.vendor)
-    table = model._meta.db_table
-    columns = _columns(model, names)
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(tuple(adapt(value) for value in row))
-        if len(batch) >= WRITE_BATCH:
-            writer.write(table, columns, batch)
-            batch = []
-    if batch:
-        writer.write(table, columns, batch)
 
 
 def _conflict_message(conflicts: list[tuple[EnrollmentRow, str]]) -> str:

@@ -16,18 +16,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from yibao.accounts.models import User
-from yibao.cases.models import Application, LineItem, Status
-from yibao.cases.services import application_draft_save, operator_check
+from yibao.cases.models import Application, LineItem
+from yibao.cases.services import Line, application_lines_store, operator_check
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.audit import RequestOrigin, audit_event_record
-from yibao.core.bulk import BulkWriter
 from yibao.core.errors import ApplicationError
-from yibao.enrollment.batch import batch_apply, batch_validate, bulk_write
+from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
@@ -277,65 +276,20 @@ def _store(
     batch: BatchImport, flow: BatchFlow, passed: list[SheetRow[Any]], failed: list[SheetRow[Any]]
 ) -> None:
     actor = batch.created_by
-    assert actor is not None  # noqa: S101 - set when the import was started
+    assert actor is not None  # noqa: S101 - checked by _actor_refusal
+    rows = sorted(passed + failed, key=lambda r: r.row)
+    lines = [Line(row=r.row, data=flow.to_data(r), error=problems_text(r.problems)) for r in rows]
     with transaction.atomic():
-        # a corrected file replaces the lines of the draft it made before
-        previous = (
-            Application.objects.filter(
-                unit=batch.unit,
-                type_code=flow.application_type.code,
-                status__in=[Status.DRAFT, Status.RETURNED],
-            )
-            .order_by("-created_at")
-            .first()
-        )
         _progress(batch, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
-        payload = {"batch": batch.pk, "count": len(passed)}
-        if not failed:
-            application = application_draft_save(
-                kind=flow.application_type,
-                unit=batch.unit,
-                actor=actor,
-                payload=payload,
-                application=previous,
-            )
-        elif previous is not None:
-            # the draft now holds this file: it cannot be submitted until a file passes
-            Application.objects.filter(pk=previous.pk).update(payload=payload, printed_at=None)
-            application = previous
-        else:
-            application = _failed_holder(batch, flow.application_type)
-        LineItem.objects.filter(application=application).delete()
-        rows = sorted(passed + failed, key=lambda r: r.row)
-        writer = BulkWriter.for_connection(connection)
-        for start in range(0, len(rows), LINES_PER_WRITE):
-            chunk = rows[start : start + LINES_PER_WRITE]
-            bulk_write(
-                writer,
-                LineItem,
-                ("application", "row", "data", "error"),
-                ((application.pk, r.row, flow.to_data(r), problems_text(r.problems)[:300]) for r in chunk),
-            )
-            _progress(batch, rows_done=min(len(rows), start + len(chunk)))
+        application = application_lines_store(
+            kind=flow.application_type,
+            unit=batch.unit,
+            actor=actor,
+            payload={"batch": batch.pk, "count": len(passed)},
+            lines=lines,
+            progress=lambda done: _progress(batch, rows_done=done),
+        )
         _progress(batch, application=application, finished_at=timezone.now(), stage="")
-
-
-def _failed_holder(batch: BatchImport, kind: ApplicationType) -> Application:
-    """A draft that only holds the lines of a file with failures (it cannot be submitted)."""
-    actor = batch.created_by
-    assert actor is not None  # noqa: S101
-    operator = operator_check(user=actor, unit=batch.unit, kind=kind).operator
-    application = Application.objects.create(
-        number=f"TMP{timezone.now():%Y%m%d%H%M%S%f}",
-        type_code=kind.code,
-        unit=batch.unit,
-        division_id=batch.unit.division_id,
-        operator=operator,
-        payload={"batch": batch.pk, "count": 0},
-    )
-    application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
-    application.save(update_fields=["number"])
-    return application
 
 
 def batch_failures_xlsx(batch: BatchImport) -> bytes:

@@ -18,9 +18,9 @@ from django.db import connection
 from django.utils import timezone
 
 from yibao.cases.models import Application, LineItem
-from yibao.core.bulk import BulkWriter
+from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
-from yibao.enrollment.batch import CHANGE_FIELDS, bulk_write
+from yibao.enrollment.batch import CHANGE_FIELDS
 from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.interruption import InterruptionReason

@@ -18,8 +18,9 @@ from python_calamine import CalamineWorkbook
 from tests.pagecheck import check_page
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
-from yibao.cases.models import Application, LineItem, ReviewerRegion, Status
+from yibao.cases.models import Application, Event, LineItem, ReviewerRegion, Status
 from yibao.core.errors import ApplicationError
+from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.demo.numbers import make_id_number
@@ -193,3 +194,18 @@ def test_the_worker_stops_when_the_grant_role_or_binding_is_withdrawn_after_the_
     assert message in batch.error
     assert (batch.rows_total, batch.application_id) == (0, None)
     assert not Application.objects.filter(unit=binding.unit).exists()
+
+
+def test_a_stored_file_leaves_a_case_event_and_an_audit_row(
+    client: Client, binding: Binding, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The lines go through the cases app's service: the draft a failing file makes has its 创建
+    event and 申报编号 like any other, and every stored file is audited."""
+    first = upload(client, workbook([person_row(5, 月缴费基数="1")]), django_capture_on_commit_callbacks)
+    second = upload(client, workbook([person_row(n) for n in range(2)]), django_capture_on_commit_callbacks)
+    application = Application.objects.get(pk=second.application_id or 0)
+    assert first.application_id == application.pk
+    assert application.number.startswith("SQ")
+    assert list(Event.objects.filter(application=application).values_list("action", flat=True)) == ["created"]
+    audited = AuditEvent.objects.filter(action="application_lines_stored", object_id=str(application.pk))
+    assert [e.after["failed"] for e in audited.order_by("pk")] == [1, 0]
