@@ -234,7 +234,18 @@ YIBAO_BATCH_MAX_BYTES = env_int("YIBAO_BATCH_MAX_BYTES", 20 * 1024 * 1024)
 YIBAO_BATCH_MAX_ROWS = env_int("YIBAO_BATCH_MAX_ROWS", 100_000)
 # Internal API for the core system / tax bureau (/internal/api/): off while the token is unset.
 YIBAO_INTERNAL_API_TOKEN = env_str("YIBAO_INTERNAL_API_TOKEN")
+# At least 32 random bytes: 43 characters of secrets.token_urlsafe(32) (64 of token_hex(32)).
+if YIBAO_INTERNAL_API_TOKEN and (
+    len(YIBAO_INTERNAL_API_TOKEN) < 43 or len(set(YIBAO_INTERNAL_API_TOKEN)) < 16
+):
+    raise ImproperlyConfigured(
+        "YIBAO_INTERNAL_API_TOKEN is too weak: use at least 32 random bytes, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 YIBAO_INTERNAL_API_MAX_BYTES = env_int("YIBAO_INTERNAL_API_MAX_BYTES", 20 * 1024 * 1024)
+# Wrong tokens allowed per address in a window before the API answers 429 to that address.
+YIBAO_INTERNAL_API_FAILURES_PER_IP = env_int("YIBAO_INTERNAL_API_FAILURES_PER_IP", 10)
+YIBAO_INTERNAL_API_WINDOW_MINUTES = env_int("YIBAO_INTERNAL_API_WINDOW_MINUTES", 10)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
 STORAGES = {

@@ -9,8 +9,6 @@ nothing was imported, 400 for a body that cannot be read, 413 above YIBAO_INTERN
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
@@ -20,6 +18,7 @@ from yibao.contributions.feed_file import FeedRow, read_feed_file, rows_from_jso
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.internal_api import internal_token_required
+from yibao.core.json_body import JsonBodyError, json_body_parse
 
 
 def _refusal(message: str, status: int) -> JsonResponse:
@@ -33,9 +32,9 @@ def _rows(request: HttpRequest, limit: int) -> list[FeedRow] | JsonResponse:
         if len(body) > limit:
             return _refusal("请求内容超过大小上限", 413)
         try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return _refusal("请求内容不是有效的 UTF-8 JSON", 400)
+            payload = json_body_parse(body)
+        except JsonBodyError as error:
+            return _refusal(str(error), 400)
         return rows_from_json(payload.get("rows") if isinstance(payload, dict) else None)
     if content_type == "multipart/form-data":
         upload = request.FILES.get("file")

@@ -1,8 +1,11 @@
 """The guard of the internal API (DESIGN §6: the core system / tax bureau feeds us).
 
 Machine clients send ``Authorization: Bearer <YIBAO_INTERNAL_API_TOKEN>``. The API is off (404)
-while the setting is unset; a wrong or missing token gets 401. Requests carry no session cookie,
-so the views are CSRF-exempt: the token, compared in constant time, is what authenticates them.
+while the setting is unset; a wrong or missing token gets 401, and an address that sent
+YIBAO_INTERNAL_API_FAILURES_PER_IP of them in a window gets 429 until the window ends (the right
+token included, so guessing gains nothing). The token itself must be at least 32 random bytes
+(the settings refuse a shorter one at start). Requests carry no session cookie, so the views are
+CSRF-exempt: the token, compared in constant time, is what authenticates them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from yibao.core.audit import client_address
 from yibao.core.guards import Guard, mark_guard
+from yibao.core.throttle import Throttle
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 SCHEME = "Bearer "
@@ -29,12 +34,26 @@ def token_valid(request: HttpRequest) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def _failures() -> Throttle:
+    return Throttle(
+        "internal-api-token",
+        limit=int(settings.YIBAO_INTERNAL_API_FAILURES_PER_IP),
+        window_seconds=int(settings.YIBAO_INTERNAL_API_WINDOW_MINUTES) * 60,
+    )
+
+
 def internal_token_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.YIBAO_INTERNAL_API_TOKEN:
             raise Http404
+        failures, address = _failures(), client_address(request) or "unknown"
+        if failures.exceeded(address):
+            response = JsonResponse({"ok": False, "message": "令牌错误次数过多，请稍后再试"}, status=429)
+            response["Retry-After"] = str(failures.retry_after())
+            return response
         if not token_valid(request):
+            failures.hit(address)
             response = JsonResponse({"ok": False, "message": "未授权：令牌缺失或不正确"}, status=401)
             response["WWW-Authenticate"] = 'Bearer realm="yibao-internal"'
             return response

@@ -16,7 +16,7 @@ from yibao.contributions.models import Contribution
 from yibao.contributions.tests.helpers import contribution_world, feed_csv, row
 
 pytestmark = pytest.mark.django_db
-TOKEN = "feed-token-for-tests-0123456789"
+TOKEN = "feed-token-for-tests-Xq8vN2pL5rT9wK3mB7cF1hJ6"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
