@@ -7,6 +7,7 @@ import io
 
 import pikepdf
 import pytest
+from PIL import Image, PngImagePlugin
 
 from tests.security import hostile_files
 from yibao.core.error_codes import CoreErrorCode
@@ -61,3 +62,20 @@ def test_an_unreadable_pdf_is_refused_as_damaged(data: bytes) -> None:
         upload_check(io.BytesIO(data))
     assert caught.value.code is CoreErrorCode.UPLOAD_CORRUPT
     assert caught.value.message == "PDF 文件不完整、已损坏或已加密，请重新上传"
+
+
+def test_an_image_keeps_its_pixels_only() -> None:
+    """A JPEG comment (COM segment) and PNG text chunks can carry markup or tracking data; the
+    re-encoded file has neither."""
+    jpeg = io.BytesIO()
+    Image.new("RGB", (16, 16), (1, 2, 3)).save(jpeg, format="JPEG", comment=b"<script>COM-SECRET</script>")
+    png_info = PngImagePlugin.PngInfo()
+    png_info.add_text("Comment", "PNG-SECRET")
+    png = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(png, format="PNG", pnginfo=png_info)
+    for data, secret in ((jpeg.getvalue(), b"COM-SECRET"), (png.getvalue(), b"PNG-SECRET")):
+        assert secret in data
+        checked = upload_check(io.BytesIO(data))
+        assert secret not in checked.content
+        with Image.open(io.BytesIO(checked.content)) as image:
+            assert image.size == (16, 16)

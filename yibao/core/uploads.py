@@ -89,12 +89,20 @@ def _reencode_image(data: bytes, kind: FileKind, field: str | None) -> bytes:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
+            mode = (
+                "RGB"
+                if kind is FileKind.JPEG
+                else image.mode
+                if image.mode in {"RGB", "RGBA", "L", "LA", "P"}
+                else "RGBA"
+            )
+            clean = image.convert(mode)
+            clean.info.clear()  # the pixels only: no comment (JPEG COM), EXIF, ICC or text chunks
             out = io.BytesIO()
             if kind is FileKind.JPEG:
-                image.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+                clean.save(out, format="JPEG", quality=90, optimize=True)
             else:
-                mode = image.mode if image.mode in {"RGB", "RGBA", "L", "LA", "P"} else "RGBA"
-                image.convert(mode).save(out, format="PNG", optimize=True)
+                clean.save(out, format="PNG", optimize=True)
             return out.getvalue()
     except ApplicationError:
         raise

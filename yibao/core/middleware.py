@@ -1,0 +1,52 @@
+"""Session lifetime and caching rules that hold for every page of a logged-in user."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+
+STARTED_KEY = "yibao_session_started"
+EXPIRED_MESSAGE = "登录已超过最长有效时间，请重新登录"
+
+
+class SessionLifetimeMiddleware:
+    """An absolute lifetime beside the idle timeout (SESSION_COOKIE_AGE, renewed on every request):
+    YIBAO_SESSION_MAX_SECONDS after it began, a login session ends however active it was, and
+    the request goes to the same address again, where the page's guard asks for a new login."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(STARTED_KEY)
+            if started is None:  # the first request of this login (login rotates the session)
+                request.session[STARTED_KEY] = now
+            elif now - int(started) > settings.YIBAO_SESSION_MAX_SECONDS:
+                logout(request)
+                messages.info(request, EXPIRED_MESSAGE)
+                return redirect(request.get_full_path())
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """What a logged-in user is shown (pages, exports, files) is never kept by a browser or a
+    shared cache: `Cache-Control: no-store, private` unless the view said otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
+        return response
