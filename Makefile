@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_PERSONS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-packages lint typecheck pytest migrate demo clean
+.PHONY: run test setup system-packages lint typecheck pytest migrate demo lock clean
 
 ## run: set up, migrate, load reference and demo data, start web server + task worker
 run: setup migrate demo
@@ -46,6 +46,17 @@ typecheck: setup
 
 pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## lock: regenerate requirements/*.txt from pyproject.toml in a throwaway venv; the current pins
+## stay where they are (UPGRADE=1: the newest versions the ranges allow)
+LOCK_VENV := var/lock-venv
+lock:
+	@scripts/check_python.sh $(PYTHON)
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LOCK_VENV)/bin/python scripts/lock_requirements.py $(if $(UPGRADE),--upgrade)
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -218,7 +218,6 @@ YIBAO_CERT_VERIFY_WINDOW_MINUTES = env_int("YIBAO_CERT_VERIFY_WINDOW_MINUTES", 1
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -23,3 +23,15 @@ function start(root) {
 
 start(document);
 document.addEventListener("htmx:load", (event) => start(event.target));
+
+// An htmx request that the server redirected (the session ended, the grant was withdrawn) got a
+// whole other page: show it as a page rather than swapping it into the part that asked.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { xhr, pathInfo } = event.detail;
+  if (!xhr.responseURL) return;
+  const answered = new URL(xhr.responseURL);
+  if (answered.pathname !== new URL(pathInfo.requestPath, window.location.href).pathname) {
+    event.detail.shouldSwap = false;
+    window.location.assign(answered.href);
+  }
+});

@@ -1,5 +1,6 @@
 """批量参保登记 in a browser: a file with failures, the failure export, a corrected file, the
-application saved, approved, and the persons enrolled."""
+application saved, approved, and the persons enrolled; the progress of an import being read, with
+JavaScript and without."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
@@ -17,7 +20,7 @@ from tests.e2e.test_operators import login_operator
 from yibao.agency.tests.helpers import reviewer
 from yibao.cases.models import Application, Status
 from yibao.core.tests.factories import BindingFactory, grant
-from yibao.enrollment.models import Insurance
+from yibao.enrollment.models import BatchImport, Insurance
 from yibao.enrollment.tests.test_batch_pages import person_row, workbook
 
 
@@ -94,3 +97,55 @@ def finish_batch(page: Any, tmp_path: Path) -> None:
     upload(page, "职工参保登记表（批量）", scan(tmp_path, "batch.png"))
     page.get_by_role("button", name="已打印盖章，继续上传并保存").click()
     expect(page.get_by_text("职工参保登记（批量）已提交，请等待医保经办机构审核")).to_be_visible()
+
+
+def test_the_progress_updates_in_place_and_the_results_follow(page: Any, browser: Any) -> None:
+    """The worker's progress as the tests' database says it: htmx swaps the panel without loading
+    the page, and loads it once when the import has finished; without JavaScript the page
+    refreshes itself until then."""
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    batch = BatchImport.objects.create(
+        unit=binding.unit, original_name="人员.xlsx", status=BatchImport.Status.RUNNING,
+        stage="校验数据", rows_total=200, rows_done=20,
+    )  # fmt: skip
+    running = BatchImport.objects.filter(pk=batch.pk)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    url = page.base_url + reverse("enroll:batch-detail", args=[batch.pk])
+    page.goto(url)
+    progress = page.get_by_label("校验进度")
+    expect(progress).to_have_attribute("value", "10")
+    page.evaluate("window.notReloaded = true")
+    running.update(rows_done=120)
+    expect(progress).to_have_attribute("value", "60")
+    expect(page.get_by_text("校验中：校验数据（共 200 行）")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True  # the panel changed, the page stayed
+    assert not [text for text in console if "Content Security Policy" in text]  # htmx needs no inline style
+    screenshot(page, "batch-progress")
+
+    # The same page without JavaScript: the <noscript> refresh reloads it every 2 seconds.
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 768})
+    plain.add_cookies(page.context.cookies())
+    quiet = plain.new_page()
+    quiet.goto(url)
+    expect(quiet.get_by_label("校验进度")).to_have_attribute("value", "60")
+
+    running.update(status=BatchImport.Status.DONE, rows_done=200, passed=200, finished_at=timezone.now())
+    expect(page.get_by_role("link", name="校验成功列表（200）")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is None  # loaded again once, for the results
+    expect(page.get_by_label("校验进度")).to_have_count(0)
+    expect(quiet.get_by_role("link", name="校验成功列表（200）")).to_be_visible()
+    plain.close()
+
+
+def test_a_poll_redirected_to_the_login_shows_the_login_page(page: Any) -> None:
+    """The session ends while the panel polls: the login page replaces the page, not the panel."""
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    batch = BatchImport.objects.create(unit=binding.unit, status=BatchImport.Status.RUNNING, rows_total=10)
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    page.goto(page.base_url + reverse("enroll:batch-detail", args=[batch.pk]))
+    expect(page.get_by_label("校验进度")).to_be_visible()
+    page.context.clear_cookies()
+    page.wait_for_url(re.compile(r"/login/"))
+    expect(page.get_by_label("校验进度")).to_have_count(0)

@@ -1,5 +1,6 @@
 """缴费明细导出: the detail rows of a range as an xlsx, streamed from the query into a temporary
-file by the streaming writer (yibao.core.xlsx_stream), so memory stays flat for any unit size."""
+file by the streaming writer (yibao.core.spreadsheets.streaming), so memory stays flat for any
+unit size."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from yibao.contributions.models import Contribution
 from yibao.contributions.periods import period_text
 from yibao.core.masking import MASKED, IdentityDisplay
 from yibao.core.reference import code_choices
-from yibao.core.xlsx_stream import Column, Sheet, write_xlsx
-from yibao.enrollment.workbooks import neutralise
+from yibao.core.spreadsheets.cells import neutralise
+from yibao.core.spreadsheets.streaming import Column, Sheet, write_xlsx
 
 SHEET = "缴费明细"
 MONEY = "#,##0.00"

@@ -27,8 +27,8 @@ from yibao.contributions.summaries import unit_months_summarise
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.reference import code_choices
+from yibao.core.spreadsheets.cells import parse_date
 from yibao.enrollment.models import Person
-from yibao.enrollment.workbooks import parse_date
 from yibao.units.models import Unit
 
 LOOKUP_BATCH = 900  # values per IN list (SQLite allows 999 parameters)

@@ -18,9 +18,9 @@ import python_calamine
 from yibao.contributions.error_codes import ContributionErrorCode
 from yibao.core.errors import ApplicationError
 
-# The container checks of the batch enrollment reader (zip bomb, encryption, macros, a lying
+# The container checks of the spreadsheet reader (zip bomb, encryption, macros, a lying
 # directory) apply to any xlsx we read.
-from yibao.enrollment.workbooks import FileRefused, workbook_check
+from yibao.core.spreadsheets.archive import FileRefused, workbook_check
 
 
 @dataclass(frozen=True)

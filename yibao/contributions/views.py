@@ -35,7 +35,7 @@ from yibao.contributions.selectors import (
 from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.reference import code_choices
-from yibao.core.xlsx_stream import MAX_ROWS, XlsxStreamError
+from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.units.models import Unit
 

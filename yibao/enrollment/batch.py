@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import problems_text
+from yibao.core.spreadsheets.reader import gc_paused
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import (
@@ -33,7 +35,6 @@ from yibao.enrollment.rules import (
     row_problems,
 )
 from yibao.enrollment.sheets import EnrollmentSheetRow as SheetRow
-from yibao.enrollment.workbooks import gc_paused, problems_text
 
 if TYPE_CHECKING:
     from yibao.cases.models import Application

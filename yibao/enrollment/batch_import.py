@@ -26,13 +26,16 @@ from yibao.cases.services import Line, application_lines_store, operator_check
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import Problem, problems_text
+from yibao.core.spreadsheets.failures import failures_xlsx
+from yibao.core.spreadsheets.layout import SheetLayout
+from yibao.core.spreadsheets.reader import SheetRead, SheetRow
 from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
-from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
+from yibao.enrollment.rules import EnrollmentRow, parse_base
 from yibao.enrollment.sheets import LAYOUT as ENROLLMENT_LAYOUT
 from yibao.enrollment.sheets import EnrollmentSheetRow, read_enrollment_file
-from yibao.enrollment.workbooks import SheetLayout, SheetRead, SheetRow, failures_xlsx, problems_text
 from yibao.units.models import Unit
 
 LINES_PER_WRITE = 2_000

@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRefresh
 
 from yibao.accounts.session import hall_user
 from yibao.cases.models import LineItem
@@ -154,9 +156,20 @@ def _upload(request: HttpRequest, screen: Screen) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse:
-    """Progress while the worker reads the file (the page refreshes itself without JavaScript),
-    then 校验成功列表 and 校验失败列表."""
+    """Progress while the worker reads the file, then 校验成功列表 and 校验失败列表.
+
+    Without JavaScript the page refreshes itself every 2 seconds while the file is read. With it,
+    htmx asks for the progress panel alone (HX-Request) and swaps it in; once the import has
+    finished it is told to load the page again (HX-Refresh), which then shows the results."""
     batch = _access_batch(request, screen, batch_id)
+    running = batch.status in {BatchImport.Status.QUEUED, BatchImport.Status.RUNNING}
+    if request.htmx:  # type: ignore[attr-defined]
+        if running:
+            response = render(request, "enroll/batch_detail.html#progress", {"batch": batch})
+        else:
+            response = HttpResponseClientRefresh()
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     tab = "failed" if request.GET.get("tab") == "failed" else "passed"
     page = None
     lines: list[tuple[int, tuple[str, ...], str]] = []
@@ -165,8 +178,7 @@ def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse
         found = found.exclude(error="") if tab == "failed" else found.filter(error="")
         page = Paginator(found.only("row", "data", "error"), LINES_PER_PAGE).get_page(request.GET.get("page"))
         lines = [(line.row, screen.cells(line.data), line.error) for line in page]
-    running = batch.status in {BatchImport.Status.QUEUED, BatchImport.Status.RUNNING}
-    return render(
+    response = render(
         request,
         "enroll/batch_detail.html",
         {
@@ -180,6 +192,8 @@ def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse
             "query_string": f"tab={tab}",
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _failures(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse:

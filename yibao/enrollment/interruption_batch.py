@@ -20,6 +20,8 @@ from django.utils import timezone
 from yibao.cases.models import Application, LineItem
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import Problem
+from yibao.core.spreadsheets.reader import SheetRow
 from yibao.enrollment.batch import CHANGE_FIELDS
 from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register
 from yibao.enrollment.error_codes import EnrollmentErrorCode
@@ -32,8 +34,7 @@ from yibao.enrollment.interruption_sheets import (
 )
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.policies import interruption_window
-from yibao.enrollment.rules import BATCH, Problem, duplicate_rows
-from yibao.enrollment.workbooks import SheetRow
+from yibao.enrollment.rules import BATCH, duplicate_rows
 from yibao.units.models import Unit
 
 NOT_INSURED = "该人员不是本单位正常参保人员，不能中断"

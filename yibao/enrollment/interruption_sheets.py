@@ -12,20 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from yibao.enrollment import workbooks
+from yibao.core.spreadsheets import failures, reader, template
+from yibao.core.spreadsheets.cells import Lookups, Problem, cell_text, code_cell, date_cell
+from yibao.core.spreadsheets.layout import Column, SheetLayout
+from yibao.core.spreadsheets.reader import SheetRead, SheetRow
+from yibao.enrollment.cert_cells import cert_no_problem
 from yibao.enrollment.interruption import InterruptionReason
-from yibao.enrollment.rules import Problem
-from yibao.enrollment.workbooks import (
-    Column,
-    Lookups,
-    SheetLayout,
-    SheetRead,
-    SheetRow,
-    cell_text,
-    cert_no_problem,
-    code_cell,
-    date_cell,
-)
 
 SHEET = "中断参保"
 
@@ -44,7 +36,7 @@ InterruptionSheetRow = SheetRow[InterruptionRow]
 
 COLUMNS: tuple[Column, ...] = (
     Column("cert_type", "证件类型", required=True, table="psn_cert_type", kind="code"),
-    Column("cert_no", "证件号码", required=True),
+    Column("cert_no", "证件号码", required=True, width=18),
     Column("name", "姓名", required=True),
     Column("reason", "中断原因", required=True, kind="code", choices=tuple(InterruptionReason.choices)),
     Column("pause_date", "中断日期", required=True, kind="date"),
@@ -75,12 +67,12 @@ REQUIRED_MESSAGES = {
 
 def interruption_template_xlsx() -> bytes:
     """下载模板 of 批量文件中断."""
-    return workbooks.template_xlsx(LAYOUT)
+    return template.template_xlsx(LAYOUT)
 
 
 def read_interruption_file(data: bytes, *, max_rows: int) -> SheetRead[InterruptionRow]:
     """Read a 批量文件中断 file: the rows, their parsing problems, or a file-level refusal."""
-    return workbooks.read_sheet(data, LAYOUT, workbooks.each_row(_parse_row), max_rows=max_rows)
+    return reader.read_sheet(data, LAYOUT, reader.each_row(_parse_row), max_rows=max_rows)
 
 
 def _parse_row(number: int, values: list[Any], lookups: Lookups) -> InterruptionSheetRow:
@@ -114,4 +106,4 @@ def _parse_row(number: int, values: list[Any], lookups: Lookups) -> Interruption
 
 def interruption_failures_xlsx(rows: Iterable[SheetRow[Any]]) -> bytes:
     """导出失败数据 of a 批量文件中断 file."""
-    return workbooks.failures_xlsx(LAYOUT, rows)
+    return failures.failures_xlsx(LAYOUT, rows)

@@ -13,17 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import Problem
 from yibao.core.validators.identity import validate_cert_number
 from yibao.enrollment.models import Insurance, Person
 
 MIN_WORKING_AGE = 16
 BATCH = 900  # ID numbers per query (SQLite allows 999 parameters)
-
-
-@dataclass(frozen=True)
-class Problem:
-    column: str
-    message: str
 
 
 @dataclass(slots=True)

@@ -1,9 +1,9 @@
 """The 批量参保登记 file (Henan manual 004): its layout, template, reader and failure export.
 
-The shared machinery (archive checks, header, cells, dropdowns) is in `workbooks`; this module
-says which columns the file has and how one row becomes an `EnrollmentRow` with the problems
-that parsing alone can find. The rules that need the region and the records are applied by
-`batch.batch_validate`.
+The shared machinery (archive checks, header, cells, dropdowns) is in `yibao.core.spreadsheets`;
+this module says which columns the file has and how one row becomes an `EnrollmentRow` with the
+problems that parsing alone can find. The rules that need the region and the records are applied
+by `batch.batch_validate`.
 """
 
 from __future__ import annotations
@@ -13,24 +13,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from yibao.core.reference import code_choices
-from yibao.enrollment import workbooks
-from yibao.enrollment.rules import EnrollmentRow, Problem, parse_base
-from yibao.enrollment.workbooks import (
-    CODE_SHEET,
-    HELP_SHEET,
-    SCIENTIFIC_ID,
-    Column,
+from yibao.core.spreadsheets import failures, reader, template
+from yibao.core.spreadsheets.cells import (
     Lookups,
-    SheetLayout,
-    SheetRead,
-    SheetRow,
+    Problem,
     cell_text,
-    cert_no_problem,
     code_cell,
     date_cell,
     neutralise,
     problems_text,
 )
+from yibao.core.spreadsheets.layout import CODE_SHEET, HELP_SHEET, Column, SheetLayout
+from yibao.core.spreadsheets.reader import SheetRead, SheetRow
+from yibao.enrollment.cert_cells import SCIENTIFIC_ID, cert_no_problem
+from yibao.enrollment.rules import EnrollmentRow, parse_base
 
 __all__ = [
     "CODE_SHEET",
@@ -54,18 +50,26 @@ EnrollmentSheetRow = SheetRow[EnrollmentRow]
 
 COLUMNS: tuple[Column, ...] = (
     Column("cert_type", "证件类型", required=True, table="psn_cert_type", kind="code"),
-    Column("cert_no", "证件号码", required=True),
+    Column("cert_no", "证件号码", required=True, width=18),
     Column("name", "姓名", required=True),
     Column("gender", "性别", table="gend", kind="code"),
     Column("birth_date", "出生日期", kind="date"),
     Column("nation", "民族", table="naty", kind="code"),
     Column("nationality", "国籍"),
     Column("mobile", "手机号码"),
-    Column("address", "联系地址"),
-    Column("first_work_date", "首次参加工作日期", kind="date"),
+    Column("address", "联系地址", width=18),
+    Column("first_work_date", "首次参加工作日期", kind="date", width=18),
     Column("psn_type", "人员类别", required=True, table="psn_type", kind="code"),
     Column("emp_form", "用工形式", table="emp_fom", kind="code"),
-    Column("insutypes", "险种", required=True, table="insutype", kind="codes"),
+    Column(
+        "insutypes",
+        "险种",
+        required=True,
+        table="insutype",
+        kind="codes",
+        prompt="可填写多个险种，用英文逗号分隔，如 310,510",
+        described="险种代码，可多个",
+    ),
     Column("start_date", "参保日期", required=True, kind="date"),
     Column("base", "月缴费基数", required=True, kind="number"),
 )
@@ -97,12 +101,12 @@ def _insutype_options(insutypes: Sequence[str] | None) -> list[str]:
 
 def enrollment_template_xlsx(*, insutypes: Sequence[str] | None = None) -> bytes:
     """The 下载模板 file. `insutypes`: the 险种 the unit's region offers (dropdown suggestions)."""
-    return workbooks.template_xlsx(LAYOUT, options={"insutypes": _insutype_options(insutypes)})
+    return template.template_xlsx(LAYOUT, options={"insutypes": _insutype_options(insutypes)})
 
 
 def read_enrollment_file(data: bytes, *, max_rows: int) -> SheetRead[EnrollmentRow]:
     """Read a 批量参保登记 file: the rows, their parsing problems, or a file-level refusal."""
-    return workbooks.read_sheet(data, LAYOUT, _parse_table, max_rows=max_rows)
+    return reader.read_sheet(data, LAYOUT, _parse_table, max_rows=max_rows)
 
 
 # Required columns whose emptiness the rules report (with their own words), not the parser.
@@ -215,4 +219,4 @@ def _parse_table(numbers: list[int], table: list[list[Any]], lookups: Lookups) -
 
 def failures_xlsx(rows: Iterable[EnrollmentSheetRow]) -> bytes:
     """导出失败数据 of a 批量参保登记 file."""
-    return workbooks.failures_xlsx(LAYOUT, rows)
+    return failures.failures_xlsx(LAYOUT, rows)

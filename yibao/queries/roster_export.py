@@ -1,6 +1,6 @@
-"""导出 of the 职工花名册: an .xlsx streamed row by row (yibao.core.xlsx_stream) into a temporary
-file that the response then streams, so a roster of 100,000 persons never sits in memory. ID
-numbers are masked as on the page; no cell can be taken for a formula."""
+"""导出 of the 职工花名册: an .xlsx streamed row by row (yibao.core.spreadsheets.streaming) into a
+temporary file that the response then streams, so a roster of 100,000 persons never sits in
+memory. ID numbers are masked as on the page; no cell can be taken for a formula."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from yibao.core.xlsx_stream import Cell, Column, Sheet, write_xlsx
-from yibao.enrollment.workbooks import neutralise
+from yibao.core.spreadsheets.cells import neutralise
+from yibao.core.spreadsheets.streaming import Cell, Column, Sheet, write_xlsx
 from yibao.queries.roster import RosterRow
 
 SHEET = "职工花名册"

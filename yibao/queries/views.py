@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from yibao.accounts.session import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
-from yibao.core.xlsx_stream import MAX_ROWS, XlsxStreamError
+from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
 from yibao.queries.roster import (

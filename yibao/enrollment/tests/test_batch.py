@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import Problem
 from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
 from yibao.demo.numbers import make_id_number
 from yibao.enrollment import batch
 from yibao.enrollment.batch import batch_apply, batch_validate, psn_no_for
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
-from yibao.enrollment.rules import EnrollmentRow, Problem
+from yibao.enrollment.rules import EnrollmentRow
 from yibao.enrollment.sheets import SheetRow
 
 pytestmark = pytest.mark.django_db

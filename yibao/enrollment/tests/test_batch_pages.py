@@ -209,3 +209,59 @@ def test_a_stored_file_leaves_a_case_event_and_an_audit_row(
     assert list(Event.objects.filter(application=application).values_list("action", flat=True)) == ["created"]
     audited = AuditEvent.objects.filter(action="application_lines_stored", object_id=str(application.pk))
     assert [e.after["failed"] for e in audited.order_by("pk")] == [1, 0]
+
+
+def running_batch(binding: Binding, **fields: Any) -> BatchImport:
+    values = {"status": BatchImport.Status.RUNNING, "stage": "校验数据", "rows_total": 200, "rows_done": 50}
+    values.update(fields)
+    return BatchImport.objects.create(unit=binding.unit, original_name="人员.xlsx", **values)
+
+
+def test_the_progress_page_polls_its_panel_and_refreshes_itself_without_javascript(
+    client: Client, binding: Binding
+) -> None:
+    batch = running_batch(binding)
+    url = reverse("enroll:batch-detail", args=[batch.pk])
+    response = client.get(url)
+    assert "HX-Request" in response["Vary"]
+    page = check_page(response)
+    panel = page.find("section", attrs={"hx-get": True})
+    assert (panel["hx-get"], panel["hx-trigger"], panel["aria-live"]) == (url, "every 2s", "polite")
+    assert "校验中：校验数据（共 200 行）" in panel.get_text() and panel.find("progress")["value"] == "25"
+    # Without JavaScript the browser reads the refresh inside <noscript>; with it, htmx polls.
+    refresh = page.select("head noscript meta")
+    assert [(m["http-equiv"], m["content"]) for m in refresh] == [("refresh", "2")]
+
+
+def test_htmx_gets_the_progress_panel_alone_while_the_file_is_read(client: Client, binding: Binding) -> None:
+    batch = running_batch(binding, status=BatchImport.Status.QUEUED, stage="", rows_total=0, rows_done=0)
+    url = reverse("enroll:batch-detail", args=[batch.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    fragment = response.content.decode()
+    assert "<html" not in fragment and "<section" not in fragment and "hx-" not in fragment
+    assert "正在校验" in fragment and "排队中" in fragment and 'value="0"' in fragment
+
+    BatchImport.objects.filter(pk=batch.pk).update(
+        status=BatchImport.Status.RUNNING, rows_total=4, rows_done=3
+    )
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "校验中（共 4 行）" in fragment and 'value="75"' in fragment and "75%" in fragment
+
+
+def test_htmx_is_told_to_load_the_page_again_once_the_import_has_finished(
+    client: Client, binding: Binding
+) -> None:
+    batch = running_batch(binding, status=BatchImport.Status.REFUSED, error="文件中没有数据")
+    url = reverse("enroll:batch-detail", args=[batch.pk])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Refresh"], response.content) == (200, "true", b"")
+    page = check_page(client.get(url))
+    assert page.select("[hx-get]") == [] and page.select("noscript meta") == []
+    assert "文件无法导入" in page.get_text()
+
+
+def test_htmx_polling_another_units_import_is_not_found(client: Client, binding: Binding) -> None:
+    other = BatchImport.objects.create(unit=BindingFactory.create().unit, status=BatchImport.Status.RUNNING)
+    response = client.get(reverse("enroll:batch-detail", args=[other.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 404

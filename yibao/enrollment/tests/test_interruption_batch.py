@@ -22,6 +22,7 @@ from yibao.cases.models import Application, LineItem, Status
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
+from yibao.enrollment.cert_cells import SCIENTIFIC_ID
 from yibao.enrollment.interruption_batch import NAME_MISMATCH, NOT_INSURED, interruption_batch_validate
 from yibao.enrollment.interruption_sheets import (
     SHEET,
@@ -30,7 +31,6 @@ from yibao.enrollment.interruption_sheets import (
     read_interruption_file,
 )
 from yibao.enrollment.models import BatchImport, Insurance, Person, PersonnelChange
-from yibao.enrollment.workbooks import SCIENTIFIC_ID
 from yibao.operators.models import Binding
 from yibao.units.tests.helpers import png_bytes
 

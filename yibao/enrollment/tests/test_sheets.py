@@ -1,4 +1,7 @@
-"""The 批量参保登记 file: template, reader (every bad input gets its message) and failure export."""
+"""The 批量参保登记 file: template, reader (every bad cell gets its message) and failure export.
+
+The reader's checks of the file itself (not a workbook, encrypted, formulas, zip bombs, header,
+sheets, row limit) are tested with the reader in yibao/core/tests/test_spreadsheets_reader.py."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ import pytest
 import python_calamine
 import xlsxwriter
 
+from yibao.core.spreadsheets.cells import Problem
 from yibao.demo.numbers import make_id_number
-from yibao.enrollment.rules import Problem
 from yibao.enrollment.sheets import (
     CODE_SHEET,
     HELP_SHEET,
@@ -161,138 +164,6 @@ def test_a_template_filled_in_reads() -> None:
     assert read(template).error  # sanity: empty
     rows = workbook([good_row()], sheets=(HELP_SHEET, CODE_SHEET))
     assert read(rows).error == ""
-
-
-# --- reader: bad files ---------------------------------------------------------------------------
-
-
-def test_a_renamed_text_file_is_not_a_workbook() -> None:
-    result = read("证件类型,证件号码\n01,530102199005170034\n".encode())
-    assert (
-        result.error
-        == "上传的文件不是Excel工作簿（.xlsx），请使用下载的模板填写后上传（仅修改文件扩展名无效）"
-    )
-    assert result.rows == []
-
-
-def test_a_renamed_pdf_is_not_a_workbook() -> None:
-    assert read(b"%PDF-1.7\n%...").error.startswith("上传的文件不是Excel工作簿")
-
-
-def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
-    assert read(buffer.getvalue()).error.startswith("上传的文件不是Excel工作簿")
-
-
-def test_a_truncated_workbook_is_refused() -> None:
-    assert read(workbook([good_row()])[:500]).error == "文件已损坏，无法作为Excel工作簿（.xlsx）打开"
-
-
-def test_an_encrypted_workbook_is_refused() -> None:
-    # Excel saves a password-protected workbook as an OLE2 compound file holding EncryptionInfo.
-    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-    data = header + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1000
-    assert read(data).error == "文件设置了密码（已加密），请在Excel中取消密码保护后重新上传"
-
-
-def test_an_old_xls_file_is_refused() -> None:
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le")
-    assert read(data).error == "文件是旧版Excel（.xls）或其他格式，请使用下载的模板（.xlsx）填写后上传"
-
-
-def test_formulas_are_refused_naming_the_cell() -> None:
-    def formula(book: Any, sheet: Any) -> None:
-        sheet.write_formula(3, 14, "=3000*2", None, 6000)
-
-    result = read(workbook([good_row(), good_row(ID_2), good_row(ID_2)], extra=formula))
-    assert result.error == (
-        "文件中含有公式（第4行O列（月缴费基数）），请将公式单元格复制后「选择性粘贴—数值」再重新上传"
-    )
-
-
-def test_a_changed_header_names_the_columns() -> None:
-    header = list(HEADER)
-    header[2], header[7] = "名字", "电话"
-    result = read(workbook([good_row()], header=header))
-    assert result.error == (
-        "表头与模板不一致（不得修改模板文件第一行）：C列应为「姓名」，文件中为「名字」；H列应为「手机号码」，文件中为「电话」"
-    )
-
-
-def test_an_extra_column_is_named() -> None:
-    result = read(workbook([good_row()], header=[*HEADER, "备注"]))
-    assert result.error == "表头与模板不一致（不得修改模板文件第一行）：P列多出「备注」"
-
-
-def test_extra_sheets_are_named() -> None:
-    result = read(workbook([good_row()], sheets=("Sheet2", "工资表")))
-    assert result.error == "文件中有模板以外的工作表「Sheet2」、「工资表」，请删除后重新上传"
-
-
-def test_a_sheet_named_twice_is_refused() -> None:
-    """A reader takes the first of two sheets of one name: the checks must not look at the other."""
-    data = workbook([good_row()])
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "xl/workbook.xml":
-                content = re.sub(rb"(<sheet [^>]*/>)", lambda m: m.group(1) + m.group(1), content, count=1)
-            target.writestr(info, content)
-    assert read(out.getvalue()).error == "文件中有重名的工作表「参保登记」，请删除多余的工作表后重新上传"
-
-
-def test_a_file_without_the_sheet_is_refused() -> None:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.add_worksheet("Sheet1").write_row(0, 0, HEADER)
-    book.close()
-    assert read(buffer.getvalue()).error == "文件中没有「参保登记」工作表，请使用下载的模板填写"
-
-
-def test_too_many_rows_are_refused_with_the_limit() -> None:
-    rows = [good_row(make_id_number("530102", datetime.date(1990, 1, 1), n)) for n in range(6)]
-    assert read(workbook(rows[:5]), max_rows=5).error == ""
-    assert (
-        read(workbook(rows), max_rows=5).error
-        == "文件数据超过5行的上限，请分成多个文件导入（每个文件最多5行）"
-    )
-
-
-def test_a_zip_bomb_is_refused_before_it_is_inflated() -> None:
-    valid = workbook([good_row()])
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(valid)) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
-    ):
-        for info in source.infolist():
-            bomb.writestr(info.filename, source.read(info.filename))
-        with bomb.open("xl/media/zeros.bin", "w") as zeros:
-            block = b"\0" * (1024 * 1024)
-            for _ in range(300):  # 300 MB of zeros, ~300 kB compressed
-                zeros.write(block)
-    data = buffer.getvalue()
-    assert len(data) < 1024 * 1024
-    assert (
-        read(data).error == "文件解压后的内容异常巨大（疑似压缩炸弹），已拒绝处理，请使用下载的模板重新填写"
-    )
-
-
-def test_a_small_part_with_a_huge_ratio_is_a_bomb_too() -> None:
-    valid = workbook([good_row()])
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(valid)) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
-    ):
-        for info in source.infolist():
-            bomb.writestr(info.filename, source.read(info.filename))
-        bomb.writestr("xl/sharedStrings2.xml", b" " * (20 * 1024 * 1024))
-    assert read(buffer.getvalue()).error.startswith("文件解压后的内容异常巨大（疑似压缩炸弹）")
 
 
 # --- reader: bad cells ---------------------------------------------------------------------------

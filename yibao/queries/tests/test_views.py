@@ -17,8 +17,8 @@ from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.services import application_draft_save
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
+from yibao.core.spreadsheets.streaming import XlsxStreamError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UnitFactory, grant
-from yibao.core.xlsx_stream import XlsxStreamError
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.operators.models import Binding
 from yibao.queries import views

@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from yibao.core.xlsx_stream import (
+from yibao.core.spreadsheets.streaming import (
     Cell,
     Column,
     Sheet,
