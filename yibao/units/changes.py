@@ -14,10 +14,8 @@ from django.conf import settings
 
 from yibao.cases.models import Application
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
-from yibao.core.errors import ApplicationError
-from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
+from yibao.core.forms import HallForm, check_cert_number, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile, validate_postcode
-from yibao.core.validators.identity import validate_cert_number
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.models import Unit
 
@@ -85,13 +83,7 @@ class KeyChangeForm(HallForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("legal_rep_cert_type") and data.get("legal_rep_cert_no"):
-            try:
-                data["legal_rep_cert_no"] = validate_cert_number(
-                    data["legal_rep_cert_type"], data["legal_rep_cert_no"], field="legal_rep_cert_no"
-                )
-            except ApplicationError as error:
-                add_application_error(self, error)
+        check_cert_number(self, data, type_field="legal_rep_cert_type", number_field="legal_rep_cert_no")
         return data
 
 
