@@ -16,8 +16,13 @@ from yibao.accounts.session import hall_user, operator_required
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator, access_material
 from yibao.cases.material_forms import MaterialUploadForm
-from yibao.cases.models import Application, Status
-from yibao.cases.selectors import application_change_rows, display_value
+from yibao.cases.models import Application
+from yibao.cases.selectors import (
+    application_change_rows,
+    application_outcome,
+    display_value,
+    open_application,
+)
 from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -29,15 +34,6 @@ from yibao.units.models import Unit
 
 def _unit(request: HttpRequest) -> Unit:
     return request.unit  # type: ignore[attr-defined]
-
-
-def open_application(unit: Unit, kind: ApplicationType) -> Application | None:
-    """The unit's application of this type still being prepared or corrected, if any."""
-    return (
-        Application.objects.filter(unit=unit, type_code=kind.code, status__in=[Status.DRAFT, Status.RETURNED])
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
@@ -85,7 +81,7 @@ def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
                     submit_key=request.POST.get("submit_key") or None,
                     origin=RequestOrigin.from_request(request),
                 )
-                messages.success(request, _outcome(kind, application))
+                messages.success(request, application_outcome(application))
             return redirect("cases:edit", application_id=application.pk)
         except ApplicationError as error:
             add_application_error(form, error)
@@ -109,12 +105,6 @@ def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
 
 def _display(kind: ApplicationType, name: str, value: Any) -> str:
     return display_value(name, value) or "—"
-
-
-def _outcome(kind: ApplicationType, application: Application) -> str:
-    if application.status == Status.APPROVED:
-        return f"{kind.name}提交成功，变更已生效"
-    return f"{kind.name}已提交，请等待医保经办机构审核"
 
 
 @grant_required("unit-info-change")
@@ -255,7 +245,6 @@ def material_file(request: HttpRequest, application_id: int, material_id: int) -
 def submit(request: HttpRequest, application_id: int) -> HttpResponse:
     """保存: submit (or resubmit after 退回补正). A double click makes one application."""
     application = access_application_for_operator(request, application_id)
-    kind = application_type(application.type_code)
     try:
         application = services.application_submit(
             application=application,
@@ -266,5 +255,5 @@ def submit(request: HttpRequest, application_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _outcome(kind, application))
+        messages.success(request, application_outcome(application))
     return redirect("cases:edit", application_id=application.pk)

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from yibao.accounts.session import hall_user
 from yibao.cases import services as case_services
-from yibao.cases.hall_views import open_application
-from yibao.cases.models import Application, Status
-from yibao.cases.selectors import display_value
+from yibao.cases.models import Application
+from yibao.cases.selectors import application_outcome, display_value, open_application
 from yibao.cases.types import ApplicationType
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -46,12 +45,6 @@ def _unit(request: HttpRequest) -> Unit:
 
 def _origin(request: HttpRequest) -> RequestOrigin:
     return RequestOrigin.from_request(request)
-
-
-def _outcome(kind: ApplicationType, application: Application) -> str:
-    if application.status == Status.APPROVED:
-        return f"{kind.name}提交成功，变更已生效"
-    return f"{kind.name}已提交，请等待医保经办机构审核"
 
 
 # --- 职工中断参保 ------------------------------------------------------------------------------
@@ -159,19 +152,6 @@ def _person_search(request: HttpRequest, kind: ApplicationType, form_page: str) 
     return render(request, "enrollment/person_search.html", {"kind": kind, "form": form})
 
 
-def _open_for_person(unit: Unit, kind: ApplicationType, person_id: int) -> Application | None:
-    return (
-        Application.objects.filter(
-            unit=unit,
-            type_code=kind.code,
-            status__in=[Status.DRAFT, Status.RETURNED],
-            payload__person=str(person_id),
-        )
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def _person_form(
     request: HttpRequest, kind: ApplicationType, person_id: int, search_page: str
 ) -> HttpResponse:
@@ -181,7 +161,7 @@ def _person_form(
     unit = _unit(request)
     person = access_person(unit, person_id)
     current = kind.current_values(unit, {"person": str(person.pk)})
-    pending = _open_for_person(unit, kind, person.pk)
+    pending = open_application(unit, kind, subject={"person": str(person.pk)})
     draft = pending.payload if pending else {}
     kept = [name for name in KEPT_WHEN_EMPTY if name in kind.editable_fields]
     initial = {k: v for k, v in {**current, **draft}.items() if k not in kept}
@@ -219,7 +199,7 @@ def _person_form(
                     submit_key=key or None,
                     origin=_origin(request),
                 )
-                messages.success(request, _outcome(kind, application))
+                messages.success(request, application_outcome(application))
             return redirect("cases:edit", application_id=application.pk)
         except ApplicationError as error:
             add_application_error(form, error)
