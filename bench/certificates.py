@@ -65,9 +65,9 @@ def _world() -> dict[str, Any]:
     from yibao.cases.services import application_draft_save
     from yibao.certificates.services import certificate_issue
     from yibao.certificates.tests.helpers import months, paid
+    from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
     from yibao.core.audit import RequestOrigin
     from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
-    from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 
     binding = grant(BindingFactory.create(), "unit-key-info-change", "unit-certificate", "person-certificate")
     unit, actor = binding.unit, binding.operator.user

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "yibao.operators",
     "yibao.enrollment",
     "yibao.contributions",
+    "yibao.changes",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
     path("", include("yibao.cases.urls")),
+    path("", include("yibao.changes.urls")),
     path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),

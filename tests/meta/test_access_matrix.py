@@ -23,6 +23,7 @@ from yibao.cases.models import Application, Material
 from yibao.cases.services import application_draft_save
 from yibao.certificates.models import Certificate
 from yibao.certificates.services import certificate_issue
+from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.audit import RequestOrigin
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
@@ -30,7 +31,6 @@ from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
-from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit
 from yibao.units.services import licence_submit
 from yibao.units.tests.helpers import png_bytes
@@ -147,8 +147,8 @@ ROWS: list[Row] = [
     Row("messages:operator-detail", lambda w: [w.unit_message], expect=operator_page(op_status=NOT_FOUND)),
     Row("messages:operator-read-all", method="post", expect=operator_page(op_status=REDIRECT)),
     # an application of unit A (the granted operator's draft 单位参保关键信息变更)
-    Row("cases:unit-info-change", expect=operator_page(op_status=DENIED)),
-    Row("cases:unit-key-info-change", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("changes:unit-info-change", expect=operator_page(op_status=DENIED)),
+    Row("changes:unit-key-info-change", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
     Row("cases:edit", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
     Row("cases:print", APP, "post", expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT}),
     Row("cases:form-pdf", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
@@ -186,10 +186,10 @@ ROWS: list[Row] = [
         data={"action": "next"},
         expect=operator_page(op_status=DENIED),
     ),
-    Row("enrollment:key-info-change", expect=operator_page(op_status=DENIED)),
-    Row("enrollment:key-info-change-person", PSN, expect=operator_page(op_status=DENIED)),
-    Row("enrollment:info-change", expect=operator_page(op_status=DENIED)),
-    Row("enrollment:info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
+    Row("changes:employee-key-info-change", expect=operator_page(op_status=DENIED)),
+    Row("changes:employee-key-info-change-person", PSN, expect=operator_page(op_status=DENIED)),
+    Row("changes:employee-info-change", expect=operator_page(op_status=DENIED)),
+    Row("changes:employee-info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
     Row("records:list", expect=operator_page(op_status=DENIED)),
     Row("records:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),

@@ -1,10 +1,10 @@
-"""The operator's side of an application: the change form, and the workspace where the form is
-printed (打印报表), materials are uploaded (附件上传) and the application is submitted (保存)."""
+"""The operator's side of an application: the workspace where the form is printed (打印报表),
+materials are uploaded (附件上传) and the application is submitted (保存). The pages that fill an
+application's payload belong to the apps that own its type and lead here."""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,117 +16,10 @@ from yibao.accounts.session import hall_user, operator_required
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator, access_material
 from yibao.cases.material_forms import MaterialUploadForm
-from yibao.cases.models import Application, Status
-from yibao.cases.selectors import application_change_rows, display_value
-from yibao.cases.types import ApplicationType, application_type
+from yibao.cases.selectors import application_change_rows, application_outcome
+from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error
-from yibao.operators.access import grant_required
-from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
-from yibao.units.models import Unit
-
-
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
-def open_application(unit: Unit, kind: ApplicationType) -> Application | None:
-    """The unit's application of this type still being prepared or corrected, if any."""
-    return (
-        Application.objects.filter(unit=unit, type_code=kind.code, status__in=[Status.DRAFT, Status.RETURNED])
-        .order_by("-created_at")
-        .first()
-    )
-
-
-def _change_page(request: HttpRequest, kind: ApplicationType) -> HttpResponse:
-    assert kind.form is not None  # noqa: S101 - both change types declare their form
-    unit = _unit(request)
-    current = kind.current(unit)
-    pending = open_application(unit, kind)
-    hidden = [name for name in kind.editable_fields if name.endswith("cert_no")]
-    # ID numbers are not put into the page: left empty, the current value stays.
-    initial = {
-        k: v for k, v in {**current, **(pending.payload if pending else {})}.items() if k not in hidden
-    }
-    data = None
-    if request.method == "POST":
-        data = request.POST.copy()
-        for name in hidden:
-            if not str(data.get(name, "")).strip():
-                data[name] = (pending.payload if pending else {}).get(name) or current.get(name, "")
-    form = kind.form(data, initial=initial)
-    for name in hidden:
-        form.fields[
-            name
-        ].help_text = (
-            f"当前：{display_value(name, current.get(name, ''))}。如需变更请输入新的号码，不变更请留空"
-        )
-    key = request.POST.get("submit_key", "")
-    done = Application.objects.filter(submit_key=key, unit=unit).first() if key else None
-    if done is not None:  # the same form sent twice: show what the first one made
-        return redirect("cases:edit", application_id=done.pk)
-    if request.method == "POST" and form.is_valid():
-        payload = {name: form.data.get(name, "") for name in kind.editable_fields}
-        try:
-            application = services.application_draft_save(
-                kind=kind,
-                unit=unit,
-                actor=hall_user(request),
-                payload=payload,
-                application=pending,
-                origin=RequestOrigin.from_request(request),
-            )
-            if not kind.printed_form and not kind.materials_required:
-                application = services.application_submit(
-                    application=application,
-                    actor=hall_user(request),
-                    submit_key=request.POST.get("submit_key") or None,
-                    origin=RequestOrigin.from_request(request),
-                )
-                messages.success(request, _outcome(kind, application))
-            return redirect("cases:edit", application_id=application.pk)
-        except ApplicationError as error:
-            add_application_error(form, error)
-    read_only = [
-        (f.label, _display(kind, f.name, current.get(f.name, ""))) for f in kind.fields if not f.editable
-    ]
-    return render(
-        request,
-        "cases/change_form.html",
-        {
-            "kind": kind,
-            "form": form,
-            "read_only": read_only,
-            "pending": pending,
-            "submit_key": secrets.token_urlsafe(18),
-            "direct_submit": not kind.printed_form and not kind.materials_required,
-            "kept": hidden,
-        },
-    )
-
-
-def _display(kind: ApplicationType, name: str, value: Any) -> str:
-    return display_value(name, value) or "—"
-
-
-def _outcome(kind: ApplicationType, application: Application) -> str:
-    if application.status == Status.APPROVED:
-        return f"{kind.name}提交成功，变更已生效"
-    return f"{kind.name}已提交，请等待医保经办机构审核"
-
-
-@grant_required("unit-info-change")
-def unit_info_change(request: HttpRequest) -> HttpResponse:
-    """单位参保非关键信息变更."""
-    return _change_page(request, UNIT_INFO_CHANGE)
-
-
-@grant_required("unit-key-info-change")
-def unit_key_info_change(request: HttpRequest) -> HttpResponse:
-    """单位参保关键信息变更: the editable (pencil) fields, then print, stamp, upload, save."""
-    return _change_page(request, UNIT_KEY_INFO_CHANGE)
 
 
 @operator_required
@@ -255,7 +148,6 @@ def material_file(request: HttpRequest, application_id: int, material_id: int) -
 def submit(request: HttpRequest, application_id: int) -> HttpResponse:
     """保存: submit (or resubmit after 退回补正). A double click makes one application."""
     application = access_application_for_operator(request, application_id)
-    kind = application_type(application.type_code)
     try:
         application = services.application_submit(
             application=application,
@@ -266,5 +158,5 @@ def submit(request: HttpRequest, application_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _outcome(kind, application))
+        messages.success(request, application_outcome(application))
     return redirect("cases:edit", application_id=application.pk)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from yibao.accounts.models import User
 from yibao.cases.access import RECORDS_ITEM
 from yibao.cases.models import Application, Event, Material, Status
-from yibao.cases.types import application_type, application_types, type_name
+from yibao.cases.types import ApplicationType, application_type, application_types, type_name
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
@@ -97,6 +97,32 @@ def application_change_rows(application: Application, *, reveal_new: bool = Fals
             )
         )
     return rows
+
+
+# --- the operator's forms --------------------------------------------------------------------
+
+
+def open_application(
+    unit: Unit, kind: ApplicationType, *, subject: dict[str, str] | None = None
+) -> Application | None:
+    """The unit's application of this type still being prepared or corrected (draft or returned),
+    if any; for a type with a subject, the one about that subject (e.g. `{"person": "12"}`)."""
+    about = {f"payload__{name}": value for name, value in (subject or {}).items()}
+    return (
+        Application.objects.filter(
+            unit=unit, type_code=kind.code, status__in=[Status.DRAFT, Status.RETURNED], **about
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def application_outcome(application: Application) -> str:
+    """What the operator is told after submitting: in effect at once, or waiting for review."""
+    name = type_name(application.type_code)
+    if application.status == Status.APPROVED:
+        return f"{name}提交成功，变更已生效"
+    return f"{name}已提交，请等待医保经办机构审核"
 
 
 # --- 办件记录查询 ---------------------------------------------------------------------------

@@ -4,8 +4,6 @@ from yibao.cases import hall_views
 
 app_name = "cases"
 urlpatterns = [
-    path("hall/changes/unit-info/", hall_views.unit_info_change, name="unit-info-change"),
-    path("hall/changes/unit-key-info/", hall_views.unit_key_info_change, name="unit-key-info-change"),
     path("hall/cases/<int:application_id>/edit/", hall_views.workspace, name="edit"),
     path("hall/cases/<int:application_id>/print/", hall_views.print_form, name="print"),
     path("hall/cases/<int:application_id>/form/", hall_views.form_pdf, name="form-pdf"),

@@ -126,12 +126,22 @@ class ComponentGalleryForm(HallForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("cert_type") and data.get("cert_no"):
-            try:
-                data["cert_no"] = validate_cert_number(data["cert_type"], data["cert_no"], field="cert_no")
-            except ApplicationError as error:
-                add_application_error(self, error)
+        check_cert_number(self, data, type_field="cert_type", number_field="cert_no")
         return data
+
+
+def check_cert_number(
+    form: forms.BaseForm, data: dict[str, Any], *, type_field: str, number_field: str
+) -> None:
+    """In a form's clean(): an ID number checked against its 证件类型 once both are given, then
+    kept in `data` as the validator writes it; its error shown at the number's field."""
+    if data.get(type_field) and data.get(number_field):
+        try:
+            data[number_field] = validate_cert_number(
+                data[type_field], data[number_field], field=number_field
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
 
 
 def run_check(check: Any, *args: Any, **kwargs: Any) -> Any:

@@ -8,9 +8,9 @@ class EnrollmentConfig(AppConfig):
     def ready(self) -> None:
         from yibao.enrollment import (
             batch_import,  # noqa: F401 - registers 职工参保登记（批量）
-            changes,  # noqa: F401 - registers the enrollment application types
             enroll_types,  # noqa: F401 - registers 职工参保登记
             interruption_batch,  # noqa: F401 - registers 职工中断参保（批量）
+            interruption_types,  # noqa: F401 - registers 职工中断参保
         )
         from yibao.enrollment.display import display_register
 

@@ -31,9 +31,3 @@ class InterruptionForm(HallForm):
     persons = PersonIdsField(label="中断人员", required=False)
     reason = forms.ChoiceField(label="中断原因", choices=[("", "请选择"), *InterruptionReason.choices])
     pause_date = date_field("中断日期")
-
-
-class PersonSearchForm(HallForm):
-    """输入身份证号，点击【查询】."""
-
-    cert_no = forms.CharField(label="证件号码", max_length=30)

@@ -21,8 +21,4 @@ urlpatterns = [
         batch_views.interruption_batch_failures,
         name="interruption-batch-failures",
     ),
-    path("key-info-change/", views.key_info_change, name="key-info-change"),
-    path("key-info-change/<int:person_id>/", views.key_info_change_person, name="key-info-change-person"),
-    path("info-change/", views.info_change, name="info-change"),
-    path("info-change/<int:person_id>/", views.info_change_person, name="info-change-person"),
 ]

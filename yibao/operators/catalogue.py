@@ -18,11 +18,11 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "business_catalogue.json"
 ITEM_PAGES: dict[str, str] = {
     "case-records": "records:list",
     "employee-enrollment": "enroll:single",
-    "unit-info-change": "cases:unit-info-change",
-    "unit-key-info-change": "cases:unit-key-info-change",
+    "unit-info-change": "changes:unit-info-change",
+    "unit-key-info-change": "changes:unit-key-info-change",
     "employee-interruption": "enrollment:interruption",
-    "employee-key-info-change": "enrollment:key-info-change",
-    "employee-info-change": "enrollment:info-change",
+    "employee-key-info-change": "changes:employee-key-info-change",
+    "employee-info-change": "changes:employee-info-change",
     # 查询服务 (yibao/queries)
     "unit-basic-info": "queries:unit-basic-info",
     "unit-insurance-info": "queries:unit-insurance-info",

@@ -10,4 +10,3 @@ class UnitErrorCode(StrEnum):
     REASON_REQUIRED = "units.reason_required"
     ROLE_CERTIFIED = "units.role_certified"
     ROLE_PENDING = "units.role_pending"
-    CHANGE_INVALID = "units.change_invalid"

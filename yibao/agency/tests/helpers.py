@@ -8,10 +8,10 @@ from typing import Any
 from yibao.accounts.models import User
 from yibao.cases import services
 from yibao.cases.models import Application, ReviewerRegion
+from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.tests.factories import BindingFactory, UnitFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.operators.models import Binding
-from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 from yibao.units.tests.helpers import PDF, png_bytes
 
 NEW_ID = "110101199003070011"

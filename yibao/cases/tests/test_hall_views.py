@@ -12,7 +12,6 @@ from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material, Status
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.operators.models import Binding
-from yibao.units.models import Unit
 from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -42,32 +41,8 @@ def upload(
     )
 
 
-def test_the_item_tile_leads_to_the_change_form(client: Client, binding: Binding) -> None:
-    response = client.get(reverse("operators:item", args=["unit-key-info-change"]))
-    assert response.status_code == 302 and response["Location"] == reverse("cases:unit-key-info-change")
-    soup = check_page(client.get(response["Location"]))
-    assert soup.find("label", attrs={"for": "id_name"}) is not None
-    assert soup.find("input", attrs={"name": "uscc"}) is None  # not editable: shown, not asked
-    assert binding.unit.uscc in soup.get_text()
-
-
-def test_a_non_key_change_is_saved_and_applied_in_one_step(client: Client, binding: Binding) -> None:
-    data = {
-        "contact_name": "周敏",
-        "contact_phone": "13912345678",
-        "contact_address": "昆明市1号",
-        "postcode": "650031",
-    }
-    response = client.post(reverse("cases:unit-info-change"), {**data, "submit_key": "k1"}, follow=True)
-    assert "单位参保非关键信息变更提交成功，变更已生效" in check_page(response).get_text()
-    assert Unit.objects.get(pk=binding.unit_id).contact_name == "周敏"
-    again = client.post(reverse("cases:unit-info-change"), {**data, "submit_key": "k1"})
-    assert again.status_code == 302
-    assert Application.objects.count() == 1  # the double click made one application
-
-
 def test_the_key_change_flow_print_upload_submit(client: Client, binding: Binding) -> None:
-    response = client.post(reverse("cases:unit-key-info-change"), KEY)
+    response = client.post(reverse("changes:unit-key-info-change"), KEY)
     application = Application.objects.get()
     assert response["Location"] == reverse("cases:edit", args=[application.pk])
     soup = check_page(client.get(response["Location"]))
@@ -99,7 +74,7 @@ def test_the_key_change_flow_print_upload_submit(client: Client, binding: Bindin
 def test_a_material_is_served_only_to_those_who_may_see_the_application(
     client: Client, binding: Binding
 ) -> None:
-    client.post(reverse("cases:unit-key-info-change"), KEY)
+    client.post(reverse("changes:unit-key-info-change"), KEY)
     application = Application.objects.get()
     upload(client, application, "licence", png_bytes())
     material = Material.objects.get()
@@ -119,15 +94,9 @@ def test_a_material_is_served_only_to_those_who_may_see_the_application(
     assert Material.objects.filter(pk=material.pk).exists()
 
 
-def test_a_tampered_form_cannot_change_the_uscc(client: Client, binding: Binding) -> None:
-    client.post(reverse("cases:unit-key-info-change"), {**KEY, "uscc": "91350200776049653A"})
-    application = Application.objects.get()
-    assert "uscc" not in application.payload
-
-
 def test_an_oversize_material_is_refused_with_the_limit(client: Client, binding: Binding, settings) -> None:
     settings.YIBAO_UPLOAD_MAX_BYTES = 1024
-    client.post(reverse("cases:unit-key-info-change"), KEY)
+    client.post(reverse("changes:unit-key-info-change"), KEY)
     application = Application.objects.get()
     response = client.post(
         reverse("cases:material-upload", args=[application.pk]),

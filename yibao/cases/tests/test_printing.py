@@ -11,8 +11,8 @@ import pytest
 from yibao.cases import services
 from yibao.cases.models import Application
 from yibao.cases.printing import FOOTER_NOTE, application_form_pdf
+from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.tests.factories import BindingFactory, grant
-from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 
 pytestmark = pytest.mark.django_db
 NEW_ID = "110101199003070011"

@@ -13,8 +13,8 @@ from yibao.cases.models import Application, Status
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
-from yibao.enrollment.changes import EMPLOYEE_INTERRUPTION
 from yibao.enrollment.interruption import employee_interruption_draft_save
+from yibao.enrollment.interruption_types import EMPLOYEE_INTERRUPTION
 from yibao.enrollment.models import Insurance, PersonnelChange
 from yibao.enrollment.policies import interruption_window
 from yibao.operators.models import Binding

@@ -12,8 +12,7 @@ from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
-from yibao.enrollment.models import Insurance, Person
-from yibao.enrollment.rules import id_facts
+from yibao.enrollment.models import Insurance
 from yibao.operators.models import Binding
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def binding(client: Client) -> Binding:
-    binding = grant(
-        BindingFactory.create(), "employee-interruption", "employee-key-info-change", "employee-info-change"
-    )
+    binding = grant(BindingFactory.create(), "employee-interruption")
     client.force_login(binding.operator.user)
     session = client.session
     session[CURRENT_UNIT_KEY] = binding.unit_id
@@ -31,15 +28,10 @@ def binding(client: Client) -> Binding:
     return binding
 
 
-def test_the_item_tiles_lead_to_the_pages(client: Client, binding: Binding) -> None:
-    for code, name in (
-        ("employee-interruption", "enrollment:interruption"),
-        ("employee-key-info-change", "enrollment:key-info-change"),
-        ("employee-info-change", "enrollment:info-change"),
-    ):
-        response = client.get(reverse("operators:item", args=[code]))
-        assert response["Location"] == reverse(name)
-        check_page(client.get(response["Location"]))
+def test_the_item_tile_leads_to_the_page(client: Client, binding: Binding) -> None:
+    response = client.get(reverse("operators:item", args=["employee-interruption"]))
+    assert response["Location"] == reverse("enrollment:interruption")
+    check_page(client.get(response["Location"]))
 
 
 def test_the_roster_masks_id_numbers_and_lists_only_active_persons_of_the_unit(
@@ -127,63 +119,3 @@ def test_bad_date_and_missing_reason_are_worded_by_the_server(client: Client, bi
     )
     assert "中断日期须在" in visible_text(check_page(response))
     assert not Application.objects.exists()
-
-
-def consistent(insurance: Insurance) -> Person:
-    person = insurance.person
-    facts = id_facts(person.cert_type, person.cert_no)
-    assert facts is not None
-    Person.objects.filter(pk=person.pk).update(gender=facts[0], birth_date=facts[1])
-    person.refresh_from_db()
-    return person
-
-
-def test_key_change_search_then_form_then_workspace(client: Client, binding: Binding) -> None:
-    person = consistent(InsuranceFactory.create(unit=binding.unit))
-    response = client.post(reverse("enrollment:key-info-change"), {"cert_no": person.cert_no})
-    form_url = reverse("enrollment:key-info-change-person", args=[person.pk])
-    assert response["Location"] == form_url
-    soup = check_page(client.get(form_url))
-    assert soup.find("label", attrs={"for": "id_name"}) is not None
-    assert soup.find("input", attrs={"name": "cert_no"}) is None  # shown masked, not asked
-    assert mask_id_number(person.cert_no) in visible_text(soup)
-    data = {"name": "王芳芳", "gender": person.gender, "birth_date": person.birth_date.isoformat(),
-            "first_work_date": "", "cert_no": "110101199003070011"}  # fmt: skip
-    response = client.post(form_url, data)
-    application = Application.objects.get()
-    assert response["Location"] == reverse("cases:edit", args=[application.pk])
-    assert application.payload == {
-        "person": str(person.pk),
-        **{k: v for k, v in data.items() if k != "cert_no"},
-    }
-    text = visible_text(check_page(client.get(response["Location"])))
-    assert "王芳芳" in text and "职工参保关键信息变更表" in text
-
-
-def test_unchanged_values_and_strangers_are_refused(client: Client, binding: Binding) -> None:
-    person = consistent(InsuranceFactory.create(unit=binding.unit))
-    form_url = reverse("enrollment:key-info-change-person", args=[person.pk])
-    data = {"name": person.name, "gender": person.gender, "birth_date": person.birth_date.isoformat()}
-    assert "您未修改任何信息，无需提交" in visible_text(check_page(client.post(form_url, data)))
-    stranger = InsuranceFactory.create().person
-    assert client.get(reverse("enrollment:key-info-change-person", args=[stranger.pk])).status_code == 404
-    assert client.post(reverse("enrollment:info-change-person", args=[stranger.pk]), {}).status_code == 404
-    response = client.post(reverse("enrollment:key-info-change"), {"cert_no": stranger.cert_no})
-    assert "未查询到该人员在本单位的参保信息" in visible_text(
-        check_page(response, echoed=(stranger.cert_no,))
-    )
-    assert not Application.objects.exists()
-
-
-def test_non_key_change_saves_in_one_step_and_keeps_an_empty_mobile(client: Client, binding: Binding) -> None:
-    person = InsuranceFactory.create(unit=binding.unit, emp_form="1").person
-    form_url = reverse("enrollment:info-change-person", args=[person.pk])
-    soup = check_page(client.get(form_url))
-    assert "当前：137****" in visible_text(soup)
-    data = {"mobile": "", "address": "昆明市五华区1号", "nation": "01", "emp_form": "1", "submit_key": "k1"}
-    response = client.post(form_url, data, follow=True)
-    assert "职工参保非关键信息变更提交成功，变更已生效" in visible_text(check_page(response))
-    updated = Person.objects.get(pk=person.pk)
-    assert (updated.address, updated.mobile) == ("昆明市五华区1号", person.mobile)
-    client.post(form_url, data)
-    assert Application.objects.count() == 1  # the double click made one application

@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 from tests.pagecheck import check_page
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.services import application_draft_save
+from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.core.spreadsheets.streaming import XlsxStreamError
@@ -23,7 +24,6 @@ from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.operators.models import Binding
 from yibao.queries import views
 from yibao.queries.services import PERSON_VIEWED
-from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ import pytest
 
 from yibao.cases import services
 from yibao.cases.models import Application, ReviewerRegion, Status
+from yibao.changes.unit_types import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.operators.models import Binding
-from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.units.models import Unit
 from yibao.units.tests.helpers import png_bytes
 

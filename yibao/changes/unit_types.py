@@ -1,4 +1,5 @@
-"""单位参保非关键信息变更 and 单位参保关键信息变更 as application types (Henan manual 004, 经办服务).
+"""单位参保非关键信息变更 and 单位参保关键信息变更 as application types (Henan manual 004, 经办服务):
+the record is the unit itself.
 
 Only the fields marked editable (the manual's pencil icon) can change; the application keeps the
 values before and after, and approval writes the new values to the unit in the review's
@@ -10,15 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from yibao.cases.models import Application
-from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
-from yibao.core.errors import ApplicationError
-from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
+from yibao.cases.types import FieldSpec, MaterialSpec, application_type_register
+from yibao.changes.kinds import InfoChange, applying, setting_on
+from yibao.core.forms import HallForm, check_cert_number, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile, validate_postcode
-from yibao.core.validators.identity import validate_cert_number
-from yibao.units.error_codes import UnitErrorCode
 from yibao.units.models import Unit
 
 NON_KEY_FIELDS = (
@@ -85,71 +83,51 @@ class KeyChangeForm(HallForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("legal_rep_cert_type") and data.get("legal_rep_cert_no"):
-            try:
-                data["legal_rep_cert_no"] = validate_cert_number(
-                    data["legal_rep_cert_type"], data["legal_rep_cert_no"], field="legal_rep_cert_no"
-                )
-            except ApplicationError as error:
-                add_application_error(self, error)
+        check_cert_number(self, data, type_field="legal_rep_cert_type", number_field="legal_rep_cert_no")
         return data
 
 
-def _validated(form_class: type[forms.Form], payload: dict[str, Any]) -> dict[str, Any]:
-    return form_values(form_class, payload, code=UnitErrorCode.CHANGE_INVALID)
+def _write(application: Application, values: dict[str, Any]) -> None:
+    Unit.objects.filter(pk=application.unit_id).update(**values)
 
 
-def _apply(form_class: type[forms.Form]) -> Any:
-    def apply(application: Application) -> None:
-        values = _validated(form_class, application.payload)
-        Unit.objects.filter(pk=application.unit_id).update(**values)
-
-    return apply
-
-
-def _auto_approve_non_key() -> bool:
-    return bool(settings.YIBAO_UNIT_INFO_AUTO_APPROVE)
-
-
-UNIT_INFO_CHANGE = application_type_register(
-    ApplicationType(
-        code="unit-info-change",
-        name="单位参保非关键信息变更",
-        item_code="unit-info-change",
-        form_page="cases:unit-info-change",
-        fields=NON_KEY_FIELDS,
-        form=NonKeyChangeForm,
-        current=_current(NON_KEY_FIELDS),
-        apply=_apply(NonKeyChangeForm),
-        materials=(
-            MaterialSpec("other", "其他证明材料", required=False, note="如有需要，可上传相关证明材料"),
-        ),
-        auto_approve=_auto_approve_non_key,
-    )
+UNIT_INFO_CHANGE = InfoChange(
+    code="unit-info-change",
+    name="单位参保非关键信息变更",
+    item_code="unit-info-change",
+    form_page="changes:unit-info-change",
+    fields=NON_KEY_FIELDS,
+    form=NonKeyChangeForm,
+    current=_current(NON_KEY_FIELDS),
+    apply=applying(NonKeyChangeForm, _write),
+    materials=(MaterialSpec("other", "其他证明材料", required=False, note="如有需要，可上传相关证明材料"),),
+    auto_approve=setting_on("YIBAO_UNIT_INFO_AUTO_APPROVE"),
+    record="单位信息",
 )
 
-UNIT_KEY_INFO_CHANGE = application_type_register(
-    ApplicationType(
-        code="unit-key-info-change",
-        name="单位参保关键信息变更",
-        item_code="unit-key-info-change",
-        form_page="cases:unit-key-info-change",
-        fields=KEY_FIELDS,
-        form=KeyChangeForm,
-        current=_current(KEY_FIELDS),
-        apply=_apply(KeyChangeForm),
-        printed_form=True,
-        materials=(
-            MaterialSpec(
-                "stamped-form", "单位参保关键信息变更表", note="打印报表后加盖单位公章，扫描或拍照上传"
-            ),
-            MaterialSpec("licence", "营业执照", note="变更后的营业执照副本复印件加盖公章扫描上传"),
-            MaterialSpec(
-                "legal-rep-id",
-                "法定代表人身份证",
-                required=False,
-                note="变更法定代表人时上传，复印件加盖公章",
-            ),
+UNIT_KEY_INFO_CHANGE = InfoChange(
+    code="unit-key-info-change",
+    name="单位参保关键信息变更",
+    item_code="unit-key-info-change",
+    form_page="changes:unit-key-info-change",
+    fields=KEY_FIELDS,
+    form=KeyChangeForm,
+    current=_current(KEY_FIELDS),
+    apply=applying(KeyChangeForm, _write),
+    printed_form=True,
+    materials=(
+        MaterialSpec("stamped-form", "单位参保关键信息变更表", note="打印报表后加盖单位公章，扫描或拍照上传"),
+        MaterialSpec("licence", "营业执照", note="变更后的营业执照副本复印件加盖公章扫描上传"),
+        MaterialSpec(
+            "legal-rep-id",
+            "法定代表人身份证",
+            required=False,
+            note="变更法定代表人时上传，复印件加盖公章",
         ),
-    )
+    ),
+    record="单位信息",
+    kept=("legal_rep_cert_no",),
 )
+
+for _kind in (UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE):
+    application_type_register(_kind)

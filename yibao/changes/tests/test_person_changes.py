@@ -8,12 +8,12 @@ import pytest
 
 from yibao.cases import services
 from yibao.cases.models import Application, Status
+from yibao.changes.person_types import EMPLOYEE_INFO_CHANGE, EMPLOYEE_KEY_INFO_CHANGE
+from yibao.changes.services import info_change_draft_save
 from yibao.core.errors import ApplicationError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
-from yibao.enrollment.changes import EMPLOYEE_INFO_CHANGE, EMPLOYEE_KEY_INFO_CHANGE
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
-from yibao.enrollment.person_info import person_change_draft_save
 from yibao.enrollment.rules import id_facts
 from yibao.operators.models import Binding
 from yibao.units.tests.helpers import png_bytes
@@ -37,6 +37,10 @@ def person(binding: Binding) -> Person:
     return person
 
 
+def about(person: Person) -> dict[str, str]:
+    return {"person": str(person.pk)}
+
+
 def key_values(person: Person, **changes: str) -> dict[str, str]:
     return {"name": person.name, "gender": person.gender, "birth_date": person.birth_date.isoformat(),
             "first_work_date": "", **changes}  # fmt: skip
@@ -49,8 +53,8 @@ def info_values(person: Person, **changes: str) -> dict[str, str]:
 
 def test_a_non_key_change_applies_at_once_by_default(binding: Binding, person: Person) -> None:
     user = binding.operator.user
-    draft = person_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, person=person,
+    draft = info_change_draft_save(
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
         values=info_values(person, mobile="13900001111", emp_form="2"),
     )  # fmt: skip
     assert draft.payload["person"] == str(person.pk)
@@ -70,8 +74,8 @@ def test_a_non_key_change_waits_for_review_when_configured(
 ) -> None:
     settings.YIBAO_PERSON_INFO_AUTO_APPROVE = False
     user = binding.operator.user
-    draft = person_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, person=person,
+    draft = info_change_draft_save(
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
         values=info_values(person, address="昆明市五华区1号"),
     )  # fmt: skip
     assert services.application_submit(application=draft, actor=user).status == Status.SUBMITTED
@@ -80,8 +84,8 @@ def test_a_non_key_change_waits_for_review_when_configured(
 
 def test_a_key_change_needs_print_scan_and_review(binding: Binding, person: Person) -> None:
     user = binding.operator.user
-    draft = person_change_draft_save(
-        kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=user, person=person,
+    draft = info_change_draft_save(
+        kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
         values=key_values(person, name="王芳芳"),
     )  # fmt: skip
     services.application_print_mark(application=draft, actor=user)
@@ -108,9 +112,9 @@ def test_gender_and_birth_date_must_agree_with_the_id_number(binding: Binding, p
     wrong = "1" if facts[0] == "2" else "2"
     for changes, field in (({"gender": wrong}, "gender"), ({"birth_date": "1988-03-08"}, "birth_date")):
         with pytest.raises(ApplicationError, match="与身份证号码不一致") as caught:
-            person_change_draft_save(
+            info_change_draft_save(
                 kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
-                person=person, values=key_values(person, **changes),
+                subject=about(person), values=key_values(person, **changes),
             )  # fmt: skip
         assert caught.value.field == field
     assert not Application.objects.exists()
@@ -118,9 +122,9 @@ def test_gender_and_birth_date_must_agree_with_the_id_number(binding: Binding, p
 
 def test_nothing_changed_is_refused(binding: Binding, person: Person) -> None:
     with pytest.raises(ApplicationError, match="您未修改任何信息"):
-        person_change_draft_save(
+        info_change_draft_save(
             kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
-            person=person, values=key_values(person),
+            subject=about(person), values=key_values(person),
         )  # fmt: skip
     assert not Application.objects.exists()
 
@@ -131,9 +135,9 @@ def test_a_person_of_another_unit_or_none_is_refused(binding: Binding) -> None:
     ended = InsuranceFactory.create(unit=binding.unit, status=Insurance.Status.TERMINATED).person
     for person in (stranger, never, ended):
         with pytest.raises(ApplicationError, match="未查询到该人员在本单位的参保信息"):
-            person_change_draft_save(
+            info_change_draft_save(
                 kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
-                person=person, values=key_values(person, name="改名"),
+                subject=about(person), values=key_values(person, name="改名"),
             )  # fmt: skip
         # the generic service asks the type, which checks the subject against the unit
         with pytest.raises(ApplicationError):
@@ -147,8 +151,8 @@ def test_a_person_of_another_unit_or_none_is_refused(binding: Binding) -> None:
 
 def test_a_paused_person_may_still_be_changed(binding: Binding) -> None:
     person = InsuranceFactory.create(unit=binding.unit, status=Insurance.Status.PAUSED).person
-    draft = person_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user, person=person,
+    draft = info_change_draft_save(
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user, subject=about(person),
         values=info_values(person, mobile="13900002222"),
     )  # fmt: skip
     assert (
@@ -179,8 +183,8 @@ def test_a_tampered_payload_cannot_change_the_id_number_or_lose_the_person(
 
 def test_approval_refuses_a_person_who_left_the_unit(binding: Binding, person: Person) -> None:
     settings_off = EMPLOYEE_INFO_CHANGE
-    draft = person_change_draft_save(
-        kind=settings_off, unit=binding.unit, actor=binding.operator.user, person=person,
+    draft = info_change_draft_save(
+        kind=settings_off, unit=binding.unit, actor=binding.operator.user, subject=about(person),
         values=info_values(person, mobile="13900003333"),
     )  # fmt: skip
     Insurance.objects.filter(person=person).update(status=Insurance.Status.TERMINATED)

@@ -1,0 +1,79 @@
+"""职工中断参保 as an application type (Henan manual 004, 经办服务).
+
+The payload form checks the shape of the values (again when applying: a rule may have changed);
+the rules that need the records live in `interruption.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from yibao.cases.models import Application
+from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
+from yibao.core.forms import HallForm, date_field
+from yibao.enrollment.error_codes import EnrollmentErrorCode
+from yibao.enrollment.interruption import (
+    MAX_PERSONS,
+    InterruptionReason,
+    interruption_apply,
+    person_ids_parse,
+    person_ids_text,
+)
+
+INTERRUPTION_FIELDS = (
+    FieldSpec("interrupted_persons", "中断人员"),
+    FieldSpec("interruption_reason", "中断原因"),
+    FieldSpec("pause_date", "中断日期"),
+)
+
+
+class InterruptionPayloadForm(HallForm):
+    interrupted_persons = forms.CharField(label="中断人员", max_length=MAX_PERSONS * 12)
+    interruption_reason = forms.ChoiceField(label="中断原因", choices=InterruptionReason.choices)
+    pause_date = date_field("中断日期")
+
+    def clean_interrupted_persons(self) -> str:
+        try:
+            ids = person_ids_parse(self.cleaned_data["interrupted_persons"])
+        except ValueError as exc:
+            raise forms.ValidationError("请勾选需要中断的人员") from exc
+        if not ids:
+            raise forms.ValidationError("请勾选需要中断的人员")
+        return person_ids_text(ids)
+
+    def clean_pause_date(self) -> str:
+        return self.cleaned_data["pause_date"].isoformat()
+
+
+def _apply_interruption(application: Application) -> None:
+    values = form_values(InterruptionPayloadForm, application.payload, code=EnrollmentErrorCode.INVALID_VALUE)
+    interruption_apply(application, values)
+
+
+def _no_record(unit: Any) -> dict[str, Any]:
+    return {}  # an interruption changes no field of a record: the persons are listed
+
+
+EMPLOYEE_INTERRUPTION = application_type_register(
+    ApplicationType(
+        code="employee-interruption",
+        name="职工中断参保",
+        item_code="employee-interruption",
+        form_page="enrollment:interruption",
+        fields=INTERRUPTION_FIELDS,
+        form=InterruptionPayloadForm,
+        current=_no_record,
+        apply=_apply_interruption,
+        printed_form=True,
+        requires_change=False,
+        materials=(
+            MaterialSpec(
+                "stamped-form",
+                "职工中断参保申报表",
+                note="打印报表后加盖单位公章，扫描或拍照上传（jpg、png 或 pdf）",
+            ),
+        ),
+    )
+)
