@@ -1,5 +1,5 @@
 """The review page's side-by-side view: each field of an application's type as it was when
-submitted (`before`), as the record is now (`kind.current(unit)`) and as the unit asks for it
+submitted (`before`), as the record is now (`kind.current_values`: the unit's, or the person's it names) and as the unit asks for it
 (`payload`), with what changes marked. Values are shown as a person reads them: code labels,
 region names, and ID and phone numbers masked (DESIGN §4)."""
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from yibao.cases.models import Application
 from yibao.cases.types import ApplicationType
+from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
@@ -48,7 +49,10 @@ def display_value(name: str, value: Any) -> str:
 
 
 def compare(application: Application, kind: ApplicationType) -> list[ComparedField]:
-    current = kind.current(application.unit)
+    try:  # the unit's record, or the subject's (a person) within the unit
+        current = kind.current_values(application.unit, application.payload)
+    except ApplicationError:  # the subject is no longer the unit's: nothing to show as 当前
+        current = {}
     rows = []
     for spec in kind.fields:
         before = application.before.get(spec.name, "")

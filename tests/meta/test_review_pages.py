@@ -1,0 +1,41 @@
+"""The reviewer's page opens for an application of every registered type (a review page that
+crashed for one type left those applications undecidable)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.pagecheck import check_page
+from yibao.cases.models import Application, ReviewerRegion, Status
+from yibao.cases.types import application_types
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def subject_payload(subject: tuple[str, ...], unit_id: int) -> dict[str, str]:
+    """The payload entries naming the application's record: a person of the unit."""
+    values: dict[str, str] = {}
+    for name in subject:
+        assert name == "person", f"a new kind of subject: {name}; teach this test to make one"
+        person = PersonFactory.create()
+        InsuranceFactory.create(person=person, unit_id=unit_id)
+        values[name] = str(person.pk)
+    return values
+
+
+@pytest.mark.parametrize("kind", application_types(), ids=lambda kind: kind.code)
+def test_the_review_page_opens_for_every_application_type(client: Client, kind) -> None:
+    binding = BindingFactory.create()
+    reviewer = UserFactory.create(is_staff=True, username="shenhe-all")
+    ReviewerRegion.objects.create(reviewer=reviewer, division_id="530000")
+    payload = subject_payload(kind.subject, binding.unit_id)
+    before = kind.current_values(binding.unit, payload)
+    application = Application.objects.create(
+        number=f"SQ-{kind.code}", type_code=kind.code, unit=binding.unit, division_id=binding.unit.division_id,
+        operator=binding.operator, payload=payload, before=before, status=Status.SUBMITTED,
+    )  # fmt: skip
+    client.force_login(reviewer)
+    page = check_page(client.get(f"/agency/applications/{application.pk}/"))
+    assert page.h1.get_text(strip=True) == kind.name
