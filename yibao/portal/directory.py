@@ -1,6 +1,8 @@
 """The service directory (服务目录) of the portal, after the Henan manual's function list.
 
-Each entry names the URL that serves it once built; until then it leads to a page that says
+A public service names its URL. A unit service is a business item of the hall: once the hall
+serves the item (`operators.catalogue.ITEM_PAGES`) the entry leads to it through the operator
+hall, which asks for a login and checks the grant; until then it leads to a page that says
 plainly that the service is being built.
 """
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.urls import reverse
+
+from yibao.operators.catalogue import ITEM_PAGES
 
 
 class Audience(StrEnum):
@@ -33,15 +37,17 @@ class ServiceEntry:
     name: str
     group: str
     summary: str
-    url_name: str | None = None  # set when the service is built
+    url_name: str | None = None  # a public service's page
 
     @property
     def is_built(self) -> bool:
-        return self.url_name is not None
+        return self.url_name is not None or self.slug in ITEM_PAGES
 
     def url(self) -> str:
         if self.url_name:
             return reverse(self.url_name)
+        if self.slug in ITEM_PAGES:  # a business item: the slug is its code
+            return reverse("operators:item", kwargs={"item_code": self.slug})
         return reverse("portal:service", kwargs={"slug": self.slug})
 
 
@@ -142,7 +148,7 @@ ENTRIES: tuple[ServiceEntry, ...] = (
     ),
 )
 
-# Entries of the header (注册, 登录) that later work builds; they share the "being built" page.
+# Entries of the header (注册, 登录, 找回密码).
 ACCOUNT_ENTRIES: tuple[ServiceEntry, ...] = (
     ServiceEntry(
         "unit-register",
@@ -152,7 +158,11 @@ ACCOUNT_ENTRIES: tuple[ServiceEntry, ...] = (
         url_name="accounts:register",
     ),
     ServiceEntry(
-        "login", "单位账号登录/经办人账号登录", "account", "使用单位账号或经办人手机号登录单位网厅。"
+        "login",
+        "单位账号登录/经办人账号登录",
+        "account",
+        "使用单位账号或经办人手机号登录单位网厅。",
+        url_name="accounts:login",
     ),
     ServiceEntry(
         "password-recovery",

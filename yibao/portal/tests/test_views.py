@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.pagecheck import visible_text
 from yibao.notices.models import Notice
+from yibao.operators.catalogue import ITEM_PAGES
 from yibao.portal.directory import ENTRIES, GROUPS
 
 
@@ -77,9 +78,7 @@ def test_unknown_service_type_is_ignored(get_page) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "url", ["/services/remote-care-filings/", "/services/unit-certificate/", "/services/roster/"]
-)
+@pytest.mark.parametrize("url", ["/services/filing-referral/", "/services/filing-posted-worker/"])
 def test_services_not_built_yet_say_so_plainly(get_page, url: str) -> None:
     soup = get_page(url)
     assert "该服务正在建设中，暂未开放网上办理。" in visible_text(soup)
@@ -93,11 +92,31 @@ def test_a_built_service_redirects_to_its_page(client) -> None:
 
 
 @pytest.mark.django_db
+def test_every_built_unit_service_leads_to_its_hall_page(client) -> None:
+    """The manual's path (登录后点击服务目录): every business item the hall serves is linked to its
+    page through the operator hall; only those not built yet say so."""
+    for entry in ENTRIES:
+        url = entry.url()
+        if entry.slug in ITEM_PAGES:
+            assert url == f"/hall/services/{entry.slug}/"
+        elif entry.url_name is None:
+            assert url == f"/services/{entry.slug}/"
+            assert entry.slug.startswith("filing-"), f"{entry.name} is built: give it its page"
+    response = client.get("/services/roster/")
+    assert (response.status_code, response["Location"]) == (302, "/hall/services/roster/")
+
+
+@pytest.mark.django_db
 def test_unknown_service_is_404(get_page) -> None:
     get_page("/services/no-such-thing/", status=404)
 
 
 @pytest.mark.django_db
 def test_every_directory_entry_resolves(client) -> None:
+    """Public entries open for anyone; a unit service asks an anonymous visitor to log in first."""
     for entry in ENTRIES:
-        assert client.get(entry.url()).status_code == 200, entry.slug
+        response = client.get(entry.url())
+        if entry.slug in ITEM_PAGES:
+            assert (response.status_code, response["Location"]) == (302, f"/login/?next={entry.url()}")
+        else:
+            assert response.status_code == 200, entry.slug
