@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "yibao.agency",
     "yibao.queries",
     "yibao.certificates",
+    "yibao.entry",
 ]
 
 MIDDLEWARE = [

@@ -286,14 +286,14 @@ ROWS: list[Row] = [
         data={"population": "in-service"},
         expect=operator_page(op_status=REDIRECT),
     ),
-    Row("accounts:switch-unit", method="post", data={"unit": "0"}, expect=operator_page(op_status=REDIRECT)),
+    Row("entry:switch-unit", method="post", data={"unit": "0"}, expect=operator_page(op_status=REDIRECT)),
     # 个人中心 (operators, with or without a chosen unit)
-    Row("accounts:account", expect=operator_page()),
-    Row("accounts:account-password", expect=operator_page()),
-    Row("accounts:account-email", expect=operator_page()),
-    Row("accounts:account-address", expect=operator_page()),
+    Row("entry:account", expect=operator_page()),
+    Row("entry:account-password", expect=operator_page()),
+    Row("entry:account-email", expect=operator_page()),
+    Row("entry:account-address", expect=operator_page()),
     Row(
-        "accounts:account-confirm",
+        "entry:account-confirm",
         method="post",
         data={"confirm": "1"},
         expect=operator_page(op_status=REDIRECT),
@@ -398,7 +398,7 @@ def test_access_matrix(row: Row, world: World) -> None:
         if response.status_code in {DENIED, NOT_FOUND} or (actor == "anon"):
             assert snapshot(world) == before, (actor, url)
         if actor == "anon":
-            assert response["Location"].startswith(reverse("accounts:login"))
+            assert response["Location"].startswith(reverse("entry:login"))
 
 
 @pytest.mark.django_db
@@ -425,4 +425,4 @@ def test_an_unbound_operator_loses_the_unit_at_its_next_request(world: World) ->
         unit=world.a1.unit, binding_id=world.a1.pk, actor=admin(world.a1.unit), origin=RequestOrigin()
     )
     response = client.get(reverse("queries:roster"))
-    assert response.status_code == REDIRECT and response["Location"] == reverse("accounts:choose-unit")
+    assert response.status_code == REDIRECT and response["Location"] == reverse("entry:choose-unit")

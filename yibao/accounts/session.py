@@ -55,7 +55,7 @@ def login_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+            return redirect_to_login(request.get_full_path(), login_url="entry:login")
         return view(request, *args, **kwargs)
 
     return mark_guard(cast(View, wrapper), Guard.LOGIN)
@@ -64,7 +64,7 @@ def login_required(view: View) -> View:
 def _refusal(request: HttpRequest, kind: str) -> HttpResponse | None:
     """Anonymous users are sent to log in; a user of another kind gets 404."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), login_url="accounts:login")
+        return redirect_to_login(request.get_full_path(), login_url="entry:login")
     if getattr(request.user, "kind", None) != kind:
         raise Http404
     return None
@@ -77,7 +77,7 @@ def operator_refusal(request: HttpRequest) -> HttpResponse | None:
     if refusal is not None:
         return refusal
     if getattr(request.user, "must_change_password", False):
-        return redirect("accounts:account-password")
+        return redirect("entry:account-password")
     return None
 
 
@@ -89,7 +89,7 @@ def operator_binding_or_refusal(request: HttpRequest) -> Binding | HttpResponse:
         return refusal
     binding = current_binding(request)
     if binding is None:
-        return redirect("accounts:choose-unit")
+        return redirect("entry:choose-unit")
     return binding
 
 

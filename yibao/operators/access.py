@@ -173,7 +173,7 @@ def _check_grant(
     else:  # refused: find out why, in the order the hall explains it
         found = current_binding(request)
         if found is None:
-            return redirect("accounts:choose-unit")
+            return redirect("entry:choose-unit")
         binding = found
         active_item = (
             BusinessItem.objects.filter(code=code, is_active=True).select_related("function_role").first()

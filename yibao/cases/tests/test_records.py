@@ -384,9 +384,9 @@ def test_anonymous_is_sent_to_login(binding: Binding, settings: Any) -> None:
     anonymous = Client()
     for url in (LIST, reverse("records:detail", args=[application.pk])):
         response = anonymous.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("entry:login"))
     response = anonymous.post(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"})
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("entry:login"))
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 

@@ -256,7 +256,7 @@ def test_operator_must_change_a_reset_password_first(client) -> None:
     as_operator(client, binding)
     for name, args in (("operators:home", []), ("operators:item", ["roster"])):
         response = client.get(reverse(name, args=args))
-        assert response.status_code == 302 and response["Location"] == reverse("accounts:account-password")
+        assert response.status_code == 302 and response["Location"] == reverse("entry:account-password")
 
 
 def test_the_add_page_does_not_tell_whether_a_number_is_registered_before_the_captcha(client) -> None:

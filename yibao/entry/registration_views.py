@@ -9,20 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.registration import (
-    NewOperatorDetails,
-    UnitDetails,
-    existing_operator,
-    operator_password_confirm,
-    unit_register,
-)
-from yibao.accounts.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, is_refresh, without_errors
 from yibao.core.guards import public_view
 from yibao.core.masking import mask_phone
+from yibao.entry.registration import (
+    NewOperatorDetails,
+    UnitDetails,
+    existing_operator,
+    operator_password_confirm,
+    unit_register,
+)
+from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
 
 WIZARD = "yibao_registration"
 DONE = "yibao_registration_done"
@@ -57,11 +57,11 @@ def register_unit(request: HttpRequest) -> HttpResponse:
             if data["password"]:
                 state["password_hash"] = make_password(data["password"])
             _save_state(request, state)
-            return redirect("accounts:register-operator")
+            return redirect("entry:register-operator")
     else:
         initial = dict(state.get("unit", {}))
         form = UnitStepForm(initial=initial, password_kept=kept)
-    return render(request, "accounts/register_unit.html", {"form": form, "steps": STEPS, "step": 0})
+    return render(request, "entry/register_unit.html", {"form": form, "steps": STEPS, "step": 0})
 
 
 @public_view
@@ -69,7 +69,7 @@ def register_operator(request: HttpRequest) -> HttpResponse:
     """Step 2: 经办人信息, with 发送验证码 and the existing-operator case."""
     state = _state(request)
     if "unit" not in state or "password_hash" not in state:
-        return redirect("accounts:register")
+        return redirect("entry:register")
     data = request.POST if request.method == "POST" else None
     mobile = (data.get("mobile", "") if data else state.get("sms_mobile", "")).strip()
     existing = bool(mobile) and existing_operator(mobile) is not None
@@ -80,7 +80,7 @@ def register_operator(request: HttpRequest) -> HttpResponse:
     notice = ""
     if data is not None:
         if "_back" in data:
-            return redirect("accounts:register")
+            return redirect("entry:register")
         if "_captcha_refresh" in data:
             without_errors(form)
         elif "_send_sms" in data:
@@ -99,7 +99,7 @@ def register_operator(request: HttpRequest) -> HttpResponse:
                 return done
     return render(
         request,
-        "accounts/register_operator.html",
+        "entry/register_operator.html",
         {
             "form": form,
             "steps": STEPS,
@@ -181,7 +181,7 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
         "account": state["unit"]["account"],
         "operator": result.operator.mobile,
     }
-    return redirect("accounts:register-done")
+    return redirect("entry:register-done")
 
 
 @public_view
@@ -189,7 +189,7 @@ def register_done(request: HttpRequest) -> HttpResponse:
     """Step 3: 注册完成, showing both accounts and counting down to the login page."""
     done = request.session.get(DONE)
     if done is None:
-        return redirect("accounts:register")
+        return redirect("entry:register")
     return render(
-        request, "accounts/register_done.html", {"done": done, "steps": STEPS, "step": 2, "seconds": 5}
+        request, "entry/register_done.html", {"done": done, "steps": STEPS, "step": 2, "seconds": 5}
     )

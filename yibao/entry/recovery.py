@@ -15,10 +15,10 @@ from django.contrib.auth.hashers import make_password
 
 from yibao.accounts import lockout
 from yibao.accounts.authentication import user_lock_key
-from yibao.accounts.error_codes import RecoveryErrorCode
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.entry.error_codes import RecoveryErrorCode
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 

@@ -11,22 +11,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.authentication import operator_of
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.recovery_forms import AddressChangeForm, EmailChangeForm, PasswordChangeForm
-from yibao.accounts.self_service import (
-    hash_new_password,
-    operator_address_change,
-    operator_email_change,
-    operator_password_change,
-    operator_password_check_identity,
-)
 from yibao.accounts.session import hall_user, operator_login_required
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
+from yibao.entry.authentication import operator_of
+from yibao.entry.recovery_forms import AddressChangeForm, EmailChangeForm, PasswordChangeForm
+from yibao.entry.self_service import (
+    hash_new_password,
+    operator_address_change,
+    operator_email_change,
+    operator_password_change,
+    operator_password_check_identity,
+)
 from yibao.operators.models import Operator
 
 PENDING = "yibao_pending_change"
@@ -46,14 +46,14 @@ def _confirm(request: HttpRequest, kind: str, value: str, summary: str) -> HttpR
     request.session[PENDING] = {"kind": kind, "value": value}
     return render(
         request,
-        "accounts/account_confirm.html",
+        "entry/account_confirm.html",
         {"question": CONFIRM_QUESTION, "summary": summary, "kind": kind},
     )
 
 
 @operator_login_required
 def account_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account_home.html", {"operator": _operator(request)})
+    return render(request, "entry/account_home.html", {"operator": _operator(request)})
 
 
 @operator_login_required
@@ -92,7 +92,7 @@ def account_password(request: HttpRequest) -> HttpResponse:
             add_application_error(form, error)
     return render(
         request,
-        "accounts/account_password.html",
+        "entry/account_password.html",
         {
             "form": form,
             "notice": notice,
@@ -108,7 +108,7 @@ def _simple_change(request: HttpRequest, form_class: Any, kind: str, title: str)
     if request.method == "POST" and form.is_valid():
         value = form.cleaned_data[kind]
         return _confirm(request, kind, value, f"{title}：{value}")
-    return render(request, "accounts/account_simple.html", {"form": form, "title": title})
+    return render(request, "entry/account_simple.html", {"form": form, "title": title})
 
 
 @operator_login_required
@@ -127,7 +127,7 @@ def account_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.pop(PENDING, None)
     if pending is None or "confirm" not in request.POST:
         messages.info(request, "已取消，信息未变更")
-        return redirect("accounts:account")
+        return redirect("entry:account")
     operator = _operator(request)
     origin = RequestOrigin.from_request(request)
     kind, value = pending["kind"], pending["value"]
@@ -141,4 +141,4 @@ def account_confirm(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404
     messages.success(request, SUCCESS[kind])
-    return redirect("accounts:account")
+    return redirect("entry:account")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from yibao.accounts.error_codes import RegistrationErrorCode
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
+from yibao.entry.error_codes import RegistrationErrorCode
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Population, Unit
 

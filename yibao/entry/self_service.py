@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from yibao.accounts.error_codes import SelfServiceErrorCode
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.entry.error_codes import SelfServiceErrorCode
 from yibao.operators.models import Operator
 
 

@@ -11,7 +11,13 @@ from django.shortcuts import redirect, render
 
 from yibao.accounts.authentication import typed_lock_key
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.recovery import (
+from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.forms import add_application_error, without_errors
+from yibao.core.guards import public_view
+from yibao.core.masking import mask_phone
+from yibao.entry.recovery import (
     Claimant,
     password_recover,
     recovery_guard,
@@ -20,18 +26,12 @@ from yibao.accounts.recovery import (
     resolve_unit_by_account,
     resolve_unit_by_uscc,
 )
-from yibao.accounts.recovery_forms import (
+from yibao.entry.recovery_forms import (
     OperatorRecoveryForm,
     RecoveryForm,
     UnitByAccountForm,
     UnitByUsccForm,
 )
-from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
-from yibao.core.audit import RequestOrigin
-from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error, without_errors
-from yibao.core.guards import public_view
-from yibao.core.masking import mask_phone
 
 DONE = "yibao_recovery_done"
 VERIFIED = "yibao_recovery_verified"
@@ -80,7 +80,7 @@ WAYS = {
 
 @public_view
 def recovery_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/recovery_start.html", {"ways": WAYS.values()})
+    return render(request, "entry/recovery_start.html", {"ways": WAYS.values()})
 
 
 def _recovery(request: HttpRequest, way: Way) -> HttpResponse:
@@ -118,12 +118,12 @@ def _recovery(request: HttpRequest, way: Way) -> HttpResponse:
                     "account": claimant.account_label,
                     "operator": way.slug == "operator",
                 }
-                return redirect("accounts:recovery-done")
+                return redirect("entry:recovery-done")
         except ApplicationError as error:
             add_application_error(form, error)
     return render(
         request,
-        "accounts/recovery_form.html",
+        "entry/recovery_form.html",
         {
             "form": form,
             "way": way,
@@ -152,5 +152,5 @@ def recovery_operator(request: HttpRequest) -> HttpResponse:
 def recovery_done(request: HttpRequest) -> HttpResponse:
     done = request.session.pop(DONE, None)
     if done is None:
-        return redirect("accounts:recovery")
-    return render(request, "accounts/recovery_done.html", {"done": done, "seconds": 5})
+        return redirect("entry:recovery")
+    return render(request, "entry/recovery_done.html", {"done": done, "seconds": 5})

@@ -9,14 +9,6 @@ from django import forms
 from django.utils import timezone
 
 from yibao.accounts.forms import captcha_field
-from yibao.accounts.registration import (
-    ACCOUNT_TAKEN_MESSAGE,
-    USCC_REGISTERED_MESSAGE,
-    USCC_UNKNOWN_MESSAGE,
-    account_taken,
-    uscc_held,
-    uscc_registered,
-)
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
 from yibao.core.profiles import get_profile
@@ -26,6 +18,14 @@ from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_password_policy
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
+from yibao.entry.registration import (
+    ACCOUNT_TAKEN_MESSAGE,
+    USCC_REGISTERED_MESSAGE,
+    USCC_UNKNOWN_MESSAGE,
+    account_taken,
+    uscc_held,
+    uscc_registered,
+)
 
 PASSWORD_MISMATCH = "两次输入的密码不一致"
 

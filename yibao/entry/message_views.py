@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.authentication import operator_of
 from yibao.accounts.session import hall_user, operator_login_required, unit_admin_required
+from yibao.entry.authentication import operator_of
 from yibao.notices.access import access_message
 from yibao.notices.forms import MessageFilterForm
 from yibao.notices.mailboxes import Mailbox
@@ -53,7 +53,7 @@ OPERATOR_BOX = Box(
     list_url="messages:operator-list",
     detail_url="messages:operator-detail",
     read_all_url="messages:operator-read-all",
-    layout="accounts/account_base.html",
+    layout="entry/account_base.html",
 )
 
 
@@ -76,7 +76,7 @@ def _list(request: HttpRequest, mailbox: Mailbox, box: Box) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "notices/message_list.html",
+        "entry/message_list.html",
         {
             "box": box,
             "form": form,
@@ -92,7 +92,7 @@ def _list(request: HttpRequest, mailbox: Mailbox, box: Box) -> HttpResponse:
 def _detail(request: HttpRequest, mailbox: Mailbox, box: Box, message_id: int) -> HttpResponse:
     message = access_message(mailbox=mailbox, message_id=message_id)
     message_mark_read(message=message)
-    return render(request, "notices/message_detail.html", {"box": box, "message": message})
+    return render(request, "entry/message_detail.html", {"box": box, "message": message})
 
 
 def _read_all(request: HttpRequest, mailbox: Mailbox, box: Box) -> HttpResponse:

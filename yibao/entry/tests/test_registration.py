@@ -280,9 +280,9 @@ def test_the_account_length_is_the_profiles(
 def test_a_race_on_the_same_uscc_lets_exactly_one_through(monkeypatch) -> None:
     from django.contrib.auth.hashers import make_password
 
-    from yibao.accounts import registration
     from yibao.core.audit import RequestOrigin
     from yibao.core.errors import ApplicationError
+    from yibao.entry import registration
 
     def details(account: str) -> registration.UnitDetails:
         return registration.UnitDetails(

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from yibao.accounts.forms import captcha_field
-from yibao.accounts.registration_forms import PASSWORD_MISMATCH
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, add_application_error, run_check, set_code_choices
 from yibao.core.profiles import get_profile
@@ -16,6 +15,7 @@ from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_password_policy
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput
+from yibao.entry.registration_forms import PASSWORD_MISMATCH
 
 FINAL_ONLY = ("new_password", "new_password_confirm", "sms_code")
 
