@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from tests.pagecheck import check_page
 from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory
-from yibao.notices.context_processors import unread
 from yibao.notices.services import message_send
+from yibao.operators.context_processors import unread
 
 pytestmark = pytest.mark.django_db
 
