@@ -117,8 +117,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from yibao.accounts.session import CURRENT_UNIT_KEY
     from yibao.operators.models import Binding, Grant
+    from yibao.operators.session import CURRENT_UNIT_KEY
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     pages = {

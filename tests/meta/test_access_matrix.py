@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.meta.test_urls import project_routes
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material
 from yibao.cases.services import application_draft_save
 from yibao.certificates.models import Certificate
@@ -30,6 +29,7 @@ from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.changes import UNIT_KEY_INFO_CHANGE
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit
 from yibao.units.services import licence_submit

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.session import hall_user, operator_required
+from yibao.accounts.guards import hall_user
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator, access_material
 from yibao.cases.material_forms import MaterialUploadForm
@@ -23,6 +23,7 @@ from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error
 from yibao.operators.access import grant_required
+from yibao.operators.session import operator_required
 from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.units.models import Unit
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.cases.models import LineItem
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.cases import services as case_services
 from yibao.cases.hall_views import open_application
 from yibao.cases.models import Application, Status

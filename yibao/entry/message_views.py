@@ -14,13 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.session import hall_user, operator_login_required, unit_admin_required
+from yibao.accounts.guards import hall_user
 from yibao.entry.authentication import operator_of
 from yibao.notices.access import access_message
 from yibao.notices.forms import MessageFilterForm
 from yibao.notices.mailboxes import Mailbox
 from yibao.notices.selectors import message_list, message_unread_count
 from yibao.notices.services import message_mark_read, messages_mark_all_read
+from yibao.operators.session import operator_login_required
+from yibao.units.guards import unit_admin_required
 
 PAGE_SIZE = 20
 ALL_READ = "已将全部消息标为已读"

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.session import hall_user, operator_login_required
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -28,6 +28,7 @@ from yibao.entry.self_service import (
     operator_password_check_identity,
 )
 from yibao.operators.models import Operator
+from yibao.operators.session import operator_login_required
 
 PENDING = "yibao_pending_change"
 CAPTCHA_OK = "yibao_password_captcha_ok"

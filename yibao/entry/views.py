@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user, login_required
 from yibao.accounts.models import User
-from yibao.accounts.session import current_unit_set, hall_user, login_required, operator_required
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
 from yibao.core.guards import public_view
 from yibao.entry.authentication import LoginKind, login_authenticate, operator_unit_choose, operator_units
 from yibao.entry.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
+from yibao.operators.session import current_unit_set, operator_required
 
 CAPTCHA_REFRESH = "_captcha_refresh"
 NEXT_AFTER_UNIT = "yibao_next_after_unit"

@@ -18,11 +18,12 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import User
-from yibao.accounts.session import CURRENT_UNIT_KEY, current_binding, hall_user, operator_refusal
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
+from yibao.operators.session import CURRENT_UNIT_KEY, current_binding, operator_refusal
 from yibao.units.models import RoleCertification, Unit
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])

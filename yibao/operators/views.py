@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.session import hall_user, operator_required, unit_admin_required
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.cases.selectors import operator_todos
 from yibao.core.audit import RequestOrigin
@@ -50,7 +50,9 @@ from yibao.operators.selectors import (
     service_tabs,
     unit_bindings,
 )
+from yibao.operators.session import operator_required
 from yibao.units.credit import unit_credit
+from yibao.units.guards import unit_admin_required
 from yibao.units.models import Unit
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.session import hall_user, unit_admin_required
 from yibao.accounts.sms_codes import RULES as SMS_RULES
 from yibao.accounts.sms_codes import seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
@@ -26,6 +26,7 @@ from yibao.units.access import access_licence_submission, access_role
 from yibao.units.credit import unit_credit
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.forms import BaseInfoForm, LicenceUploadForm
+from yibao.units.guards import unit_admin_required
 from yibao.units.models import RoleCertification, Unit
 from yibao.units.selectors import (
     licence_latest,

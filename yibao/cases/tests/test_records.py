@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from tests.pagecheck import check_page, visible_text
 from yibao.accounts.models import User
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, Event, ReviewerRegion, Status
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.changes import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.units.models import Unit
 from yibao.units.tests.helpers import png_bytes

@@ -16,7 +16,6 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, LineItem, ReviewerRegion, Status
 from yibao.core.demo.numbers import make_id_number
@@ -26,6 +25,7 @@ from yibao.core.uploads import upload_check
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.sheets import TITLES
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db

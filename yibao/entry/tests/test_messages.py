@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

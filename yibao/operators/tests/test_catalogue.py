@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.operators.catalogue import DATA_FILE, business_catalogue_sync
 from yibao.operators.models import BusinessItem, FunctionRole, MenuGroup
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

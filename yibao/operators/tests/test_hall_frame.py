@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory, grant
 from yibao.notices.models import Message
 from yibao.operators.hall_frame import hall_frame_load
 from yibao.operators.models import Binding, BusinessItem, Grant
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import RoleCertification
 
 pytestmark = pytest.mark.django_db

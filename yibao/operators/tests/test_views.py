@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from tests.pagecheck import check_page
 from yibao.accounts.models import SmsMessage, User
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
 from yibao.operators.access import current_population_set, population_psn_types
 from yibao.operators.models import Binding, Operator
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}

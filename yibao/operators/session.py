@@ -1,4 +1,4 @@
-"""Who is acting for which unit in this session."""
+"""Which unit an operator is acting for in this session, and the operator's route guards."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from yibao.accounts.guards import kind_refusal
 from yibao.accounts.models import User
 from yibao.core.guards import Guard, mark_guard
 from yibao.operators.models import Binding
@@ -17,11 +17,6 @@ from yibao.units.models import Unit
 
 CURRENT_UNIT_KEY = "yibao_current_unit"
 View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-
-def hall_user(request: HttpRequest) -> User:
-    """The logged-in user of a guarded view (the guard has checked it is one of ours)."""
-    return cast(User, request.user)
 
 
 def current_unit_set(request: HttpRequest, unit: Unit) -> None:
@@ -51,29 +46,10 @@ def current_unit(request: HttpRequest) -> Unit | None:
     return binding.unit if binding is not None else None
 
 
-def login_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="entry:login")
-        return view(request, *args, **kwargs)
-
-    return mark_guard(cast(View, wrapper), Guard.LOGIN)
-
-
-def _refusal(request: HttpRequest, kind: str) -> HttpResponse | None:
-    """Anonymous users are sent to log in; a user of another kind gets 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), login_url="entry:login")
-    if getattr(request.user, "kind", None) != kind:
-        raise Http404
-    return None
-
-
 def operator_refusal(request: HttpRequest) -> HttpResponse | None:
     """Where to send a request that is not yet an operator's at work: log in, 404 for another
     kind of user, or change a password someone else set. No query."""
-    refusal = _refusal(request, User.Kind.OPERATOR)
+    refusal = kind_refusal(request, User.Kind.OPERATOR)
     if refusal is not None:
         return refusal
     if getattr(request.user, "must_change_password", False):
@@ -99,27 +75,12 @@ def operator_unit_or_refusal(request: HttpRequest) -> Unit | HttpResponse:
     return binding.unit if isinstance(binding, Binding) else binding
 
 
-def unit_admin_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        refusal = _refusal(request, User.Kind.UNIT)
-        if refusal is not None:
-            return refusal
-        unit = Unit.objects.filter(account=hall_user(request)).select_related("division").first()
-        if unit is None:
-            raise Http404
-        request.unit = unit  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return mark_guard(cast(View, wrapper), Guard.UNIT_ADMIN)
-
-
 def operator_login_required(view: View) -> View:
     """An operator, logged in, with or without a chosen unit (个人中心 pages)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return _refusal(request, User.Kind.OPERATOR) or view(request, *args, **kwargs)
+        return kind_refusal(request, User.Kind.OPERATOR) or view(request, *args, **kwargs)
 
     return mark_guard(cast(View, wrapper), Guard.LOGIN)
 
