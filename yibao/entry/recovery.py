@@ -14,8 +14,8 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 
 from yibao.accounts import lockout
-from yibao.accounts.authentication import user_lock_key
 from yibao.accounts.models import User
+from yibao.accounts.services import user_password_recover
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.entry.error_codes import RecoveryErrorCode
@@ -102,10 +102,6 @@ def recovery_mismatch(*, key: str, origin: RequestOrigin) -> ApplicationError:
 
 def password_recover(*, claimant: Claimant, new_password: str, key: str, origin: RequestOrigin) -> None:
     """Set the new password (the SMS code has been checked) and lift any login lockout."""
-    user = claimant.user
-    user.password = make_password(new_password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
-    lockout.login_failures_clear(account_key=key)
-    lockout.login_failures_clear(account_key=user_lock_key(user))
-    audit_event_record(actor=user, action="password_recovered", target=user, origin=origin)
+    user_password_recover(
+        user=claimant.user, password_hash=make_password(new_password), lock_key=key, origin=origin
+    )

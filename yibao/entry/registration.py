@@ -1,4 +1,9 @@
-"""单位注册: a unit account and its first operator, created together or not at all."""
+"""单位注册: a unit account and its first operator, created together or not at all.
+
+The rows are written by their owners' services, in one transaction: the admin's login by
+accounts (`user_create`), the unit by units (`unit_register_create`), the operator's account and
+its binding by operators (`operator_open`, `binding_activate`).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,19 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from yibao.accounts import lockout
+from yibao.accounts.authentication import user_lock_key
 from yibao.accounts.models import User
+from yibao.accounts.services import user_create
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
-from yibao.operators.models import Binding, Operator
-from yibao.units.models import Population, Unit
+from yibao.operators.models import Operator
+from yibao.operators.selectors import operator_for_mobile
+from yibao.operators.services import NewOperator, binding_activate, operator_open
+from yibao.units.models import Unit
+from yibao.units.services import UnitRegistration, unit_register_create
 
 USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
 USCC_UNKNOWN_MESSAGE = (
@@ -38,6 +49,21 @@ class UnitDetails:
     legal_rep_cert_type: str
     legal_rep_cert_no: str
     legal_rep_mobile: str
+
+    def registration(self) -> UnitRegistration:
+        """What the units' service needs: everything but the admin's login."""
+        return UnitRegistration(
+            name=self.name,
+            emp_type=self.emp_type,
+            division=self.division,
+            uscc=self.uscc,
+            address=self.address,
+            postcode=self.postcode,
+            legal_rep_name=self.legal_rep_name,
+            legal_rep_cert_type=self.legal_rep_cert_type,
+            legal_rep_cert_no=self.legal_rep_cert_no,
+            legal_rep_mobile=self.legal_rep_mobile,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,15 +95,8 @@ def uscc_held(uscc: str) -> bool:
     return Unit.objects.filter(uscc=uscc, account__isnull=True).exists()
 
 
-def existing_operator(mobile: str) -> Operator | None:
-    return Operator.objects.filter(mobile=mobile).select_related("user").first()
-
-
 def operator_password_confirm(*, operator: Operator, password: str, origin: RequestOrigin) -> None:
     """The existing operator's password, checked under the same lockout as a login."""
-    from yibao.accounts import lockout
-    from yibao.accounts.authentication import user_lock_key
-
     key = user_lock_key(operator.user)
     locked = lockout.account_locked_seconds(key)
     if locked:
@@ -121,68 +140,33 @@ def unit_register(
         raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")
     if held is not None and not _held_unit_matches(held, unit):
         raise ApplicationError(RegistrationErrorCode.HELD_MISMATCH, HELD_MISMATCH_MESSAGE, field="uscc")
-    operator = existing_operator(mobile)
+    operator = operator_for_mobile(mobile)
     if operator is not None:
         operator_password_confirm(operator=operator, password=existing_password or "", origin=origin)
     if operator is None and new_operator is None:
         raise ApplicationError(RegistrationErrorCode.MOBILE_TAKEN, "请填写经办人信息", field="name")
     try:
         with transaction.atomic():
-            admin = User.objects.create(
-                username=unit.account, password=unit.password_hash, kind=User.Kind.UNIT
+            admin = user_create(username=unit.account, password_hash=unit.password_hash, kind=User.Kind.UNIT)
+            record = unit_register_create(
+                account=admin, details=unit.registration(), held=held, origin=origin
             )
-            if held is not None:
-                # The agency's record stands; registration only attaches the account and fills gaps.
-                record = held
-                record.account = admin
-                record.emp_type = record.emp_type or unit.emp_type
-                record.address = record.address or unit.address
-                record.postcode = record.postcode or unit.postcode
-                record.legal_rep_mobile = record.legal_rep_mobile or unit.legal_rep_mobile
-            else:
-                record = Unit(
-                    emp_no=f"WT{unit.uscc}",
-                    uscc=unit.uscc,
-                    account=admin,
-                    name=unit.name,
-                    emp_type=unit.emp_type,
-                    division_id=unit.division,
-                    address=unit.address,
-                    postcode=unit.postcode,
-                    legal_rep_name=unit.legal_rep_name,
-                    legal_rep_cert_type=unit.legal_rep_cert_type,
-                    legal_rep_cert_no=unit.legal_rep_cert_no,
-                    legal_rep_mobile=unit.legal_rep_mobile,
-                )
-            record.save()
-            if not record.populations.exists():
-                record.populations.set(Population.objects.filter(is_default=True))
+            opened = operator is None
             if operator is None:
                 assert new_operator is not None  # noqa: S101 - checked above
-                operator_user = User.objects.create(
-                    username=mobile,
-                    password=new_operator.password_hash,
-                    kind=User.Kind.OPERATOR,
-                    first_name=new_operator.name,
-                )
-                operator = Operator.objects.create(
-                    user=operator_user,
-                    name=new_operator.name,
+                operator = operator_open(
                     mobile=mobile,
-                    cert_type=new_operator.cert_type,
-                    cert_no=new_operator.cert_no,
-                    cert_valid_from=new_operator.valid_from,
-                    cert_valid_to=new_operator.valid_to,
+                    new=NewOperator(
+                        name=new_operator.name,
+                        cert_type=new_operator.cert_type,
+                        cert_no=new_operator.cert_no,
+                        valid_from=new_operator.valid_from,
+                        valid_to=new_operator.valid_to,
+                    ),
+                    password_hash=new_operator.password_hash,
+                    must_change_password=False,  # the registrant chose it
                 )
-            Binding.objects.create(unit=record, operator=operator)
-            audit_event_record(
-                actor=admin,
-                action="unit_registered",
-                unit=record,
-                target=record,
-                after={"account": unit.account, "uscc": unit.uscc, "operator": operator.pk},
-                origin=origin,
-            )
+            binding_activate(unit=record, operator=operator, actor=admin, origin=origin, new_account=opened)
     except IntegrityError as exc:
         # Two registrations raced: the constraints let exactly one through.
         if uscc_registered(unit.uscc):

@@ -18,11 +18,11 @@ from yibao.core.masking import mask_phone
 from yibao.entry.registration import (
     NewOperatorDetails,
     UnitDetails,
-    existing_operator,
     operator_password_confirm,
     unit_register,
 )
 from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
+from yibao.operators.selectors import operator_for_mobile
 
 WIZARD = "yibao_registration"
 DONE = "yibao_registration_done"
@@ -72,7 +72,7 @@ def register_operator(request: HttpRequest) -> HttpResponse:
         return redirect("entry:register")
     data = request.POST if request.method == "POST" else None
     mobile = (data.get("mobile", "") if data else state.get("sms_mobile", "")).strip()
-    existing = bool(mobile) and existing_operator(mobile) is not None
+    existing = bool(mobile) and operator_for_mobile(mobile) is not None
     captcha_passed = bool(mobile) and state.get("sms_mobile") == mobile
     form = OperatorStepForm(
         data, existing=existing, captcha_passed=captcha_passed, initial={"mobile": mobile}
@@ -129,7 +129,7 @@ def _send_code(request: HttpRequest, state: dict[str, Any]) -> tuple[str, dict[s
 def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any]) -> HttpResponse | None:
     data = form.cleaned_data
     mobile = data["mobile"]
-    operator = existing_operator(mobile)
+    operator = operator_for_mobile(mobile)
     if operator is not None and not form.existing:
         # The number turned out to be registered: ask for that operator's password instead.
         form.add_error("mobile", "该手机号已被注册过，无需填写经办人信息，请输入该经办人的登录密码")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
+from yibao.accounts.services import user_password_change
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -20,14 +21,9 @@ from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
 from yibao.entry.authentication import operator_of
 from yibao.entry.recovery_forms import AddressChangeForm, EmailChangeForm, PasswordChangeForm
-from yibao.entry.self_service import (
-    hash_new_password,
-    operator_address_change,
-    operator_email_change,
-    operator_password_change,
-    operator_password_check_identity,
-)
+from yibao.entry.self_service import hash_new_password, operator_password_check_identity
 from yibao.operators.models import Operator
+from yibao.operators.services import operator_address_change, operator_email_change
 from yibao.operators.session import operator_login_required
 
 PENDING = "yibao_pending_change"
@@ -133,7 +129,7 @@ def account_confirm(request: HttpRequest) -> HttpResponse:
     origin = RequestOrigin.from_request(request)
     kind, value = pending["kind"], pending["value"]
     if kind == "password":
-        operator_password_change(operator=operator, password_hash=value, origin=origin)
+        user_password_change(user=operator.user, password_hash=value, origin=origin)
         update_session_auth_hash(request, operator.user)
     elif kind == "email":
         operator_email_change(operator=operator, email=value, origin=origin)

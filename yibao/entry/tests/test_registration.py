@@ -138,6 +138,14 @@ def test_register_with_a_new_operator(client, step_one, django_capture_on_commit
     assert operator.user.check_password("Efgh12345678")
     assert Binding.objects.filter(unit=unit, operator=operator).count() == 1
     assert AuditEvent.objects.filter(action="unit_registered", unit=unit).count() == 1
+    # The operator's account and binding are opened by operators' services, which record the binding.
+    bound = AuditEvent.objects.get(action="operator_bound", unit=unit)
+    assert (bound.actor, bound.after["operator"], bound.after["new_account"]) == (
+        unit.account,
+        operator.pk,
+        True,
+    )
+    assert operator.cert_valid_from is not None and not operator.user.must_change_password
 
 
 @pytest.mark.django_db
@@ -162,6 +170,7 @@ def test_register_with_an_existing_operator_asks_for_its_password(
     unit = Unit.objects.get(uscc=USCC)
     assert list(Binding.objects.filter(unit=unit).values_list("operator", flat=True)) == [existing.pk]
     assert Operator.objects.count() == 1
+    assert AuditEvent.objects.get(action="operator_bound", unit=unit).after["new_account"] is False
 
 
 @pytest.mark.django_db
