@@ -122,7 +122,7 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     pages = {
-        "operators:home": None,
+        "entry:operator-home": None,
         "queries:roster": "roster",
         "contributions:unit": "unit-contributions",
         "records:list": "case-records",

@@ -83,7 +83,7 @@ PSN = lambda w: [w.person]  # noqa: E731
 
 ROWS: list[Row] = [
     # 单位管理 (unit admin)
-    Row("units:home", expect=unit_admin_page()),
+    Row("entry:unit-home", expect=unit_admin_page()),
     Row("operators:list", expect=unit_admin_page()),
     Row("operators:add", expect=unit_admin_page()),
     Row("operators:add-confirm", method="post", data={"confirm": "1"}, expect=unit_admin_post()),
@@ -272,7 +272,7 @@ ROWS: list[Row] = [
         expect={**operator_page(op_status=DENIED), "op_granted": OK},
     ),
     # the operator's hall
-    Row("operators:home", expect=operator_page()),
+    Row("entry:operator-home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
     Row(
         "operators:item",

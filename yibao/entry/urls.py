@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.entry import recovery_views, registration_views, self_service_views, views
+from yibao.entry import home_views, recovery_views, registration_views, self_service_views, views
 
 app_name = "entry"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("login/choose-unit/", views.choose_unit, name="choose-unit"),
     path("logout/", views.logout, name="logout"),
+    path("hall/", home_views.operator_home, name="operator-home"),
+    path("hall/unit/", home_views.unit_home, name="unit-home"),
     path("hall/switch-unit/", views.switch_unit, name="switch-unit"),
     path("hall/account/", self_service_views.account_home, name="account"),
     path("hall/account/password/", self_service_views.account_password, name="account-password"),

@@ -57,7 +57,9 @@ def login(request: HttpRequest) -> HttpResponse:
                     target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 )
                 if user.kind == User.Kind.UNIT:
-                    return redirect(target if safe and target.startswith("/hall/unit/") else "units:home")
+                    return redirect(
+                        target if safe and target.startswith("/hall/unit/") else "entry:unit-home"
+                    )
                 if user.must_change_password:
                     return redirect("entry:account-password")
                 if safe and target.startswith("/hall/"):
@@ -80,7 +82,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
     """选择单位: an operator picks which bound unit to act for (确认登录)."""
     user = hall_user(request)
     if user.kind != User.Kind.OPERATOR:
-        return redirect("units:home" if user.kind == User.Kind.UNIT else "portal:home")
+        return redirect("entry:unit-home" if user.kind == User.Kind.UNIT else "portal:home")
     units = operator_units(user)
     form = ChooseUnitForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +95,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
             audit_event_record(
                 actor=user, action="unit_chosen", unit=unit, origin=RequestOrigin.from_request(request)
             )
-            return redirect(request.session.pop(NEXT_AFTER_UNIT, None) or "operators:home")
+            return redirect(request.session.pop(NEXT_AFTER_UNIT, None) or "entry:operator-home")
     return render(request, "entry/choose_unit.html", {"form": form, "units": units})
 
 
@@ -112,7 +114,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
             actor=user, action="unit_switched", unit=unit, origin=RequestOrigin.from_request(request)
         )
         messages.success(request, f"已切换到：{unit.name}")
-    return redirect("operators:home")
+    return redirect("entry:operator-home")
 
 
 @require_POST

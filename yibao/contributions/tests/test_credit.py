@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from yibao.contributions.credit import contribution_window, month_add, unit_credit
 from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
-from yibao.units.credit import contribution_window, month_add, unit_credit
 from yibao.units.models import CreditLevel, CreditRule, Unit
 from yibao.units.tests.helpers import contribution
 

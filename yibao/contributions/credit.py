@@ -1,4 +1,6 @@
 """我的信用: a unit's credit score from the active rules (CreditRule) and its level (CreditLevel).
+The rules and levels are units' (yibao.units.models); the facts come from contributions,
+operators' grants and the unit's certifications, so the computation lives here.
 
 Each rule names one condition from a fixed set; the facts behind them are gathered lazily with
 at most one query each, so a report costs two queries plus one per fact the rules need.
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from yibao.contributions.models import Contribution, UnitContributionMonth
+from yibao.operators.models import Binding, Grant
 from yibao.units.models import CreditCondition, CreditLevel, CreditRule, RoleCertification, Unit
 
 WINDOW_MONTHS = 12
@@ -89,8 +93,6 @@ class _Facts:
         ).exists()
 
     def _operator_granted(self) -> bool:
-        from yibao.operators.models import Binding, Grant
-
         return Grant.objects.filter(binding__unit=self.unit, binding__status=Binding.Status.ACTIVE).exists()
 
     def _registered_year(self) -> bool:
@@ -109,8 +111,6 @@ class _Facts:
         """(all, not arrived) contribution rows of the unit in the window; one query on the
         monthly summary the contribution feed keeps (a large unit has 600,000 detail rows)."""
         if self._contributions is None:
-            from yibao.contributions.models import Contribution, UnitContributionMonth
-
             first, last = contribution_window(self.today)
             counts = UnitContributionMonth.objects.filter(
                 unit=self.unit, period__gte=first, period__lte=last
