@@ -141,7 +141,6 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from yibao.accounts.session import CURRENT_UNIT_KEY
     from yibao.contributions.feed import contributions_import
     from yibao.contributions.feed_file import read_feed_file
     from yibao.contributions.models import Contribution
@@ -152,6 +151,7 @@ def main() -> None:
     from yibao.demo import DEMO_EMP_NO_PREFIX
     from yibao.enrollment.models import Person
     from yibao.operators.models import Binding, Operator
+    from yibao.operators.session import CURRENT_UNIT_KEY
     from yibao.units.models import Unit
 
     unit = Unit.objects.filter(emp_no__startswith=DEMO_EMP_NO_PREFIX).order_by("pk").first()

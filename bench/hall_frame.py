@@ -117,12 +117,12 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from yibao.accounts.session import CURRENT_UNIT_KEY
     from yibao.operators.models import Binding, Grant
+    from yibao.operators.session import CURRENT_UNIT_KEY
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     pages = {
-        "operators:home": None,
+        "entry:operator-home": None,
         "queries:roster": "roster",
         "contributions:unit": "unit-contributions",
         "records:list": "case-records",

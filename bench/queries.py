@@ -83,9 +83,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from yibao.accounts.session import CURRENT_UNIT_KEY
     from yibao.enrollment.models import Insurance, Person
     from yibao.operators.models import Binding, Grant
+    from yibao.operators.session import CURRENT_UNIT_KEY
     from yibao.queries.roster import RosterFilters, roster_person_ids, roster_rows
     from yibao.units.models import Population
 

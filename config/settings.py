@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "yibao.queries",
     "yibao.certificates",
     "yibao.demo",
+    "yibao.entry",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yibao.core.context_processors.site",
                 "yibao.operators.context_processors.hall",
-                "yibao.notices.context_processors.unread",
+                "yibao.operators.context_processors.unread",
             ],
             "builtins": ["yibao.core.templatetags.masking", "yibao.core.templatetags.navigation"],
         },

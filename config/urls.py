@@ -8,6 +8,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", include("yibao.portal.urls")),
     path("", include("yibao.core.urls")),
+    path("", include("yibao.entry.urls")),
     path("", include("yibao.accounts.urls")),
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
@@ -18,7 +19,7 @@ urlpatterns = [
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/query/", include("yibao.queries.urls")),
     path("notices/", include("yibao.notices.urls")),
-    path("hall/", include("yibao.notices.hall_urls")),
+    path("hall/", include("yibao.entry.message_urls")),
     path("", include("yibao.catalog.urls")),
     path("agency/", include("yibao.agency.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),

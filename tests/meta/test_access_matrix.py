@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.meta.test_urls import project_routes
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material
 from yibao.cases.services import application_draft_save
 from yibao.certificates.models import Certificate
@@ -31,6 +30,7 @@ from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit
 from yibao.units.services import licence_submit
 from yibao.units.tests.helpers import png_bytes
@@ -83,7 +83,7 @@ PSN = lambda w: [w.person]  # noqa: E731
 
 ROWS: list[Row] = [
     # 单位管理 (unit admin)
-    Row("units:home", expect=unit_admin_page()),
+    Row("entry:unit-home", expect=unit_admin_page()),
     Row("operators:list", expect=unit_admin_page()),
     Row("operators:add", expect=unit_admin_page()),
     Row("operators:add-confirm", method="post", data={"confirm": "1"}, expect=unit_admin_post()),
@@ -272,7 +272,7 @@ ROWS: list[Row] = [
         expect={**operator_page(op_status=DENIED), "op_granted": OK},
     ),
     # the operator's hall
-    Row("operators:home", expect=operator_page()),
+    Row("entry:operator-home", expect=operator_page()),
     Row("operators:services", expect=operator_page()),
     Row(
         "operators:item",
@@ -286,14 +286,14 @@ ROWS: list[Row] = [
         data={"population": "in-service"},
         expect=operator_page(op_status=REDIRECT),
     ),
-    Row("accounts:switch-unit", method="post", data={"unit": "0"}, expect=operator_page(op_status=REDIRECT)),
+    Row("entry:switch-unit", method="post", data={"unit": "0"}, expect=operator_page(op_status=REDIRECT)),
     # 个人中心 (operators, with or without a chosen unit)
-    Row("accounts:account", expect=operator_page()),
-    Row("accounts:account-password", expect=operator_page()),
-    Row("accounts:account-email", expect=operator_page()),
-    Row("accounts:account-address", expect=operator_page()),
+    Row("entry:account", expect=operator_page()),
+    Row("entry:account-password", expect=operator_page()),
+    Row("entry:account-email", expect=operator_page()),
+    Row("entry:account-address", expect=operator_page()),
     Row(
-        "accounts:account-confirm",
+        "entry:account-confirm",
         method="post",
         data={"confirm": "1"},
         expect=operator_page(op_status=REDIRECT),
@@ -398,7 +398,7 @@ def test_access_matrix(row: Row, world: World) -> None:
         if response.status_code in {DENIED, NOT_FOUND} or (actor == "anon"):
             assert snapshot(world) == before, (actor, url)
         if actor == "anon":
-            assert response["Location"].startswith(reverse("accounts:login"))
+            assert response["Location"].startswith(reverse("entry:login"))
 
 
 @pytest.mark.django_db
@@ -425,4 +425,4 @@ def test_an_unbound_operator_loses_the_unit_at_its_next_request(world: World) ->
         unit=world.a1.unit, binding_id=world.a1.pk, actor=admin(world.a1.unit), origin=RequestOrigin()
     )
     response = client.get(reverse("queries:roster"))
-    assert response.status_code == REDIRECT and response["Location"] == reverse("accounts:choose-unit")
+    assert response.status_code == REDIRECT and response["Location"] == reverse("entry:choose-unit")

@@ -1,18 +1,17 @@
-"""Login of unit admins (unit account or USCC + password) and operators (mobile + password).
+"""Checking a password for a user found by what was typed, with lockout counting.
 
 The answer for a wrong password and an unknown account is the same. Failures are counted per
-user (whichever identifier was typed: account or USCC), and for identifiers that match nobody
-per hashed identifier, so the lockout reveals nothing. The attempt is recorded before the
-password is checked, so parallel guesses cannot slip past the limit.
+user, and for identifiers that match nobody per hashed identifier, so the lockout reveals
+nothing. The attempt is recorded before the password is checked, so parallel guesses cannot
+slip past the limit. Finding the user (unit account or USCC, operator mobile) is the login
+page's part (`yibao.entry.authentication`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from enum import StrEnum
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db.models import Q
 
 from yibao.accounts import lockout
 from yibao.accounts.error_codes import LoginErrorCode
@@ -20,18 +19,10 @@ from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
-from yibao.core.profiles import get_profile
-from yibao.operators.models import Binding, Operator
-from yibao.units.models import Unit
 
 INVALID_MESSAGE = "账号或密码错误，请重新输入"
 # Checked against when no account matches, so that both answers take the same time.
 _DUMMY_HASH = make_password("yibao-timing-equaliser")
-
-
-class LoginKind(StrEnum):
-    UNIT = "unit"
-    OPERATOR = "operator"
 
 
 def user_lock_key(user: User) -> str:
@@ -48,27 +39,11 @@ def identifier_for_audit(identifier: str) -> str:
     return mask_phone(identifier) if identifier.isdigit() else identifier[:40]
 
 
-def _find_unit_admin(identifier: str) -> User | None:
-    lookup = Q(username=identifier)
-    if get_profile().uscc_login and len(identifier) == 18:
-        unit_account = (
-            Unit.objects.filter(uscc=identifier.upper(), account__isnull=False)
-            .values_list("account_id", flat=True)
-            .first()
-        )
-        if unit_account is not None:
-            lookup |= Q(pk=unit_account)
-    return User.objects.filter(lookup, kind=User.Kind.UNIT).first()
-
-
-def _find_operator(mobile: str) -> User | None:
-    return User.objects.filter(username=mobile, kind=User.Kind.OPERATOR).first()
-
-
-def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origin: RequestOrigin) -> User:
-    """Return the user the credentials belong to, or raise ApplicationError (and count it)."""
-    identifier = identifier.strip()
-    user = _find_unit_admin(identifier) if kind is LoginKind.UNIT else _find_operator(identifier)
+def login_password_check(
+    *, user: User | None, kind: str, identifier: str, password: str, origin: RequestOrigin
+) -> User:
+    """Return `user` (found by `identifier`, None when nobody matched) if `password` is theirs and
+    they may log in; otherwise raise ApplicationError and count the failure."""
     key = user_lock_key(user) if user is not None else typed_lock_key(kind, identifier)
     shown = {"account": identifier_for_audit(identifier), "kind": str(kind)}
     locked = lockout.account_locked_seconds(key)
@@ -95,24 +70,3 @@ def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origi
     assert user is not None  # noqa: S101 - valid implies a user
     lockout.login_failures_clear(account_key=key)
     return user
-
-
-def operator_units(user: User) -> list[Unit]:
-    """The units an operator may act for, in a stable order."""
-    return list(
-        Unit.objects.filter(bindings__operator__user=user, bindings__status=Binding.Status.ACTIVE).order_by(
-            "name", "pk"
-        )
-    )
-
-
-def operator_unit_choose(*, user: User, unit_id: int) -> Unit:
-    """Check that the operator is bound to the unit; refuse otherwise."""
-    unit = next((u for u in operator_units(user) if u.pk == unit_id), None)
-    if unit is None:
-        raise ApplicationError(LoginErrorCode.UNIT_NOT_BOUND, "请选择您已绑定的单位")
-    return unit
-
-
-def operator_of(user: User) -> Operator | None:
-    return Operator.objects.filter(user=user).first()

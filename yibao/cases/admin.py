@@ -1,5 +1,6 @@
 """申报/办件 in the Django admin: applications read-only (decided only on the agency workbench,
-through the services), and the regions each reviewer covers (审核员负责区划), editable."""
+through the services), and the regions each reviewer covers (审核员负责区划), editable, also on the
+staff user's own page (accounts' user admin, registered again here with the inline)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from yibao.accounts.admin import UserAdmin
+from yibao.accounts.models import User
 from yibao.cases.models import Application, Event, Material, ReviewerRegion
 from yibao.cases.types import type_name
 
@@ -69,3 +72,20 @@ class ReviewerRegionAdmin(admin.ModelAdmin):
         if db_field.name == "reviewer":
             kwargs["limit_choices_to"] = {"is_staff": True}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReviewerRegionInline(admin.TabularInline):
+    """审核员负责区划: a staff reviewer sees applications of units in these regions."""
+
+    model = ReviewerRegion
+    fk_name = "reviewer"
+    extra = 0
+    raw_id_fields = ["division"]
+
+
+class ReviewerUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, ReviewerRegionInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, ReviewerUserAdmin)

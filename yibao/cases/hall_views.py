@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.session import hall_user, operator_required
+from yibao.accounts.guards import hall_user
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator, access_material
 from yibao.cases.material_forms import MaterialUploadForm
@@ -20,6 +20,7 @@ from yibao.cases.selectors import application_change_rows, application_outcome
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
+from yibao.operators.session import operator_required
 
 
 @operator_required

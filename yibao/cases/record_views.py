@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yibao.accounts.session import hall_user, operator_required
+from yibao.accounts.guards import hall_user
 from yibao.cases.access import RECORDS_ITEM, access_application_for_operator
 from yibao.cases.forms import RANGE_HINT, RecordQueryForm, WithdrawForm
 from yibao.cases.models import Application, Status
@@ -32,6 +32,7 @@ from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.operators.access import grant_required
 from yibao.operators.grants import items_in_force
+from yibao.operators.session import operator_required
 from yibao.units.models import Unit
 
 PAGE_SIZE = 20

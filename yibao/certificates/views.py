@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.certificates.forms import PersonSearchForm
 from yibao.certificates.models import Certificate
 from yibao.certificates.printing import certificate_pdf, document_context

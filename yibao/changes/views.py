@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.cases import services as case_services
 from yibao.cases.models import Application
 from yibao.cases.selectors import application_outcome, display_value, open_application

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.contributions.exports import detail_xlsx
 from yibao.contributions.forms import (
     MAX_MONTHS,

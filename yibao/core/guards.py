@@ -67,5 +67,5 @@ def dev_affordance(view: View) -> View:
 
 
 def mark_guard(view: View, guard: str) -> View:
-    """For guards defined in other apps (accounts: unit admin, operator, any login)."""
+    """For guards defined in other apps (accounts: any login; units: the unit admin; operators: the operator)."""
     return cast(View, _mark(view, guard))

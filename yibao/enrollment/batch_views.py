@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.cases.models import LineItem
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError

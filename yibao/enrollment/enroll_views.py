@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator
 from yibao.cases.models import Application, Status

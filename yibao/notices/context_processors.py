@@ -1,4 +1,4 @@
-"""`unread_messages` for the hall navs' badges (我的消息 / 系统通知)."""
+"""The unread count behind the hall navs' badges (我的消息), computed only when shown."""
 
 from __future__ import annotations
 
@@ -45,24 +45,14 @@ class LazyCount:
         return hash(self.value)
 
 
-def _count(request: HttpRequest) -> int:
+def unit_admin_unread(request: HttpRequest) -> int:
+    """The unread 我的消息 of a unit admin (0 for anyone else). The operators' context processor
+    (`yibao.operators.context_processors.unread`) wraps it in a LazyCount with the operator's
+    系统通知 count, which needs the operators' hall frame."""
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or getattr(user, "kind", None) != User.Kind.UNIT:
         return 0
-    kind = getattr(user, "kind", None)
-    if kind == User.Kind.UNIT:
-        unit = getattr(request, "unit", None)  # set by unit_admin_required: no join needed
-        if unit is not None:
-            return message_unread_count(mailbox=Mailbox.of_unit(unit))
-        return unit_admin_unread_count(user_id=user.pk)
-    if kind == User.Kind.OPERATOR:  # with the layout's unit list, in one query
-        from yibao.operators.hall_frame import operator_hall_frame
-
-        return operator_hall_frame(request).unread_messages
-    return 0
-
-
-def unread(request: HttpRequest) -> dict[str, LazyCount]:
-    """Counted (one COUNT query) only when a template reads it; a view that has counted already
-    passes its own `unread_messages`, which wins over this one."""
-    return {"unread_messages": LazyCount(lambda: _count(request))}
+    unit = getattr(request, "unit", None)  # set by unit_admin_required: no join needed
+    if unit is not None:
+        return message_unread_count(mailbox=Mailbox.of_unit(unit))
+    return unit_admin_unread_count(user_id=user.pk)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
 from yibao.notices.models import Message
 
-if TYPE_CHECKING:
-    from yibao.operators.models import Operator
-    from yibao.units.models import Unit
+
+class Recipient(Protocol):
+    """A unit or an operator as notices sees it: a stored row. Notices sits below the apps that
+    own units and operators (they send messages), so it names neither."""
+
+    pk: Any
 
 
 class Owner(StrEnum):
@@ -31,11 +34,11 @@ class Mailbox:
     owner_id: int
 
     @classmethod
-    def of_unit(cls, unit: Unit) -> Mailbox:
+    def of_unit(cls, unit: Recipient) -> Mailbox:
         return cls(Owner.UNIT, unit.pk)
 
     @classmethod
-    def of_operator(cls, operator: Operator) -> Mailbox:
+    def of_operator(cls, operator: Recipient) -> Mailbox:
         return cls(Owner.OPERATOR, operator.pk)
 
     def messages(self) -> QuerySet[Message]:

@@ -6,24 +6,18 @@ bookkeeping, not a change to the unit's records, so it writes no audit event.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils import timezone
 
-from yibao.notices.mailboxes import Mailbox
+from yibao.notices.mailboxes import Mailbox, Recipient
 from yibao.notices.models import Message
-
-if TYPE_CHECKING:
-    from yibao.operators.models import Operator
-    from yibao.units.models import Unit
 
 
 def message_send(
     *,
     title: str,
     body: str = "",
-    unit: Unit | None = None,
-    operator: Operator | None = None,
+    unit: Recipient | None = None,
+    operator: Recipient | None = None,
     category: str = Message.Category.SYSTEM,
 ) -> Message:
     """Store a message for the unit (its admin's 我的消息) or for an operator (系统通知).
@@ -33,7 +27,12 @@ def message_send(
     if unit is None and operator is None:
         raise ValueError("a message needs a unit or an operator")
     return Message.objects.create(
-        unit=unit, operator=operator, category=category, title=title, body=body, created_at=timezone.now()
+        unit_id=unit.pk if unit is not None else None,
+        operator_id=operator.pk if operator is not None else None,
+        category=category,
+        title=title,
+        body=body,
+        created_at=timezone.now(),
     )
 
 

@@ -16,11 +16,12 @@ from typing import Any, TypeVar, cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yibao.accounts.session import CURRENT_UNIT_KEY, hall_user, operator_refusal
+from yibao.accounts.guards import hall_user
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
 from yibao.operators.grants import GrantDecision, GrantRefusal, grant_decide
 from yibao.operators.models import Binding, BusinessItem, Operator
+from yibao.operators.session import CURRENT_UNIT_KEY, operator_refusal
 from yibao.units.models import Unit, UnitRole
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -93,7 +94,7 @@ def _check_grant(
         else GrantDecision(binding=None, item=None, refusal=GrantRefusal.NOT_BOUND)
     )
     if decision.refusal is GrantRefusal.NOT_BOUND:
-        return redirect("accounts:choose-unit")
+        return redirect("entry:choose-unit")
     if decision.refusal is GrantRefusal.UNKNOWN_ITEM:
         raise Http404
     binding, item = decision.binding, decision.item

@@ -1,4 +1,5 @@
-"""What the operator layout needs on every page: the units for the switcher."""
+"""What the hall layouts need on every page: the operator's units for the switcher, and the
+unread count of the nav badge (系统通知 of an operator, 我的消息 of a unit admin)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from yibao.accounts.models import User
+from yibao.notices.context_processors import LazyCount, unit_admin_unread
+from yibao.operators.hall_frame import operator_hall_frame
+
 
 class _Hall:
     def __init__(self, request: HttpRequest) -> None:
@@ -15,8 +20,6 @@ class _Hall:
 
     @property
     def units(self) -> Sequence[Any]:
-        from yibao.operators.hall_frame import operator_hall_frame
-
         return operator_hall_frame(self.request).units
 
 
@@ -24,3 +27,16 @@ def hall(request: HttpRequest) -> dict[str, object]:
     """`hall.units` is computed only when a template reads it (the operator layout does), in the
     same query as the operator's unread badge (`yibao.operators.hall_frame`)."""
     return {"hall": SimpleLazyObject(lambda: _Hall(request))}
+
+
+def _unread_count(request: HttpRequest) -> int:
+    user = request.user
+    if user.is_authenticated and getattr(user, "kind", None) == User.Kind.OPERATOR:
+        return operator_hall_frame(request).unread_messages  # with the layout's unit list, in one query
+    return unit_admin_unread(request)
+
+
+def unread(request: HttpRequest) -> dict[str, LazyCount]:
+    """`unread_messages`, counted (one COUNT query) only when a template reads it; a view that has
+    counted already passes its own `unread_messages`, which wins over this one."""
+    return {"unread_messages": LazyCount(lambda: _unread_count(request))}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.notices.selectors import operator_unread_count, operator_unread_count_expression
 from yibao.operators.models import Binding
 from yibao.units.models import Unit

@@ -1,9 +1,13 @@
 """单位经办人 management by the unit admin: bind (新增经办人), grant (权限管理), reset a password
 (重置密码) and unbind (解除绑定). Each write checks its rules, runs in one transaction, appends an
-audit event and leaves a message for the unit and the operator."""
+audit event and leaves a message for the unit and the operator.
+
+Opening an operator account and binding it (`operator_open`, `binding_activate`) also serve
+单位注册 (`yibao.entry.registration`); the operator's own 邮箱 and 个人地址 are changed here too."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 import string
@@ -14,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yibao.accounts.models import SmsPurpose, User
+from yibao.accounts.services import user_create, user_password_set
 from yibao.accounts.sms import sms_backend
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
@@ -40,6 +45,8 @@ class NewOperator:
     name: str
     cert_type: str
     cert_no: str
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,12 @@ def operator_bind(
             password = initial_password_generate()
             try:
                 with transaction.atomic():  # a savepoint: another request may open the same mobile now
-                    operator = _operator_open(mobile=mobile, new=new, password=password)
+                    operator = operator_open(
+                        mobile=mobile,
+                        new=new,
+                        password_hash=make_password(password),
+                        must_change_password=True,
+                    )
             except IntegrityError:
                 operator = Operator.objects.select_for_update().filter(mobile=mobile).first()
                 if operator is None:  # the number is some other kind of account
@@ -104,28 +116,8 @@ def operator_bind(
                         OperatorErrorCode.MOBILE_NOT_OPERATOR, MOBILE_NOT_OPERATOR, field="mobile"
                     ) from None
                 created, password = False, ""
-        binding = Binding.objects.select_for_update().filter(unit=unit, operator=operator).first()
-        if binding is not None and binding.status == Binding.Status.ACTIVE:
-            raise ApplicationError(OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile")
-        if binding is None:
-            try:
-                with transaction.atomic():
-                    binding = Binding.objects.create(unit=unit, operator=operator)
-            except IntegrityError:  # the same operator bound to this unit by a concurrent request
-                raise ApplicationError(
-                    OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile"
-                ) from None
-        else:
-            binding.status = Binding.Status.ACTIVE
-            binding.unbound_at = None
-            binding.save(update_fields=["status", "unbound_at", "updated_at"])
-        audit_event_record(
-            actor=actor,
-            action="operator_bound",
-            unit=unit,
-            target=binding,
-            after={"operator": operator.pk, "mobile": mask_phone(mobile), "new_account": created},
-            origin=origin,
+        binding = binding_activate(
+            unit=unit, operator=operator, actor=actor, origin=origin, new_account=created
         )
         message_send(
             unit=unit,
@@ -152,19 +144,67 @@ def operator_bind(
     return BindResult(binding=binding, created=created, sms_sent=sms_sent)
 
 
-def _operator_open(*, mobile: str, new: NewOperator, password: str) -> Operator:
+def operator_open(
+    *, mobile: str, new: NewOperator, password_hash: str, must_change_password: bool
+) -> Operator:
+    """Open an operator account: its login (the mobile number) and its record. Raises IntegrityError
+    when any account already uses the number; the caller, inside its transaction, says why."""
     if User.objects.filter(username=mobile).exists():
         raise IntegrityError("the mobile is taken by another account")
-    user = User.objects.create(
-        username=mobile,
-        password=make_password(password),
-        kind=User.Kind.OPERATOR,
-        first_name=new.name[:150],
-        must_change_password=True,
-    )
-    return Operator.objects.create(
-        user=user, name=new.name, mobile=mobile, cert_type=new.cert_type, cert_no=new.cert_no
-    )
+    with transaction.atomic():
+        user = user_create(
+            username=mobile,
+            password_hash=password_hash,
+            kind=User.Kind.OPERATOR,
+            first_name=new.name[:150],
+            must_change_password=must_change_password,
+        )
+        return Operator.objects.create(
+            user=user,
+            name=new.name,
+            mobile=mobile,
+            cert_type=new.cert_type,
+            cert_no=new.cert_no,
+            cert_valid_from=new.valid_from,
+            cert_valid_to=new.valid_to,
+        )
+
+
+def binding_activate(
+    *, unit: Unit, operator: Operator, actor: User, origin: RequestOrigin, new_account: bool
+) -> Binding:
+    """Bind the operator to the unit: a new binding, or the earlier one made active again (without
+    its old grants). Refuses a binding that is active already. `new_account` records whether the
+    operator's account was opened for this binding."""
+    with transaction.atomic():
+        binding = Binding.objects.select_for_update().filter(unit=unit, operator=operator).first()
+        if binding is not None and binding.status == Binding.Status.ACTIVE:
+            raise ApplicationError(OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile")
+        if binding is None:
+            try:
+                with transaction.atomic():
+                    binding = Binding.objects.create(unit=unit, operator=operator)
+            except IntegrityError:  # the same operator bound to this unit by a concurrent request
+                raise ApplicationError(
+                    OperatorErrorCode.ALREADY_BOUND, ALREADY_BOUND, field="mobile"
+                ) from None
+        else:
+            binding.status = Binding.Status.ACTIVE
+            binding.unbound_at = None
+            binding.save(update_fields=["status", "unbound_at", "updated_at"])
+        audit_event_record(
+            actor=actor,
+            action="operator_bound",
+            unit=unit,
+            target=binding,
+            after={
+                "operator": operator.pk,
+                "mobile": mask_phone(operator.mobile),
+                "new_account": new_account,
+            },
+            origin=origin,
+        )
+    return binding
 
 
 def operator_unbind(*, unit: Unit, binding_id: int, actor: User, origin: RequestOrigin) -> Binding:
@@ -343,9 +383,7 @@ def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin
         if locked is None:
             raise ApplicationError(OperatorErrorCode.NOT_FOUND, "该经办人已解绑或不存在")
         user = locked.operator.user
-        user.password = make_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        user_password_set(user=user, password_hash=make_password(password), must_change_password=True)
         audit_event_record(
             actor=actor, action="operator_password_reset", unit=unit, target=user, origin=origin
         )
@@ -367,3 +405,28 @@ def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin
 
 def populations_available(unit: Unit) -> list[Population]:
     return list(unit.populations.order_by("sort_order", "code"))
+
+
+# --- 个人中心 → 账户管理: the operator's own details ----------------------------------------------
+
+
+def operator_email_change(*, operator: Operator, email: str, origin: RequestOrigin) -> None:
+    before = operator.email
+    with transaction.atomic():
+        operator.email = email
+        operator.save(update_fields=["email", "updated_at"])
+        audit_event_record(
+            actor=operator.user, action="operator_email_changed", target=operator,
+            before={"email": before}, after={"email": email}, origin=origin,
+        )  # fmt: skip
+
+
+def operator_address_change(*, operator: Operator, address: str, origin: RequestOrigin) -> None:
+    before = operator.address
+    with transaction.atomic():
+        operator.address = address
+        operator.save(update_fields=["address", "updated_at"])
+        audit_event_record(
+            actor=operator.user, action="operator_address_changed", target=operator,
+            before={"address": before}, after={"address": address}, origin=origin,
+        )  # fmt: skip

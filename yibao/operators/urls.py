@@ -4,7 +4,6 @@ from yibao.operators import views
 
 app_name = "operators"
 urlpatterns = [
-    path("hall/", views.operator_home, name="home"),
     path("hall/services/", views.service_list, name="services"),
     path("hall/services/<slug:item_code>/", views.item_page, name="item"),
     path("hall/population/", views.population_switch, name="population-switch"),

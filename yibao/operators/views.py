@@ -1,4 +1,4 @@
-"""The operator's hall (经办人首页, 网上经办, 业务查询) and the unit admin's 单位经办人 pages."""
+"""The operator's hall (网上经办, 业务查询, 切换管理人群; 经办人首页 is entry's) and the unit admin's 单位经办人 pages."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.session import hall_user, operator_required, unit_admin_required
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
-from yibao.cases.selectors import operator_todos
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
@@ -24,7 +23,6 @@ from yibao.core.validators._text import to_halfwidth
 from yibao.operators import services
 from yibao.operators.access import (
     access_binding,
-    current_population_code,
     current_population_set,
     grant_required,
 )
@@ -46,10 +44,10 @@ from yibao.operators.selectors import (
     menu_groups,
     operator_for_mobile,
     operator_menu,
-    service_tabs,
     unit_bindings,
 )
-from yibao.units.credit import unit_credit
+from yibao.operators.session import operator_required
+from yibao.units.guards import unit_admin_required
 from yibao.units.models import Unit
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
@@ -73,40 +71,6 @@ def _hall_binding(request: HttpRequest) -> Binding:
     if binding is None:  # unbound since the guard looked
         raise Http404
     return binding
-
-
-@operator_required
-def operator_home(request: HttpRequest) -> HttpResponse:
-    """单位网厅首页 of an operator: 经办人信息, 我的信用, 常用服务, 我的待办件."""
-    unit = _unit(request)
-    binding = _hall_binding(request)
-    roles = unit_roles_held(unit)
-    tabs = service_tabs(roles)
-    tab = request.GET.get("tab", "")
-    tab = tab if tab in {code for code, _ in tabs} else tabs[0][0]
-    entries = [
-        e for e in operator_menu(binding=binding, roles=roles) if e.item.function_role.service_tab == tab
-    ]
-    populations = binding_populations(binding)
-    population = current_population_code(request, binding, [p.code for p in populations])
-    return render(
-        request,
-        "operators/home.html",
-        {
-            "operator": binding.operator,
-            "unit": unit,
-            "tabs": tabs,
-            "tab": tab,
-            "groups": menu_groups(entries),
-            "populations": populations,
-            "population_form": PopulationSwitchForm(
-                populations=populations, initial={"population": population}
-            ),
-            "current_population": next((p for p in populations if p.code == population), None),
-            "credit": unit_credit(unit),
-            "todos": operator_todos(unit=unit, user=hall_user(request)),
-        },
-    )
 
 
 @operator_required
@@ -143,7 +107,7 @@ def population_switch(request: HttpRequest) -> HttpResponse:
         messages.success(request, "已切换管理人群")
     else:
         messages.error(request, "请选择授权给您的管理人群")
-    return redirect("operators:home")
+    return redirect("entry:operator-home")
 
 
 # --- the unit admin's 单位经办人 ------------------------------------------------------------

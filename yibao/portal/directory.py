@@ -155,21 +155,21 @@ ACCOUNT_ENTRIES: tuple[ServiceEntry, ...] = (
         "单位注册",
         "account",
         "注册单位管理账号和单位经办人账号。",
-        url_name="accounts:register",
+        url_name="entry:register",
     ),
     ServiceEntry(
         "login",
         "单位账号登录/经办人账号登录",
         "account",
         "使用单位账号或经办人手机号登录单位网厅。",
-        url_name="accounts:login",
+        url_name="entry:login",
     ),
     ServiceEntry(
         "password-recovery",
         "找回密码",
         "account",
         "通过统一社会信用代码、单位账号或经办人手机号找回密码。",
-        url_name="accounts:recovery",
+        url_name="entry:recovery",
     ),
 )
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yibao.accounts.session import hall_user
+from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.operators.access import grant_required, identity_display, population_psn_types

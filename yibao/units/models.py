@@ -186,7 +186,7 @@ class LicenceSubmission(TimeStampedModel):
 
 
 class CreditCondition(models.TextChoices):
-    """The facts a credit rule can rest on; each is evaluated in `yibao.units.credit`."""
+    """The facts a credit rule can rest on; each is evaluated in `yibao.contributions.credit`."""
 
     BASE = "base", "基础分（所有单位）"
     QUALIFIED = "qualified", "资质认证已通过"

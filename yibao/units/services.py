@@ -4,6 +4,8 @@ audit event and, for decisions, leaves a message in the unit's 我的消息."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -19,7 +21,15 @@ from yibao.core.validators.contact import validate_mobile
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.units.error_codes import UnitErrorCode
-from yibao.units.models import CreditLevel, CreditRule, LicenceSubmission, RoleCertification, Unit, UnitRole
+from yibao.units.models import (
+    CreditLevel,
+    CreditRule,
+    LicenceSubmission,
+    Population,
+    RoleCertification,
+    Unit,
+    UnitRole,
+)
 
 NOTHING_CHANGED = "法人手机号和地址均未修改，无需保存"
 ADDRESS_REQUIRED = "请输入地址"
@@ -34,6 +44,70 @@ INSURED_PENDING = "本单位暂无参保记录，已提交医保经办机构审�
 MANUAL_PENDING = "已提交医保经办机构审核"
 EDITABLE_BASE_FIELDS = ("legal_rep_mobile", "address")
 HELD_EMP_NO_PREFIX = "WT"  # 单位编号 given by the hall at registration; the agency's own start otherwise
+
+
+# --- 单位注册 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitRegistration:
+    """What 单位注册 (单位信息录入) says about the unit."""
+
+    name: str
+    emp_type: str
+    division: str  # 医保区划 code
+    uscc: str
+    address: str
+    postcode: str
+    legal_rep_name: str
+    legal_rep_cert_type: str
+    legal_rep_cert_no: str
+    legal_rep_mobile: str
+
+
+def unit_register_create(
+    *, account: User, details: UnitRegistration, held: Unit | None, origin: RequestOrigin
+) -> Unit:
+    """单位注册: give the unit its admin account. The insured unit the agency holds for the USCC
+    (`held`, checked by the caller to match) keeps its record and only fills its gaps; otherwise
+    the unit is created with a 单位编号 of the hall's own. A unit without 管理人群 gets the default
+    ones. A USCC has one unit account (a constraint): of two racing registrations one gets through."""
+    with transaction.atomic():
+        if held is not None:
+            # The agency's record stands; registration only attaches the account and fills gaps.
+            record = held
+            record.account = account
+            record.emp_type = record.emp_type or details.emp_type
+            record.address = record.address or details.address
+            record.postcode = record.postcode or details.postcode
+            record.legal_rep_mobile = record.legal_rep_mobile or details.legal_rep_mobile
+        else:
+            record = Unit(
+                emp_no=f"{HELD_EMP_NO_PREFIX}{details.uscc}",
+                uscc=details.uscc,
+                account=account,
+                name=details.name,
+                emp_type=details.emp_type,
+                division_id=details.division,
+                address=details.address,
+                postcode=details.postcode,
+                legal_rep_name=details.legal_rep_name,
+                legal_rep_cert_type=details.legal_rep_cert_type,
+                legal_rep_cert_no=details.legal_rep_cert_no,
+                legal_rep_mobile=details.legal_rep_mobile,
+            )
+        record.save()
+        if not record.populations.exists():
+            record.populations.set(Population.objects.filter(is_default=True))
+        audit_event_record(
+            actor=account,
+            action="unit_registered",
+            unit=record,
+            target=record,
+            after={"account": account.get_username(), "uscc": details.uscc},
+            origin=origin,
+        )
+    return record
 
 
 def unit_base_info_update(

@@ -4,7 +4,6 @@ from yibao.units import views
 
 app_name = "units"
 urlpatterns = [
-    path("", views.unit_home, name="home"),
     path("info/", views.unit_info, name="info"),
     path("info/confirm/", views.unit_info_confirm, name="info-confirm"),
     path("populations/", views.unit_populations, name="populations"),

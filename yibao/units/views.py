@@ -1,4 +1,4 @@
-"""The unit admin's pages (单位管理账号): 单位管理首页, 单位信息, 资质认证, 角色认证."""
+"""The unit admin's pages (单位管理账号): 单位信息, 资质认证, 角色认证 (单位管理首页 is entry's)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.session import hall_user, unit_admin_required
 from yibao.accounts.sms_codes import RULES as SMS_RULES
 from yibao.accounts.sms_codes import seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
@@ -20,18 +20,16 @@ from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
 from yibao.core.pending import pending_put, pending_take
 from yibao.core.reference import code_label
-from yibao.notices.selectors import notice_list_latest
 from yibao.units import services
 from yibao.units.access import access_licence_submission, access_role
-from yibao.units.credit import unit_credit
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.forms import BaseInfoForm, LicenceUploadForm
+from yibao.units.guards import unit_admin_required
 from yibao.units.models import RoleCertification, Unit
 from yibao.units.selectors import (
     licence_latest,
     role_certification_get,
     role_rows,
-    roles_certified_labels,
     unit_population_rows,
 )
 
@@ -43,22 +41,6 @@ LICENCE_SUBMITTED = "营业执照已提交，请等待医保经办机构审核�
 
 def _unit(request: HttpRequest) -> Unit:
     return request.unit  # type: ignore[attr-defined]
-
-
-@unit_admin_required
-def unit_home(request: HttpRequest) -> HttpResponse:
-    """单位管理首页: 公司简要信息, 我的信用, 最新公告."""
-    unit = _unit(request)
-    return render(
-        request,
-        "units/home.html",
-        {
-            "unit": unit,
-            "roles": roles_certified_labels(unit),
-            "credit": unit_credit(unit),
-            "notices": notice_list_latest(limit=5),
-        },
-    )
 
 
 # --- 单位信息 ------------------------------------------------------------------------------

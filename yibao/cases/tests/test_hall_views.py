@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application, Material, Status
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from tests.pagecheck import check_page, visible_text
 from yibao.accounts.models import User
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, Event, ReviewerRegion, Status
 from yibao.changes.unit_types import UNIT_INFO_CHANGE, UNIT_KEY_INFO_CHANGE
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import Unit
 from yibao.units.tests.helpers import png_bytes
 
@@ -384,9 +384,9 @@ def test_anonymous_is_sent_to_login(binding: Binding, settings: Any) -> None:
     anonymous = Client()
     for url in (LIST, reverse("records:detail", args=[application.pk])):
         response = anonymous.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("entry:login"))
     response = anonymous.post(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"})
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("entry:login"))
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.certificates.codes import verification_code
 from yibao.certificates.models import Certificate
 from yibao.certificates.tests.helpers import months, paid, pdf_fonts, pdf_text
@@ -19,6 +18,7 @@ from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
 from yibao.operators.access import POPULATION_KEY
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
 from yibao.enrollment.models import Insurance, Person
 from yibao.enrollment.rules import id_facts
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import Unit
 
 pytestmark = pytest.mark.django_db

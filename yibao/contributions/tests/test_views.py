@@ -15,7 +15,6 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.contributions import views
 from yibao.contributions.periods import period_text
 from yibao.contributions.services import PERSON_QUERY_ACTION
@@ -24,6 +23,7 @@ from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.enrollment.models import Person
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

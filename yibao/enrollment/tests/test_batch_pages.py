@@ -16,7 +16,6 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, Event, LineItem, ReviewerRegion, Status
 from yibao.core.errors import ApplicationError
@@ -27,6 +26,7 @@ from yibao.demo.numbers import make_id_number
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.sheets import TITLES
 from yibao.operators.models import Binding, Grant
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import RoleCertification
 from yibao.units.tests.helpers import png_bytes
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, ReviewerRegion, Status
 from yibao.core.tests.factories import (
@@ -25,6 +24,7 @@ from yibao.demo.numbers import make_id_number
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.rules import id_facts
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 NEW_ID = make_id_number("530102", datetime.date(1992, 4, 9), 7)

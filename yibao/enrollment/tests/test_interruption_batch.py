@@ -16,7 +16,6 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases import services
 from yibao.cases.models import Application, LineItem, Status
 from yibao.core.errors import ApplicationError
@@ -32,6 +31,7 @@ from yibao.enrollment.interruption_sheets import (
 )
 from yibao.enrollment.models import BatchImport, Insurance, Person, PersonnelChange
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db

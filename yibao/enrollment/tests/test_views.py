@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.pagecheck import check_page, visible_text
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.models import Application
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
 from yibao.enrollment.models import Insurance
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory
-from yibao.notices.context_processors import unread
 from yibao.notices.services import message_send
+from yibao.operators.context_processors import unread
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 

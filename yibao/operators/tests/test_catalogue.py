@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.operators.catalogue import DATA_FILE, business_catalogue_sync
 from yibao.operators.models import BusinessItem, FunctionRole, MenuGroup
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_disabled_item_leaves_menus_and_cannot_be_opened(client: Client) -> No
     session = client.session
     session[CURRENT_UNIT_KEY] = binding.unit_id
     session.save()
-    assert "职工花名册查询" not in check_page(client.get(reverse("operators:home"))).get_text()
+    assert "职工花名册查询" not in check_page(client.get(reverse("entry:operator-home"))).get_text()
     assert client.get(reverse("operators:item", args=["roster"])).status_code == 404
     client.force_login(binding.unit.account)  # type: ignore[arg-type]
     grants_page = check_page(client.get(reverse("operators:grants", args=[binding.pk])))

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory, grant
 from yibao.notices.models import Message
 from yibao.operators.hall_frame import hall_frame_load
 from yibao.operators.models import Binding, BusinessItem, Grant
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import RoleCertification
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_a_grant_in_another_unit_does_not_open_the_current_one(client: Client) -
     assert client.get(reverse("queries:roster")).status_code == 403
     Binding.objects.filter(pk=binding.pk).update(status=Binding.Status.UNBOUND)
     response = client.get(reverse("queries:roster"))
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:choose-unit")
+    assert response.status_code == 302 and response["Location"] == reverse("entry:choose-unit")
     login(client, elsewhere)
     assert client.get(reverse("queries:roster")).status_code == 200
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from tests.pagecheck import check_page
 from yibao.accounts.models import SmsMessage, User
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
 from yibao.operators.access import current_population_set, population_psn_types
 from yibao.operators.models import Binding, Operator
+from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}
@@ -213,7 +213,7 @@ def test_unbind_asks_twice_then_unbinds(client) -> None:
 def test_operator_home_shows_no_permission_for_ungranted_items(client) -> None:
     binding = grant(BindingFactory.create(), "roster")
     as_operator(client, binding)
-    soup = check_page(client.get(reverse("operators:home")))
+    soup = check_page(client.get(reverse("entry:operator-home")))
     tiles = {t.select_one(".service-tile__name").get_text(): t for t in soup.select(".service-tile")}
     assert "无权限" not in tiles["职工花名册查询"].get_text()
     assert "无权限" in tiles["职工参保登记"].get_text()
@@ -226,26 +226,15 @@ def test_operator_home_shows_no_permission_for_ungranted_items(client) -> None:
     assert built.status_code == 302 and built["Location"] == reverse("queries:roster")
 
 
-def test_operator_home_tabs_follow_the_units_roles(client) -> None:
-    binding = BindingFactory.create(unit=UnitFactory.create(roles=["insured", "medical", "procurement"]))
-    as_operator(client, binding)
-    soup = check_page(client.get(reverse("operators:home") + "?tab=medical"))
-    assert [a.get_text() for a in soup.select(".tabs__tab")] == [
-        "参保单位服务",
-        "医疗机构服务",
-        "招采企业服务",
-    ]
-    names = [n.get_text() for n in soup.select(".service-tile__name")]
-    assert "婴幼儿备案" in names and "职工参保登记" not in names
-
-
 def test_population_switch_among_granted_ones(client) -> None:
     binding = grant(BindingFactory.create(), "roster", populations=("in-service", "retired"))
     as_operator(client, binding)
-    soup = check_page(client.get(reverse("operators:home")))
+    soup = check_page(client.get(reverse("entry:operator-home")))
     assert soup.find("label", string="管理人群") is not None
     client.post(reverse("operators:population-switch"), {"population": "retired"})
-    assert "退休人员" in check_page(client.get(reverse("operators:home"))).select_one(".summary").get_text()
+    assert (
+        "退休人员" in check_page(client.get(reverse("entry:operator-home"))).select_one(".summary").get_text()
+    )
     response = client.post(reverse("operators:population-switch"), {"population": "veteran"}, follow=True)
     assert "请选择授权给您的管理人群" in check_page(response).get_text()
 
@@ -254,9 +243,9 @@ def test_operator_must_change_a_reset_password_first(client) -> None:
     binding = grant(BindingFactory.create(), "roster")
     User.objects.filter(pk=binding.operator.user_id).update(must_change_password=True)
     as_operator(client, binding)
-    for name, args in (("operators:home", []), ("operators:item", ["roster"])):
+    for name, args in (("entry:operator-home", []), ("operators:item", ["roster"])):
         response = client.get(reverse(name, args=args))
-        assert response.status_code == 302 and response["Location"] == reverse("accounts:account-password")
+        assert response.status_code == 302 and response["Location"] == reverse("entry:account-password")
 
 
 def test_the_add_page_does_not_tell_whether_a_number_is_registered_before_the_captcha(client) -> None:

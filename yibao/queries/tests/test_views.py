@@ -13,7 +13,6 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page
-from yibao.accounts.session import CURRENT_UNIT_KEY
 from yibao.cases.services import application_draft_save
 from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.masking import mask_id_number
@@ -22,6 +21,7 @@ from yibao.core.spreadsheets.streaming import XlsxStreamError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UnitFactory, grant
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.operators.models import Binding
+from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.queries import views
 from yibao.queries.services import PERSON_VIEWED
 

@@ -7,7 +7,7 @@ import pytest
 from tests.pagecheck import check_page, visible_text
 from yibao.accounts.models import SmsMessage
 from yibao.core.models import AuditEvent
-from yibao.core.tests.factories import BindingFactory, NoticeFactory, UnitFactory
+from yibao.core.tests.factories import BindingFactory, UnitFactory
 from yibao.notices.models import Message
 from yibao.units.models import RoleCertification, Unit, UnitRole
 from yibao.units.tests.helpers import designated_institution
@@ -22,38 +22,6 @@ def unit(client) -> Unit:
     unit = UnitFactory.create(roles=[], legal_rep_mobile="13900000001")
     client.force_login(unit.account)
     return unit
-
-
-def test_home_shows_summary_credit_and_notices(client, unit, get_page) -> None:
-    NoticeFactory.create(title="关于2027年度医保缴费基数申报的通知")
-    soup = get_page("/hall/unit/")
-    text = visible_text(soup)
-    for expected in (unit.name, unit.uscc, unit.account.get_username(), "西山区", "未认证", "暂无"):
-        assert expected in text
-    credit = soup.select_one("section.panel.credit")
-    assert credit.select_one("h2.panel__title").get_text() == "我的信用"
-    assert "C级（一般）" in visible_text(credit)
-    assert "信用分 65" in visible_text(credit)
-    assert "法人手机号已登记" in visible_text(credit)
-    assert "关于2027年度医保缴费基数申报的通知" in text
-    nav = soup.select_one(".side-nav")
-    assert [a.get_text() for a in nav.select(".side-nav__sub a")] == [
-        "单位信息",
-        "资质认证",
-        "角色认证",
-        "单位经办人",
-    ]
-
-
-def test_home_lists_certified_roles(client, unit, get_page) -> None:
-    RoleCertification.objects.create(
-        unit=unit, role=UnitRole.MEDICAL, status=RoleCertification.Status.CERTIFIED
-    )
-    RoleCertification.objects.create(
-        unit=unit, role=UnitRole.INSURED, status=RoleCertification.Status.CERTIFIED
-    )
-    RoleCertification.objects.create(unit=unit, role=UnitRole.PHARMA, status=RoleCertification.Status.PENDING)
-    assert "已认证角色 参保单位、医疗机构" in visible_text(get_page("/hall/unit/"))
 
 
 def test_info_page_is_read_only_but_for_mobile_and_address(client, unit) -> None:

@@ -1,0 +1,71 @@
+"""Login of unit admins (unit account or USCC + password) and operators (mobile + password),
+and the operator's choice of the unit to act for.
+
+The password check, its lockout counting and its audit events are accounts' part
+(`yibao.accounts.authentication.login_password_check`); here the typed identifier finds the user.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import Q
+
+from yibao.accounts.authentication import login_password_check
+from yibao.accounts.models import User
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.profiles import get_profile
+from yibao.entry.error_codes import UnitChoiceErrorCode
+from yibao.operators.models import Binding, Operator
+from yibao.units.models import Unit
+
+
+class LoginKind(StrEnum):
+    UNIT = "unit"
+    OPERATOR = "operator"
+
+
+def _find_unit_admin(identifier: str) -> User | None:
+    lookup = Q(username=identifier)
+    if get_profile().uscc_login and len(identifier) == 18:
+        unit_account = (
+            Unit.objects.filter(uscc=identifier.upper(), account__isnull=False)
+            .values_list("account_id", flat=True)
+            .first()
+        )
+        if unit_account is not None:
+            lookup |= Q(pk=unit_account)
+    return User.objects.filter(lookup, kind=User.Kind.UNIT).first()
+
+
+def _find_operator(mobile: str) -> User | None:
+    return User.objects.filter(username=mobile, kind=User.Kind.OPERATOR).first()
+
+
+def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origin: RequestOrigin) -> User:
+    """Return the user the credentials belong to, or raise ApplicationError (and count it)."""
+    identifier = identifier.strip()
+    user = _find_unit_admin(identifier) if kind is LoginKind.UNIT else _find_operator(identifier)
+    return login_password_check(user=user, kind=kind, identifier=identifier, password=password, origin=origin)
+
+
+def operator_units(user: User) -> list[Unit]:
+    """The units an operator may act for, in a stable order."""
+    return list(
+        Unit.objects.filter(bindings__operator__user=user, bindings__status=Binding.Status.ACTIVE).order_by(
+            "name", "pk"
+        )
+    )
+
+
+def operator_unit_choose(*, user: User, unit_id: int) -> Unit:
+    """Check that the operator is bound to the unit; refuse otherwise."""
+    unit = next((u for u in operator_units(user) if u.pk == unit_id), None)
+    if unit is None:
+        raise ApplicationError(UnitChoiceErrorCode.UNIT_NOT_BOUND, "请选择您已绑定的单位")
+    return unit
+
+
+def operator_of(user: User) -> Operator | None:
+    return Operator.objects.filter(user=user).first()

@@ -1,0 +1,183 @@
+"""单位注册: a unit account and its first operator, created together or not at all.
+
+The rows are written by their owners' services, in one transaction: the admin's login by
+accounts (`user_create`), the unit by units (`unit_register_create`), the operator's account and
+its binding by operators (`operator_open`, `binding_activate`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from yibao.accounts import lockout
+from yibao.accounts.authentication import user_lock_key
+from yibao.accounts.models import User
+from yibao.accounts.services import user_create
+from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.errors import ApplicationError
+from yibao.core.profiles import get_profile
+from yibao.entry.error_codes import RegistrationErrorCode
+from yibao.operators.models import Operator
+from yibao.operators.selectors import operator_for_mobile
+from yibao.operators.services import NewOperator, binding_activate, operator_open
+from yibao.units.models import Unit
+from yibao.units.services import UnitRegistration, unit_register_create
+
+USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
+USCC_UNKNOWN_MESSAGE = (
+    "系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+)
+HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入"
+ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
+OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitDetails:
+    account: str
+    password_hash: str
+    name: str
+    emp_type: str
+    division: str
+    uscc: str
+    address: str
+    postcode: str
+    legal_rep_name: str
+    legal_rep_cert_type: str
+    legal_rep_cert_no: str
+    legal_rep_mobile: str
+
+    def registration(self) -> UnitRegistration:
+        """What the units' service needs: everything but the admin's login."""
+        return UnitRegistration(
+            name=self.name,
+            emp_type=self.emp_type,
+            division=self.division,
+            uscc=self.uscc,
+            address=self.address,
+            postcode=self.postcode,
+            legal_rep_name=self.legal_rep_name,
+            legal_rep_cert_type=self.legal_rep_cert_type,
+            legal_rep_cert_no=self.legal_rep_cert_no,
+            legal_rep_mobile=self.legal_rep_mobile,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewOperatorDetails:
+    name: str
+    cert_type: str
+    cert_no: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class Registration:
+    unit: Unit
+    operator: Operator
+
+
+def account_taken(account: str) -> bool:
+    return User.objects.filter(username__iexact=account).exists()
+
+
+def uscc_registered(uscc: str) -> bool:
+    return Unit.objects.filter(uscc=uscc, account__isnull=False).exists()
+
+
+def uscc_held(uscc: str) -> bool:
+    """The agency holds an insured unit with this USCC that has no account yet."""
+    return Unit.objects.filter(uscc=uscc, account__isnull=True).exists()
+
+
+def operator_password_confirm(*, operator: Operator, password: str, origin: RequestOrigin) -> None:
+    """The existing operator's password, checked under the same lockout as a login."""
+    key = user_lock_key(operator.user)
+    locked = lockout.account_locked_seconds(key)
+    if locked:
+        raise ApplicationError(
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, lockout.lock_message(locked), field="password"
+        )
+    lockout.login_failure_record(account_key=key, ip_address=origin.ip_address)
+    if not operator.user.check_password(password):
+        audit_event_record(actor=operator.user, action="registration_operator_password_failed", origin=origin)
+        raise ApplicationError(
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, OPERATOR_PASSWORD_WRONG_MESSAGE, field="password"
+        )
+    lockout.login_failures_clear(account_key=key)
+
+
+def _held_unit_matches(held: Unit, unit: UnitDetails) -> bool:
+    """Taking over a unit the agency holds needs its name and legal representative as held."""
+    return (held.name.strip(), held.legal_rep_name.strip(), held.legal_rep_cert_no.upper()) == (
+        unit.name.strip(),
+        unit.legal_rep_name.strip(),
+        unit.legal_rep_cert_no.upper(),
+    )
+
+
+def unit_register(
+    *,
+    unit: UnitDetails,
+    mobile: str,
+    new_operator: NewOperatorDetails | None,
+    existing_password: str | None,
+    origin: RequestOrigin,
+) -> Registration:
+    """Create the unit admin account, the unit (or attach to the insured unit held for the USCC),
+    the operator (or reuse the one that owns the mobile) and their binding."""
+    if account_taken(unit.account):
+        raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
+    if uscc_registered(unit.uscc):
+        raise ApplicationError(RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc")
+    held = Unit.objects.filter(uscc=unit.uscc, account__isnull=True).order_by("pk").first()
+    if held is None and get_profile().require_known_uscc:
+        raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")
+    if held is not None and not _held_unit_matches(held, unit):
+        raise ApplicationError(RegistrationErrorCode.HELD_MISMATCH, HELD_MISMATCH_MESSAGE, field="uscc")
+    operator = operator_for_mobile(mobile)
+    if operator is not None:
+        operator_password_confirm(operator=operator, password=existing_password or "", origin=origin)
+    if operator is None and new_operator is None:
+        raise ApplicationError(RegistrationErrorCode.MOBILE_TAKEN, "请填写经办人信息", field="name")
+    try:
+        with transaction.atomic():
+            admin = user_create(username=unit.account, password_hash=unit.password_hash, kind=User.Kind.UNIT)
+            record = unit_register_create(
+                account=admin, details=unit.registration(), held=held, origin=origin
+            )
+            opened = operator is None
+            if operator is None:
+                assert new_operator is not None  # noqa: S101 - checked above
+                operator = operator_open(
+                    mobile=mobile,
+                    new=NewOperator(
+                        name=new_operator.name,
+                        cert_type=new_operator.cert_type,
+                        cert_no=new_operator.cert_no,
+                        valid_from=new_operator.valid_from,
+                        valid_to=new_operator.valid_to,
+                    ),
+                    password_hash=new_operator.password_hash,
+                    must_change_password=False,  # the registrant chose it
+                )
+            binding_activate(unit=record, operator=operator, actor=admin, origin=origin, new_account=opened)
+    except IntegrityError as exc:
+        # Two registrations raced: the constraints let exactly one through.
+        if uscc_registered(unit.uscc):
+            raise ApplicationError(
+                RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc"
+            ) from exc
+        if account_taken(unit.account):
+            raise ApplicationError(
+                RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account"
+            ) from exc
+        raise ApplicationError(
+            RegistrationErrorCode.MOBILE_TAKEN, "该手机号已被注册，请重新提交", field="mobile"
+        ) from exc
+    return Registration(unit=record, operator=operator)

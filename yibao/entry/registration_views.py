@@ -1,0 +1,195 @@
+"""单位注册 wizard: «单位信息录入 → 经办人信息 → 注册完成». Nothing is saved before the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yibao.accounts.models import SmsPurpose
+from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
+from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
+from yibao.core.forms import add_application_error, is_refresh, without_errors
+from yibao.core.guards import public_view
+from yibao.core.masking import mask_phone
+from yibao.entry.registration import (
+    NewOperatorDetails,
+    UnitDetails,
+    operator_password_confirm,
+    unit_register,
+)
+from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
+from yibao.operators.selectors import operator_for_mobile
+
+WIZARD = "yibao_registration"
+DONE = "yibao_registration_done"
+STEPS = ("单位信息录入", "经办人信息", "注册完成")
+UNIT_FIELDS = (
+    "account", "name", "emp_type", "uscc", "address", "postcode",
+    "legal_rep_name", "legal_rep_cert_type", "legal_rep_cert_no", "legal_rep_mobile",
+)  # fmt: skip
+
+
+def _state(request: HttpRequest) -> dict[str, Any]:
+    state: dict[str, Any] = request.session.get(WIZARD, {})
+    return state
+
+
+def _save_state(request: HttpRequest, state: dict[str, Any]) -> None:
+    request.session[WIZARD] = state
+
+
+@public_view
+def register_unit(request: HttpRequest) -> HttpResponse:
+    """Step 1: 单位信息录入."""
+    state = _state(request)
+    kept = "password_hash" in state
+    if request.method == "POST":
+        form = UnitStepForm(request.POST, password_kept=kept)
+        if is_refresh(request.POST):
+            without_errors(form)
+        elif form.is_valid():
+            data = form.cleaned_data
+            state["unit"] = {name: data[name] for name in UNIT_FIELDS} | {"admdvs": data["admdvs"]}
+            if data["password"]:
+                state["password_hash"] = make_password(data["password"])
+            _save_state(request, state)
+            return redirect("entry:register-operator")
+    else:
+        initial = dict(state.get("unit", {}))
+        form = UnitStepForm(initial=initial, password_kept=kept)
+    return render(request, "entry/register_unit.html", {"form": form, "steps": STEPS, "step": 0})
+
+
+@public_view
+def register_operator(request: HttpRequest) -> HttpResponse:
+    """Step 2: 经办人信息, with 发送验证码 and the existing-operator case."""
+    state = _state(request)
+    if "unit" not in state or "password_hash" not in state:
+        return redirect("entry:register")
+    data = request.POST if request.method == "POST" else None
+    mobile = (data.get("mobile", "") if data else state.get("sms_mobile", "")).strip()
+    existing = bool(mobile) and operator_for_mobile(mobile) is not None
+    captcha_passed = bool(mobile) and state.get("sms_mobile") == mobile
+    form = OperatorStepForm(
+        data, existing=existing, captcha_passed=captcha_passed, initial={"mobile": mobile}
+    )
+    notice = ""
+    if data is not None:
+        if "_back" in data:
+            return redirect("entry:register")
+        if "_captcha_refresh" in data:
+            without_errors(form)
+        elif "_send_sms" in data:
+            notice, errors = _send_code(request, state)
+            captcha_passed = state.get("sms_mobile") == mobile
+            form = without_errors(
+                OperatorStepForm(
+                    data, existing=existing, captcha_passed=captcha_passed, initial={"mobile": mobile}
+                )
+            )
+            for name, messages in errors.items():
+                form.errors[name] = form.error_class(messages)
+        elif form.is_valid():
+            done = _finish(request, form, state)
+            if done is not None:
+                return done
+    return render(
+        request,
+        "entry/register_operator.html",
+        {
+            "form": form,
+            "steps": STEPS,
+            "step": 1,
+            "existing": existing,
+            "notice": notice,
+            "resend_in": seconds_until_resend(phone=mobile, purpose=SmsPurpose.REGISTER) if mobile else 0,
+        },
+    )
+
+
+def _send_code(request: HttpRequest, state: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
+    """Check mobile and captcha, then send the code; return a notice or the errors to show."""
+    send_form = SendSmsForm(request.POST)
+    if not send_form.is_valid():
+        return "", {name: [str(m) for m in messages] for name, messages in send_form.errors.items()}
+    mobile = send_form.cleaned_data["mobile"]
+    try:
+        sms_code_send(phone=mobile, purpose=SmsPurpose.REGISTER, origin=RequestOrigin.from_request(request))
+    except ApplicationError as error:
+        return "", {"sms_code": [error.message]}
+    state["sms_mobile"] = mobile
+    _save_state(request, state)
+    return f"短信验证码已发送至{mask_phone(mobile)}，{RULES.valid_seconds // 60}分钟内有效", {}
+
+
+def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any]) -> HttpResponse | None:
+    data = form.cleaned_data
+    mobile = data["mobile"]
+    operator = operator_for_mobile(mobile)
+    if operator is not None and not form.existing:
+        # The number turned out to be registered: ask for that operator's password instead.
+        form.add_error("mobile", "该手机号已被注册过，无需填写经办人信息，请输入该经办人的登录密码")
+        return None
+    origin = RequestOrigin.from_request(request)
+    try:
+        # The SMS code first: only the owner of the phone ever learns whether the existing
+        # operator's password was right, and wrong passwords count towards that user's lockout.
+        sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=data["sms_code"])
+        if operator is not None:
+            operator_password_confirm(operator=operator, password=data["password"], origin=origin)
+        unit = state["unit"]
+        result = unit_register(
+            unit=UnitDetails(
+                account=unit["account"],
+                password_hash=state["password_hash"],
+                name=unit["name"],
+                emp_type=unit["emp_type"],
+                division=unit["admdvs"],
+                uscc=unit["uscc"],
+                address=unit["address"],
+                postcode=unit["postcode"],
+                legal_rep_name=unit["legal_rep_name"],
+                legal_rep_cert_type=unit["legal_rep_cert_type"],
+                legal_rep_cert_no=unit["legal_rep_cert_no"],
+                legal_rep_mobile=unit["legal_rep_mobile"],
+            ),
+            mobile=mobile,
+            new_operator=None
+            if operator is not None
+            else NewOperatorDetails(
+                name=data["name"],
+                cert_type=data["cert_type"],
+                cert_no=data["cert_no"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                password_hash=make_password(data["password"]),
+            ),
+            existing_password=data["password"] if operator is not None else None,
+            origin=origin,
+        )
+    except ApplicationError as error:
+        if error.field in {"account", "uscc"}:
+            error = ApplicationError(error.code, f"单位信息：{error.message}（请返回上一步修改）")
+        add_application_error(form, error)
+        return None
+    request.session.pop(WIZARD, None)
+    request.session[DONE] = {
+        "account": state["unit"]["account"],
+        "operator": result.operator.mobile,
+    }
+    return redirect("entry:register-done")
+
+
+@public_view
+def register_done(request: HttpRequest) -> HttpResponse:
+    """Step 3: 注册完成, showing both accounts and counting down to the login page."""
+    done = request.session.get(DONE)
+    if done is None:
+        return redirect("entry:register")
+    return render(
+        request, "entry/register_done.html", {"done": done, "steps": STEPS, "step": 2, "seconds": 5}
+    )

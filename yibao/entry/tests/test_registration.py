@@ -1,0 +1,368 @@
+import re
+
+import pytest
+
+from tests.clock import Clock
+from tests.pagecheck import check_page, visible_text
+from yibao.accounts import sms_codes
+from yibao.accounts.models import SmsMessage, User
+from yibao.core.models import AuditEvent
+from yibao.core.tests.factories import OperatorFactory, UnitFactory
+from yibao.operators.models import Binding, Operator
+from yibao.units.models import Unit
+
+USCC = "91530112MA6NQ2P807"
+UNIT_STEP = {
+    "account": "dw20261123",
+    "password": "Abcd12345678",
+    "password_confirm": "Abcd12345678",
+    "name": "昆明云岭科技有限公司",
+    "emp_type": "10",
+    "admdvs_0": "530000",
+    "admdvs_1": "530100",
+    "admdvs_2": "530112",
+    "uscc": USCC,
+    "address": "云南省昆明市西山区滇池路100号",
+    "postcode": "650000",
+    "legal_rep_name": "张伟",
+    "legal_rep_cert_type": "01",
+    "legal_rep_cert_no": "530112199003071230",
+    "legal_rep_mobile": "13988887777",
+}
+MOBILE = "13812340000"
+OPERATOR_STEP = {
+    "mobile": MOBILE,
+    "password": "Efgh12345678",
+    "password_confirm": "Efgh12345678",
+    "name": "李娜",
+    "cert_type": "01",
+    "cert_no": "11010519491231002X",
+    "valid_from": "2020-01-01",
+    "valid_to": "2040-01-01",
+    "captcha_0": "x",
+    "captcha_1": "PASSED",
+}
+ECHO = ("530112199003071230", "13988887777", "11010519491231002X", MOBILE)
+
+
+def errors(response) -> list[str]:
+    soup = check_page(response, echoed=ECHO)
+    return [li.get_text() for li in soup.select(".error-summary li")]
+
+
+def send_code(client, mobile: str = MOBILE, django_capture_on_commit_callbacks=None) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/operator/", {**OPERATOR_STEP, "mobile": mobile, "_send_sms": "1"})
+    assert f"短信验证码已发送至{mobile[:3]}****{mobile[-4:]}" in visible_text(
+        check_page(response, echoed=ECHO)
+    )
+    text = SmsMessage.objects.filter(phone=mobile).latest("created_at").text
+    return re.search(r"验证码：(\d{6})", text).group(1)
+
+
+@pytest.fixture
+def step_one(client) -> None:
+    response = client.post("/register/", UNIT_STEP)
+    assert response.status_code == 302, errors(response)
+    assert response["Location"] == "/register/operator/"
+
+
+@pytest.mark.django_db
+def test_step_one_checks_every_field_in_words(client) -> None:
+    data = {
+        **UNIT_STEP,
+        "account": "单位",
+        "password_confirm": "Different123",
+        "uscc": "91530112MA6NQ2P808",
+        "postcode": "12",
+        "legal_rep_cert_no": "530112199003071231",
+        "legal_rep_mobile": "12345",
+        "admdvs_2": "",
+    }
+    assert errors(client.post("/register/", data)) == [
+        "账号：账号不支持中文",
+        "确认密码：两次输入的密码不一致",
+        "医保区划：请选择区县",
+        "统一社会信用代码：统一社会信用代码校验位不正确",
+        "邮政编码：邮政编码应为6位数字",
+        "法定代表人证件号码：身份证号码校验位不正确",
+        "法定代表人移动电话：请输入正确的手机号码",
+    ]
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_registered_uscc_is_refused_with_a_pointer_to_recovery(client) -> None:
+    UnitFactory.create(uscc=USCC)
+    assert errors(client.post("/register/", UNIT_STEP)) == [
+        "统一社会信用代码：该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
+    ]
+
+
+@pytest.mark.django_db
+def test_going_back_keeps_step_one(client, step_one) -> None:
+    response = client.post("/register/operator/", {"_back": "1"})
+    assert response["Location"] == "/register/"
+    soup = check_page(client.get("/register/"), echoed=ECHO)
+    assert soup.select_one("#id_account")["value"] == "dw20261123"
+    assert soup.select_one("#id_admdvs_2 option[selected]")["value"] == "530112"
+    assert "密码已设置" in visible_text(soup)
+    # Submitting again without retyping the password keeps it.
+    data = {**UNIT_STEP, "password": "", "password_confirm": ""}
+    assert client.post("/register/", data)["Location"] == "/register/operator/"
+
+
+@pytest.mark.django_db
+def test_step_two_needs_step_one(client) -> None:
+    assert client.get("/register/operator/")["Location"] == "/register/"
+
+
+@pytest.mark.django_db
+def test_register_with_a_new_operator(client, step_one, django_capture_on_commit_callbacks) -> None:
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert Unit.objects.count() == 0  # nothing saved before the last step
+
+    response = client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    assert response["Location"] == "/register/done/", errors(response)
+
+    soup = check_page(client.get("/register/done/"))
+    text = visible_text(soup)
+    assert "恭喜您，注册成功！" in text
+    assert "dw20261123" in text
+    assert "138****0000" in text
+    assert soup.find("a", attrs={"data-module": "countdown-redirect"})["href"] == "/login/"
+    unit = Unit.objects.get(uscc=USCC)
+    assert (unit.account.username, unit.account.kind, unit.division_id) == ("dw20261123", "unit", "530112")
+    assert unit.account.check_password("Abcd12345678")
+    operator = Operator.objects.get(mobile=MOBILE)
+    assert operator.user.check_password("Efgh12345678")
+    assert Binding.objects.filter(unit=unit, operator=operator).count() == 1
+    assert AuditEvent.objects.filter(action="unit_registered", unit=unit).count() == 1
+    # The operator's account and binding are opened by operators' services, which record the binding.
+    bound = AuditEvent.objects.get(action="operator_bound", unit=unit)
+    assert (bound.actor, bound.after["operator"], bound.after["new_account"]) == (
+        unit.account,
+        operator.pk,
+        True,
+    )
+    assert operator.cert_valid_from is not None and not operator.user.must_change_password
+
+
+@pytest.mark.django_db
+def test_register_with_an_existing_operator_asks_for_its_password(
+    client, step_one, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(sms_codes, "_now", clock)
+    existing = OperatorFactory.create(mobile=MOBILE)
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    soup = check_page(client.get("/register/operator/"), echoed=ECHO)
+    assert "该手机号已被注册过，无需填写经办人信息" in visible_text(soup)
+    assert soup.select_one("#id_name") is None
+
+    wrong = {"mobile": MOBILE, "password": "NotIt12345", "sms_code": code}
+    assert errors(client.post("/register/operator/", wrong)) == ["经办人密码：经办人密码填写错误"]
+    # The code was spent on the wrong try: only the phone's owner learns about the password.
+    clock.move(seconds=61)
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
+    assert client.post("/register/operator/", right)["Location"] == "/register/done/"
+    unit = Unit.objects.get(uscc=USCC)
+    assert list(Binding.objects.filter(unit=unit).values_list("operator", flat=True)) == [existing.pk]
+    assert Operator.objects.count() == 1
+    assert AuditEvent.objects.get(action="operator_bound", unit=unit).after["new_account"] is False
+
+
+@pytest.mark.django_db
+def test_sms_code_problems_are_worded(client, step_one, django_capture_on_commit_callbacks) -> None:
+    assert "短信验证码：请先获取短信验证码" in errors(
+        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": "123456"})
+    )
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    wrong = "000000" if code != "000000" else "111111"
+    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": wrong})) == [
+        "短信验证码：短信验证码不正确，还可尝试4次"
+    ]
+    response = client.post("/register/operator/", {**OPERATOR_STEP, "_send_sms": "1"})
+    assert "短信验证码：验证码已发送，请" in " ".join(errors(response))
+
+
+@pytest.mark.django_db
+def test_sending_a_code_needs_the_captcha_and_a_mobile(client, step_one) -> None:
+    data = {**OPERATOR_STEP, "captcha_1": "WRONG", "_send_sms": "1"}
+    assert errors(client.post("/register/operator/", data)) == ["图形验证码：图形验证码不正确，请重新输入"]
+    data = {**OPERATOR_STEP, "mobile": "", "_send_sms": "1"}
+    assert "经办人手机号：请先输入经办人手机号" in errors(client.post("/register/operator/", data))
+    assert SmsMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_operator_step_checks_dates_and_confirmation(
+    client, step_one, django_capture_on_commit_callbacks
+) -> None:
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    data = {**OPERATOR_STEP, "sms_code": code, "password_confirm": "x", "valid_to": "2019-01-01"}
+    assert errors(client.post("/register/operator/", data)) == [
+        "确认密码：两次输入的密码不一致",
+        "证件有效截止日期：证件有效截止日期不能早于起始日期",
+    ]
+    data = {**OPERATOR_STEP, "sms_code": code, "valid_from": "2001-01-01", "valid_to": "2011-01-01"}
+    assert errors(client.post("/register/operator/", data)) == [
+        "证件有效截止日期：证件已过有效期，请使用有效证件"
+    ]
+    assert User.objects.filter(kind="operator").count() == 0
+
+
+@pytest.mark.django_db
+def test_html_in_text_fields_is_shown_escaped(client) -> None:
+    response = client.post("/register/", {**UNIT_STEP, "name": "<script>alert(1)</script>", "uscc": ""})
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_henan_registers_only_uscc_held_by_the_agency(
+    client, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.YIBAO_PROFILE = "henan"
+    data = {
+        **UNIT_STEP,
+        "account": "dwhenan2026",
+        "admdvs_0": "410000",
+        "admdvs_1": "410100",
+        "admdvs_2": "410105",
+    }
+    assert errors(client.post("/register/", data)) == [
+        "统一社会信用代码：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+    ]
+    held = UnitFactory.create(
+        uscc=USCC,
+        account=None,
+        name=UNIT_STEP["name"],
+        legal_rep_name=UNIT_STEP["legal_rep_name"],
+        legal_rep_cert_no=UNIT_STEP["legal_rep_cert_no"],
+    )
+    assert client.post("/register/", data).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert (
+        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})["Location"]
+        == "/register/done/"
+    )
+    held.refresh_from_db()
+    assert held.account.username == "dwhenan2026"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("profile", "password", "message"),
+    [
+        ("national", "abcdefghij", "请输入8-16位字符密码，必须由数字、字母组成"),
+        ("beijing", "abcdef12345", "必须由8-16位数字、大写、小写字母组成"),
+        ("henan", "abcdefghij", "请输入8-20位字符，含数字"),
+    ],
+)
+def test_the_password_rule_is_the_profiles(
+    client, settings, profile: str, password: str, message: str
+) -> None:
+    settings.YIBAO_PROFILE = profile
+    data = {**UNIT_STEP, "password": password, "password_confirm": password}
+    assert f"密码：{message}" in errors(client.post("/register/", data))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("profile", "account", "accepted"), [("national", "dw2026", True), ("henan", "dw2026", False)]
+)
+def test_the_account_length_is_the_profiles(
+    client, settings, profile: str, account: str, accepted: bool
+) -> None:
+    settings.YIBAO_PROFILE = profile
+    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    if accepted:
+        assert response.status_code == 302
+    else:
+        assert [e for e in errors(response) if e.startswith("账号")] == ["账号：账号长度应为8-20位"]
+
+
+@pytest.mark.django_db
+def test_a_race_on_the_same_uscc_lets_exactly_one_through(monkeypatch) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from yibao.core.audit import RequestOrigin
+    from yibao.core.errors import ApplicationError
+    from yibao.entry import registration
+
+    def details(account: str) -> registration.UnitDetails:
+        return registration.UnitDetails(
+            account=account, password_hash=make_password("x"), name="n", emp_type="10", division="530112",
+            uscc=USCC, address="a", postcode="650000", legal_rep_name="张伟", legal_rep_cert_type="01",
+            legal_rep_cert_no="530112199003071230", legal_rep_mobile="13988887777",
+        )  # fmt: skip
+
+    operator = OperatorFactory.create()
+    registration.unit_register(
+        unit=details("dwfirst01"), mobile=operator.mobile, new_operator=None,
+        existing_password="Yibao2026test", origin=RequestOrigin(),
+    )  # fmt: skip
+    # The second request checked before the first one committed: its pre-check saw nothing.
+    calls = iter([False])
+    real = registration.uscc_registered
+    monkeypatch.setattr(registration, "uscc_registered", lambda uscc: next(calls, None) or real(uscc))
+    with pytest.raises(ApplicationError) as caught:
+        registration.unit_register(
+            unit=details("dwsecond1"), mobile=operator.mobile, new_operator=None,
+            existing_password="Yibao2026test", origin=RequestOrigin(),
+        )  # fmt: skip
+    assert caught.value.message.startswith("该统一社会信用代码已注册")
+    assert Unit.objects.filter(uscc=USCC).count() == 1
+    assert not User.objects.filter(username="dwsecond1").exists()
+
+
+@pytest.mark.django_db
+def test_a_held_unit_needs_its_name_and_legal_representative(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    held = UnitFactory.create(uscc=USCC, account=None, name="别人的单位")
+    assert client.post("/register/", UNIT_STEP).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})) == [
+        "单位信息：单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入（请返回上一步修改）"
+    ]
+    held.refresh_from_db()
+    assert (held.account, held.name) == (None, "别人的单位")
+
+
+@pytest.mark.django_db
+def test_guessing_an_operators_password_counts_towards_its_lockout(
+    client, step_one, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from yibao.accounts import lockout
+
+    clock = Clock()
+    monkeypatch.setattr(sms_codes, "_now", clock)
+    monkeypatch.setattr(lockout, "_now", clock)
+    OperatorFactory.create(mobile=MOBILE)
+    for _ in range(5):
+        code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+        client.post("/register/operator/", {"mobile": MOBILE, "password": "Guess12345", "sms_code": code})
+        clock.move(seconds=61)
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
+    assert errors(client.post("/register/operator/", right))[0].startswith(
+        "经办人密码：登录失败次数过多，账户已被锁定"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("account", "message"),
+    [
+        ("13912345678", "账号：账号不能使用手机号码，请更换"),
+        ("91350200776049653A", "账号：账号不能使用统一社会信用代码，请更换"),
+    ],
+)
+def test_an_account_may_not_look_like_a_mobile_or_a_uscc(client, account: str, message: str) -> None:
+    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    soup = check_page(response, echoed=(*ECHO, account))
+    assert message in [li.get_text() for li in soup.select(".error-summary li")]
