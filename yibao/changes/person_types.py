@@ -13,7 +13,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from yibao.cases.models import Application
 from yibao.cases.types import FieldSpec, MaterialSpec, application_type_register
@@ -22,9 +21,10 @@ from yibao.changes.kinds import InfoChange, applying, setting_on
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, date_field, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile
-from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.models import Insurance
 from yibao.enrollment.rules import id_facts
 from yibao.enrollment.selectors import HELD
+from yibao.enrollment.services import person_record_change
 from yibao.units.models import Unit
 
 IDENTITY = (
@@ -46,8 +46,6 @@ NON_KEY_FIELDS = (
     FieldSpec("nation", "民族"),
     FieldSpec("emp_form", "用工形式"),
 )
-PERSON_FIELDS = ("name", "gender", "birth_date", "first_work_date", "mobile", "address", "nation")
-INSURANCE_FIELDS = ("emp_form",)
 
 
 def _iso(value: datetime.date | None) -> str:
@@ -155,42 +153,14 @@ def person_values_check(current: dict[str, Any], values: dict[str, Any]) -> None
 
 
 def _write(application: Application, values: dict[str, Any]) -> None:
-    """Write the new values to the person and the unit's insurances of the person, and one 变更
-    PersonnelChange with the values before and after (inside the approval transaction)."""
+    """Check the approved values against the person as the records hold them now, then write what
+    changes through enrollment's service (inside the approval transaction)."""
     person_id = _person_id(application.payload)
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
-    held = _held(application.unit, person_id)
-    if person is None or not held:
-        raise _not_found()
     before = person_current(application.unit, {"person": person_id})
     person_values_check(before, values)
     changed = {k: v for k, v in values.items() if str(before.get(k, "")) != str(v)}
-    person_updates = {k: v for k, v in changed.items() if k in PERSON_FIELDS}
-    for name in ("birth_date", "first_work_date"):
-        if name in person_updates:
-            text = person_updates[name]
-            person_updates[name] = datetime.date.fromisoformat(text) if text else None
-    if person_updates:
-        for name, value in person_updates.items():
-            setattr(person, name, value)
-        person.save(update_fields=[*person_updates, "updated_at"])
-    insurance_updates = {k: v for k, v in changed.items() if k in INSURANCE_FIELDS}
-    if insurance_updates:
-        Insurance.objects.filter(pk__in=[i.pk for i in held]).update(
-            **insurance_updates, updated_at=timezone.now()
-        )
-    PersonnelChange.objects.create(
-        unit_id=application.unit_id,
-        person=person,
-        kind=PersonnelChange.Kind.CHANGE,
-        insutypes=",".join(i.insutype for i in held),
-        effective_date=timezone.localdate(),
-        application=application,
-        detail={
-            "type": application.type_code,
-            "before": {k: before.get(k, "") for k in changed},
-            "after": changed,
-        },
+    person_record_change(
+        unit=application.unit, person_id=person_id, before=before, changed=changed, application=application
     )
 
 

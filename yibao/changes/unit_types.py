@@ -18,6 +18,7 @@ from yibao.changes.kinds import InfoChange, applying, setting_on
 from yibao.core.forms import HallForm, check_cert_number, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile, validate_postcode
 from yibao.units.models import Unit
+from yibao.units.services import unit_record_change
 
 NON_KEY_FIELDS = (
     FieldSpec("name", "单位名称", editable=False),
@@ -88,7 +89,7 @@ class KeyChangeForm(HallForm):
 
 
 def _write(application: Application, values: dict[str, Any]) -> None:
-    Unit.objects.filter(pk=application.unit_id).update(**values)
+    unit_record_change(unit_id=application.unit_id, values=values)
 
 
 UNIT_INFO_CHANGE = InfoChange(

@@ -150,6 +150,24 @@ def unit_base_info_update(
     return locked
 
 
+# Fields an approved 单位参保关键/非关键信息变更 may write (the application keeps before and after).
+CHANGEABLE_BY_APPLICATION = frozenset(
+    {
+        "name", "emp_type", "address", "legal_rep_name", "legal_rep_cert_type", "legal_rep_cert_no",
+        "contact_name", "contact_phone", "contact_address", "postcode",
+    }
+)  # fmt: skip
+
+
+def unit_record_change(*, unit_id: int, values: dict[str, str]) -> None:
+    """Write an approved 信息变更 to the unit's record, inside the approval's transaction (the
+    approval writes the case event and the audit row)."""
+    unknown = set(values) - CHANGEABLE_BY_APPLICATION
+    if unknown:
+        raise ValueError(f"not changeable by an application: {sorted(unknown)}")
+    Unit.objects.filter(pk=unit_id).update(**values, updated_at=timezone.now())
+
+
 # --- 资质认证 -------------------------------------------------------------------------------
 
 
