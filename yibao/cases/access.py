@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from yibao.accounts.models import User
 from yibao.cases.models import Application, Material
 from yibao.cases.reviewers import reviewer_scope
 from yibao.cases.types import application_type
 from yibao.operators.grants import items_in_force
+from yibao.operators.session import OperatorRequest
 
 RECORDS_ITEM = "case-records"  # 办件记录查询
 
 
-def access_application_for_operator(request: HttpRequest, application_id: int) -> Application:
-    """An application of the operator's current unit (request.unit, set by the guard) that the
-    operator may see: it holds the type's business item or 办件记录查询 there."""
-    unit = getattr(request, "unit", None)
-    user = request.user
-    if unit is None or not isinstance(user, User) or user.kind != User.Kind.OPERATOR:
+def access_application_for_operator(request: OperatorRequest, application_id: int) -> Application:
+    """An application of the operator's current unit (set by the guard) that the operator may
+    see: it holds the type's business item or 办件记录查询 there."""
+    unit, user = request.unit, request.user
+    if not isinstance(user, User) or user.kind != User.Kind.OPERATOR:
         raise Http404
     application = (
         Application.objects.filter(pk=application_id, unit=unit)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,11 +20,11 @@ from yibao.cases.selectors import application_change_rows, application_outcome
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.operators.session import operator_required
+from yibao.operators.session import OperatorRequest, operator_required
 
 
 @operator_required
-def workspace(request: HttpRequest, application_id: int) -> HttpResponse:
+def workspace(request: OperatorRequest, application_id: int) -> HttpResponse:
     """One application: what changes, 打印报表, 附件上传, 保存 (submit)."""
     application = access_application_for_operator(request, application_id)
     kind = application_type(application.type_code)
@@ -54,7 +54,7 @@ def workspace(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required
-def print_form(request: HttpRequest, application_id: int) -> HttpResponse:
+def print_form(request: OperatorRequest, application_id: int) -> HttpResponse:
     """打印报表: mark the form printed, then open it."""
     application = access_application_for_operator(request, application_id)
     try:
@@ -68,7 +68,7 @@ def print_form(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @operator_required
-def form_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
+def form_pdf(request: OperatorRequest, application_id: int) -> HttpResponse:
     """The filled form as a PDF to print and stamp."""
     from yibao.cases.printing import application_form_pdf
 
@@ -81,7 +81,7 @@ def form_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required
-def material_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+def material_upload(request: OperatorRequest, application_id: int) -> HttpResponse:
     """附件上传 of one material (its row's form)."""
     application = access_application_for_operator(request, application_id)
     code = request.POST.get("code", "")
@@ -109,7 +109,7 @@ def material_upload(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required
-def material_remove(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+def material_remove(request: OperatorRequest, application_id: int, material_id: int) -> HttpResponse:
     application = access_application_for_operator(request, application_id)
     material = access_material(application, material_id)
     try:
@@ -127,7 +127,7 @@ def material_remove(request: HttpRequest, application_id: int, material_id: int)
 
 
 @operator_required
-def material_file(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
+def material_file(request: OperatorRequest, application_id: int, material_id: int) -> HttpResponse:
     """An uploaded material, to those who may see the application."""
     application = access_application_for_operator(request, application_id)
     material = access_material(application, material_id)
@@ -146,7 +146,7 @@ def material_file(request: HttpRequest, application_id: int, material_id: int) -
 
 @require_POST
 @operator_required
-def submit(request: HttpRequest, application_id: int) -> HttpResponse:
+def submit(request: OperatorRequest, application_id: int) -> HttpResponse:
     """保存: submit (or resubmit after 退回补正). A double click makes one application."""
     application = access_application_for_operator(request, application_id)
     try:

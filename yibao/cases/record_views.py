@@ -30,10 +30,9 @@ from yibao.cases.services import application_withdraw
 from yibao.cases.types import application_type, type_name
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.operators.access import grant_required
+from yibao.operators.access import GrantedRequest, grant_required
 from yibao.operators.grants import items_in_force
-from yibao.operators.session import operator_required
-from yibao.units.models import Unit
+from yibao.operators.session import OperatorRequest, operator_required
 
 PAGE_SIZE = 20
 WITHDRAW_QUESTION = "您确定要撤回该办件吗？"
@@ -41,16 +40,12 @@ WITHDRAWN = "撤回成功"
 FILTERS = ("type_code", "start", "end", "status")
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
 def _query(request: HttpRequest, names: tuple[str, ...]) -> str:
     return urlencode([(name, request.GET[name]) for name in names if request.GET.get(name, "").strip()])
 
 
 @grant_required(RECORDS_ITEM)
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: GrantedRequest) -> HttpResponse:
     """办件记录查询: all of the unit's applications, newest first, by tab and filters."""
     tabs = dict(TABS)
     tab = request.GET.get("tab", TAB_ALL)
@@ -59,7 +54,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else {}
-        rows = application_records(unit=_unit(request), tab=tab, **filters)
+        rows = application_records(unit=request.unit, tab=tab, **filters)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for app in page.object_list:
             app.type_label = type_name(app.type_code)
@@ -84,9 +79,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, application: Application) -> dict[str, object]:
+def _detail_context(request: OperatorRequest, application: Application) -> dict[str, object]:
     kind = application_type(application.type_code)
-    may_transact = kind.item_code in items_in_force(user=hall_user(request), unit_id=_unit(request).pk)
+    may_transact = kind.item_code in items_in_force(user=hall_user(request), unit_id=request.unit.pk)
     return {
         "application": application,
         "type_label": kind.name,
@@ -100,14 +95,14 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
 
 
 @operator_required
-def record_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def record_detail(request: OperatorRequest, application_id: int) -> HttpResponse:
     """One application: what it changes, its materials, its history and the agency's opinion."""
     application = access_application_for_operator(request, application_id)
     return render(request, "cases/records/detail.html", _detail_context(request, application))
 
 
 @operator_required
-def record_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+def record_withdraw(request: OperatorRequest, application_id: int) -> HttpResponse:
     """撤回: a confirmation page, then the service (refused once a reviewer has taken it up)."""
     application = access_application_for_operator(request, application_id)
     if request.method == "POST" and WithdrawForm(request.POST).is_valid():

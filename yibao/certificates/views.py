@@ -25,23 +25,18 @@ from yibao.certificates.selectors import (
 from yibao.certificates.services import certificate_issue
 from yibao.core.audit import RequestOrigin
 from yibao.enrollment.models import Person
-from yibao.operators.access import grant_required, population_psn_types
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required, population_psn_types
 
 NOT_FOUND = "未查询到该人员在本单位的参保信息，请核对证件类型和证件号码"
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
+def _psn_types(request: GrantedRequest) -> tuple[str, ...] | None:
+    return population_psn_types(request, request.binding)
 
 
-def _psn_types(request: HttpRequest) -> tuple[str, ...] | None:
-    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
-
-
-def _person(request: HttpRequest, person_id: int) -> Person:
+def _person(request: GrantedRequest, person_id: int) -> Person:
     return access_person_for_certificate(
-        unit=_unit(request), person_id=person_id, psn_types=_psn_types(request)
+        unit=request.unit, person_id=person_id, psn_types=_psn_types(request)
     )
 
 
@@ -61,30 +56,30 @@ def _page(request: HttpRequest, template: str, content: dict[str, object], **ext
 
 
 @grant_required("unit-certificate")
-def unit_certificate(request: HttpRequest) -> HttpResponse:
-    content = unit_certificate_content(_unit(request), today=timezone.localdate())
+def unit_certificate(request: GrantedRequest) -> HttpResponse:
+    content = unit_certificate_content(request.unit, today=timezone.localdate())
     return _page(request, "certificates/certificate.html", content, print_url="certificates:unit-print")
 
 
 @grant_required("unit-certificate")
-def unit_preview(request: HttpRequest) -> HttpResponse:
-    content = unit_certificate_content(_unit(request), today=timezone.localdate())
+def unit_preview(request: GrantedRequest) -> HttpResponse:
+    content = unit_certificate_content(request.unit, today=timezone.localdate())
     return _page(request, "certificates/preview.html", content, print_url="certificates:unit-print")
 
 
 @require_POST
 @grant_required("unit-certificate")
-def unit_print(request: HttpRequest) -> HttpResponse:
+def unit_print(request: GrantedRequest) -> HttpResponse:
     certificate = certificate_issue(
-        unit=_unit(request), person=None, actor=hall_user(request), origin=RequestOrigin.from_request(request)
+        unit=request.unit, person=None, actor=hall_user(request), origin=RequestOrigin.from_request(request)
     )
     return redirect("certificates:unit-pdf", certificate_id=certificate.pk)
 
 
 @grant_required("unit-certificate")
-def unit_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+def unit_pdf(request: GrantedRequest, certificate_id: int) -> HttpResponse:
     certificate = access_certificate(
-        unit=_unit(request), certificate_id=certificate_id, kind=Certificate.Kind.UNIT
+        unit=request.unit, certificate_id=certificate_id, kind=Certificate.Kind.UNIT
     )
     return _pdf_response(request, certificate)
 
@@ -93,12 +88,12 @@ def unit_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
 
 
 @grant_required("person-certificate")
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: GrantedRequest) -> HttpResponse:
     """输入证件类型和证件号码，点击【查询】: the person's certificate page, or why not."""
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         person = person_for_certificate(
-            unit=_unit(request),
+            unit=request.unit,
             cert_type=form.cleaned_data["cert_type"],
             cert_no=form.cleaned_data["cert_no"],
             psn_types=_psn_types(request),
@@ -110,9 +105,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 @grant_required("person-certificate")
-def person_certificate(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_certificate(request: GrantedRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
-    content = person_certificate_content(_unit(request), person, today=timezone.localdate())
+    content = person_certificate_content(request.unit, person, today=timezone.localdate())
     return _page(
         request,
         "certificates/certificate.html",
@@ -123,9 +118,9 @@ def person_certificate(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @grant_required("person-certificate")
-def person_preview(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_preview(request: GrantedRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
-    content = person_certificate_content(_unit(request), person, today=timezone.localdate())
+    content = person_certificate_content(request.unit, person, today=timezone.localdate())
     return _page(
         request, "certificates/preview.html", content, person=person, print_url="certificates:person-print"
     )
@@ -133,10 +128,10 @@ def person_preview(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 @grant_required("person-certificate")
-def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_print(request: GrantedRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     certificate = certificate_issue(
-        unit=_unit(request),
+        unit=request.unit,
         person=person,
         actor=hall_user(request),
         origin=RequestOrigin.from_request(request),
@@ -145,9 +140,9 @@ def person_print(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @grant_required("person-certificate")
-def person_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+def person_pdf(request: GrantedRequest, certificate_id: int) -> HttpResponse:
     certificate = access_certificate(
-        unit=_unit(request),
+        unit=request.unit,
         certificate_id=certificate_id,
         kind=Certificate.Kind.PERSON,
         psn_types=_psn_types(request),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from yibao.accounts.guards import hall_user
@@ -29,23 +29,18 @@ from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error
 from yibao.enrollment.access import access_person
 from yibao.enrollment.selectors import person_in_unit_by_cert_no
-from yibao.operators.access import grant_required
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required
 
 NOT_FOUND = "未查询到该人员在本单位的参保信息，请核对证件号码"
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
 def _change_page(
-    request: HttpRequest, kind: InfoChange, subject: dict[str, str] | None = None
+    request: GrantedRequest, kind: InfoChange, subject: dict[str, str] | None = None
 ) -> HttpResponse:
     """The record's values; only those with the pencil icon can change. 下一步 (print, stamp,
     upload, save in the workspace) or 保存 (applied as the type is configured)."""
     assert kind.form is not None  # noqa: S101 - every information change declares its form
-    unit = _unit(request)
+    unit = request.unit
     origin = RequestOrigin.from_request(request)
     current = kind.current_values(unit, subject)
     pending = open_application(unit, kind, subject=subject)
@@ -106,51 +101,51 @@ def _change_page(
     )
 
 
-def _person_search(request: HttpRequest, kind: InfoChange) -> HttpResponse:
+def _person_search(request: GrantedRequest, kind: InfoChange) -> HttpResponse:
     """输入身份证号，点击【查询】: the person's form page, or why not."""
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        person = person_in_unit_by_cert_no(_unit(request), form.cleaned_data["cert_no"])
+        person = person_in_unit_by_cert_no(request.unit, form.cleaned_data["cert_no"])
         if person is not None:
             return redirect(kind.subject_page, person_id=person.pk)
         form.add_error("cert_no", NOT_FOUND)
     return render(request, "changes/person_search.html", {"kind": kind, "form": form})
 
 
-def _person_change(request: HttpRequest, kind: InfoChange, person_id: int) -> HttpResponse:
-    person = access_person(_unit(request), person_id)
+def _person_change(request: GrantedRequest, kind: InfoChange, person_id: int) -> HttpResponse:
+    person = access_person(request.unit, person_id)
     return _change_page(request, kind, {"person": str(person.pk)})
 
 
 @grant_required(UNIT_INFO_CHANGE.item_code)
-def unit_info_change(request: HttpRequest) -> HttpResponse:
+def unit_info_change(request: GrantedRequest) -> HttpResponse:
     """单位参保非关键信息变更."""
     return _change_page(request, UNIT_INFO_CHANGE)
 
 
 @grant_required(UNIT_KEY_INFO_CHANGE.item_code)
-def unit_key_info_change(request: HttpRequest) -> HttpResponse:
+def unit_key_info_change(request: GrantedRequest) -> HttpResponse:
     """单位参保关键信息变更."""
     return _change_page(request, UNIT_KEY_INFO_CHANGE)
 
 
 @grant_required(EMPLOYEE_KEY_INFO_CHANGE.item_code)
-def employee_key_info_change(request: HttpRequest) -> HttpResponse:
+def employee_key_info_change(request: GrantedRequest) -> HttpResponse:
     """职工参保关键信息变更: 输入身份证号，点击【查询】."""
     return _person_search(request, EMPLOYEE_KEY_INFO_CHANGE)
 
 
 @grant_required(EMPLOYEE_KEY_INFO_CHANGE.item_code)
-def employee_key_info_change_person(request: HttpRequest, person_id: int) -> HttpResponse:
+def employee_key_info_change_person(request: GrantedRequest, person_id: int) -> HttpResponse:
     return _person_change(request, EMPLOYEE_KEY_INFO_CHANGE, person_id)
 
 
 @grant_required(EMPLOYEE_INFO_CHANGE.item_code)
-def employee_info_change(request: HttpRequest) -> HttpResponse:
+def employee_info_change(request: GrantedRequest) -> HttpResponse:
     """职工参保非关键信息变更: 输入身份证号，点击【查询】."""
     return _person_search(request, EMPLOYEE_INFO_CHANGE)
 
 
 @grant_required(EMPLOYEE_INFO_CHANGE.item_code)
-def employee_info_change_person(request: HttpRequest, person_id: int) -> HttpResponse:
+def employee_info_change_person(request: GrantedRequest, person_id: int) -> HttpResponse:
     return _person_change(request, EMPLOYEE_INFO_CHANGE, person_id)

@@ -36,8 +36,7 @@ from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.reference import code_choices
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
-from yibao.operators.access import grant_required, identity_display, population_psn_types
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
 
 UNIT_ITEM = "unit-contributions"
 PERSON_ITEM = "person-contributions"
@@ -45,12 +44,8 @@ UNIT_FILTERS = ("start", "end", "insutype")
 PAGE_SIZE = 20
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
-def _psn_types(request: HttpRequest) -> tuple[str, ...] | None:
-    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
+def _psn_types(request: GrantedRequest) -> tuple[str, ...] | None:
+    return population_psn_types(request, request.binding)
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -66,14 +61,14 @@ def _unit_form(request: HttpRequest) -> UnitContributionQueryForm:
 
 
 @grant_required(UNIT_ITEM)
-def unit_contributions(request: HttpRequest) -> HttpResponse:
+def unit_contributions(request: GrantedRequest) -> HttpResponse:
     """单位缴费信息查询: per month and 险种, with a 合计 line."""
     form = _unit_form(request)
     context: dict[str, Any] = {"form": form, "range_hint": RANGE_HINT, **_labels()}
     if not form.is_bound or form.is_valid():
         start, end = form.range()
         rows = unit_contribution_months(
-            unit=_unit(request),
+            unit=request.unit,
             start=start,
             end=end,
             insutype=form.cleaned_data.get("insutype", "") if form.is_bound else "",
@@ -97,7 +92,7 @@ TOO_MANY_ROWS = (
 
 
 @grant_required(UNIT_ITEM)
-def unit_contributions_export(request: HttpRequest) -> HttpResponse:
+def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
     """缴费明细导出: the per-person detail of the range as an xlsx (ID numbers masked)."""
     form = _unit_form(request)
     if form.is_bound and not form.is_valid():
@@ -105,7 +100,7 @@ def unit_contributions_export(request: HttpRequest) -> HttpResponse:
         return render(request, "contributions/unit.html", context, status=400)
     start, end = form.range()
     insutype = form.cleaned_data.get("insutype", "") if form.is_bound else ""
-    unit, psn_types = _unit(request), _psn_types(request)
+    unit, psn_types = request.unit, _psn_types(request)
     # One sheet holds at most MAX_ROWS rows; the summary says how many the range has (one query).
     months = unit_contribution_months(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types)
     try:
@@ -123,7 +118,7 @@ def unit_contributions_export(request: HttpRequest) -> HttpResponse:
         after={"start": start, "end": end, "insutype": insutype, "full_identity": identity_display(request).full},
         origin=RequestOrigin.from_request(request),
     )  # fmt: skip
-    name = f"缴费明细_{_unit(request).emp_no}_{start}-{end}.xlsx"
+    name = f"缴费明细_{request.unit.emp_no}_{start}-{end}.xlsx"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response
         workbook,
         as_attachment=True,
@@ -134,7 +129,7 @@ def unit_contributions_export(request: HttpRequest) -> HttpResponse:
 
 
 @grant_required(PERSON_ITEM)
-def person_contributions(request: HttpRequest) -> HttpResponse:
+def person_contributions(request: GrantedRequest) -> HttpResponse:
     """个人缴费信息查询: the search is POSTed so ID numbers never appear in addresses; the page
     buttons submit the same form again."""
     today = timezone.localdate()
@@ -158,14 +153,14 @@ def person_contributions(request: HttpRequest) -> HttpResponse:
             insutype=data["insutype"],
             arrival=data["arrival"],
         )
-        rows = person_contribution_rows(unit=_unit(request), query=query, psn_types=_psn_types(request))
+        rows = person_contribution_rows(unit=request.unit, query=query, psn_types=_psn_types(request))
         totals = person_contribution_totals(rows)
         paginator = Paginator(rows, PAGE_SIZE)
         paginator.__dict__["count"] = totals["rows"]  # known from the totals query: no second count
         page = paginator.get_page(request.POST.get("page"))
         person_contributions_viewed(
             actor=hall_user(request),
-            unit=_unit(request),
+            unit=request.unit,
             persons=[row.person for row in page.object_list],
             months=(start, end),
             origin=RequestOrigin.from_request(request),

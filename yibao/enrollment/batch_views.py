@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,8 +37,7 @@ from yibao.enrollment.interruption_sheets import interruption_template_xlsx
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.sheets import enrollment_template_xlsx
-from yibao.operators.access import grant_required
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_PER_PAGE = 20
@@ -114,13 +113,9 @@ class BatchUploadForm(HallForm):
         return bytes(upload.read())
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
-def _access_batch(request: HttpRequest, screen: Screen, batch_id: int) -> BatchImport:
+def _access_batch(request: GrantedRequest, screen: Screen, batch_id: int) -> BatchImport:
     batch = (
-        BatchImport.objects.filter(pk=batch_id, unit=_unit(request), kind=screen.flow.kind)
+        BatchImport.objects.filter(pk=batch_id, unit=request.unit, kind=screen.flow.kind)
         .select_related("application")
         .first()
     )
@@ -129,8 +124,8 @@ def _access_batch(request: HttpRequest, screen: Screen, batch_id: int) -> BatchI
     return batch
 
 
-def _upload(request: HttpRequest, screen: Screen) -> HttpResponse:
-    unit = _unit(request)
+def _upload(request: GrantedRequest, screen: Screen) -> HttpResponse:
+    unit = request.unit
     form = BatchUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = request.FILES.get("file")
@@ -155,7 +150,7 @@ def _upload(request: HttpRequest, screen: Screen) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse:
+def _detail(request: GrantedRequest, screen: Screen, batch_id: int) -> HttpResponse:
     """Progress while the worker reads the file, then 校验成功列表 and 校验失败列表.
 
     Without JavaScript the page refreshes itself every 2 seconds while the file is read. With it,
@@ -163,7 +158,7 @@ def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse
     finished it is told to load the page again (HX-Refresh), which then shows the results."""
     batch = _access_batch(request, screen, batch_id)
     running = batch.status in {BatchImport.Status.QUEUED, BatchImport.Status.RUNNING}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         if running:
             response = render(request, "enroll/batch_detail.html#progress", {"batch": batch})
         else:
@@ -196,7 +191,7 @@ def _detail(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse
     return response
 
 
-def _failures(request: HttpRequest, screen: Screen, batch_id: int) -> HttpResponse:
+def _failures(request: GrantedRequest, screen: Screen, batch_id: int) -> HttpResponse:
     """导出失败数据."""
     batch = _access_batch(request, screen, batch_id)
     response = HttpResponse(batch_failures_xlsx(batch), content_type=XLSX)
@@ -214,27 +209,27 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 
 
 @grant_required("employee-enrollment")
-def batch_page(request: HttpRequest) -> HttpResponse:
+def batch_page(request: GrantedRequest) -> HttpResponse:
     return _upload(request, ENROLLMENT)
 
 
 @grant_required("employee-enrollment")
-def batch_template(request: HttpRequest) -> HttpResponse:
+def batch_template(request: GrantedRequest) -> HttpResponse:
     """下载模板: the 险种 of the unit's region in the dropdown."""
     try:
-        insutypes = sorted(limits_for(_unit(request).division_id, timezone.localdate()).insutypes)
+        insutypes = sorted(limits_for(request.unit.division_id, timezone.localdate()).insutypes)
     except LookupError:
         insutypes = None
     return _xlsx(enrollment_template_xlsx(insutypes=insutypes), "batch-enrollment-template.xlsx")
 
 
 @grant_required("employee-enrollment")
-def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_detail(request: GrantedRequest, batch_id: int) -> HttpResponse:
     return _detail(request, ENROLLMENT, batch_id)
 
 
 @grant_required("employee-enrollment")
-def batch_failures(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_failures(request: GrantedRequest, batch_id: int) -> HttpResponse:
     return _failures(request, ENROLLMENT, batch_id)
 
 
@@ -242,20 +237,20 @@ def batch_failures(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @grant_required("employee-interruption")
-def interruption_batch_page(request: HttpRequest) -> HttpResponse:
+def interruption_batch_page(request: GrantedRequest) -> HttpResponse:
     return _upload(request, INTERRUPTION)
 
 
 @grant_required("employee-interruption")
-def interruption_batch_template(request: HttpRequest) -> HttpResponse:
+def interruption_batch_template(request: GrantedRequest) -> HttpResponse:
     return _xlsx(interruption_template_xlsx(), "batch-interruption-template.xlsx")
 
 
 @grant_required("employee-interruption")
-def interruption_batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def interruption_batch_detail(request: GrantedRequest, batch_id: int) -> HttpResponse:
     return _detail(request, INTERRUPTION, batch_id)
 
 
 @grant_required("employee-interruption")
-def interruption_batch_failures(request: HttpRequest, batch_id: int) -> HttpResponse:
+def interruption_batch_failures(request: GrantedRequest, batch_id: int) -> HttpResponse:
     return _failures(request, INTERRUPTION, batch_id)

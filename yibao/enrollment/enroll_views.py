@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -21,8 +21,7 @@ from yibao.enrollment.enroll_types import EMPLOYEE_ENROLLMENT, PERSON_FIELDS, En
 from yibao.enrollment.models import Person
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import id_facts
-from yibao.operators.access import grant_required
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required
 
 
 class LookupForm(EnrollmentForm):
@@ -35,11 +34,7 @@ class LookupForm(EnrollmentForm):
                 del self.fields[name]
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
-def _editing(request: HttpRequest) -> Application | None:
+def _editing(request: GrantedRequest) -> Application | None:
     """The application named by ?application= (a draft or a returned one of this unit)."""
     raw = request.GET.get("application") or request.POST.get("application")
     if not raw:
@@ -67,8 +62,8 @@ def _person_values(person: Person) -> dict[str, Any]:
 
 
 @grant_required("employee-enrollment")
-def enroll_single(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+def enroll_single(request: GrantedRequest) -> HttpResponse:
+    unit = request.unit
     editing = _editing(request)
     source = request.POST if request.method == "POST" else request.GET
     cert_type = str(source.get("cert_type") or (editing.payload.get("cert_type") if editing else "") or "01")

@@ -21,15 +21,10 @@ from yibao.enrollment.interruption_types import EMPLOYEE_INTERRUPTION
 from yibao.enrollment.models import Insurance
 from yibao.enrollment.policies import interruption_window
 from yibao.enrollment.selectors import actively_insured_ids, person_in_unit_by_cert_no, roster_rows
-from yibao.operators.access import grant_required
-from yibao.units.models import Unit
+from yibao.operators.access import GrantedRequest, grant_required
 
 PAGE_SIZE = 20
 NOT_FOUND = "未查询到该人员在本单位的参保信息，请核对证件号码"
-
-
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
 
 
 def _origin(request: HttpRequest) -> RequestOrigin:
@@ -40,10 +35,10 @@ def _origin(request: HttpRequest) -> RequestOrigin:
 
 
 @grant_required("employee-interruption")
-def interruption(request: HttpRequest) -> HttpResponse:
+def interruption(request: GrantedRequest) -> HttpResponse:
     """少量中断: find a person by 证件号码 or tick persons of the roster, choose 中断原因 and
     中断日期, 下一步 → the workspace (打印报表, 附件上传, 保存)."""
-    unit = _unit(request)
+    unit = request.unit
     kind = EMPLOYEE_INTERRUPTION
     pending = open_application(unit, kind)
     goto = request.POST.get("goto", "")  # 上一页 / 下一页 inside the form: the ticks go along

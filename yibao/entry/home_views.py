@@ -6,7 +6,7 @@ Each gathers what other apps know about the unit — 我的信用 (contributions
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from yibao.accounts.guards import hall_user
@@ -16,22 +16,16 @@ from yibao.notices.selectors import notice_list_latest
 from yibao.operators.access import current_population_code
 from yibao.operators.forms import PopulationSwitchForm
 from yibao.operators.grants import unit_roles_held
-from yibao.operators.models import Binding
 from yibao.operators.selectors import binding_populations, menu_groups, operator_menu, service_tabs
-from yibao.operators.session import operator_required
-from yibao.units.guards import unit_admin_required
-from yibao.units.models import Unit
+from yibao.operators.session import OperatorRequest, operator_required
+from yibao.units.guards import UnitRequest, unit_admin_required
 from yibao.units.selectors import roles_certified_labels
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
 @unit_admin_required
-def unit_home(request: HttpRequest) -> HttpResponse:
+def unit_home(request: UnitRequest) -> HttpResponse:
     """单位管理首页: 公司简要信息, 我的信用, 最新公告."""
-    unit = _unit(request)
+    unit = request.unit
     return render(
         request,
         "entry/unit_home.html",
@@ -45,10 +39,10 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required
-def operator_home(request: HttpRequest) -> HttpResponse:
+def operator_home(request: OperatorRequest) -> HttpResponse:
     """单位网厅首页 of an operator: 经办人信息, 我的信用, 常用服务, 我的待办件."""
-    unit = _unit(request)
-    binding: Binding = request.binding  # type: ignore[attr-defined]  # set by operator_required
+    unit = request.unit
+    binding = request.binding
     roles = unit_roles_held(unit)
     tabs = service_tabs(roles)
     tab = request.GET.get("tab", "")

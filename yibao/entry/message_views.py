@@ -22,7 +22,7 @@ from yibao.notices.mailboxes import Mailbox
 from yibao.notices.selectors import message_list, message_unread_count
 from yibao.notices.services import message_mark_read, messages_mark_all_read
 from yibao.operators.session import operator_login_required
-from yibao.units.guards import unit_admin_required
+from yibao.units.guards import UnitRequest, unit_admin_required
 
 PAGE_SIZE = 20
 ALL_READ = "已将全部消息标为已读"
@@ -59,8 +59,8 @@ OPERATOR_BOX = Box(
 )
 
 
-def _unit_mailbox(request: HttpRequest) -> Mailbox:
-    return Mailbox.of_unit(request.unit)  # type: ignore[attr-defined]
+def _unit_mailbox(request: UnitRequest) -> Mailbox:
+    return Mailbox.of_unit(request.unit)
 
 
 def _operator_mailbox(request: HttpRequest) -> Mailbox:
@@ -107,18 +107,18 @@ def _read_all(request: HttpRequest, mailbox: Mailbox, box: Box) -> HttpResponse:
 
 
 @unit_admin_required
-def unit_message_list(request: HttpRequest) -> HttpResponse:
+def unit_message_list(request: UnitRequest) -> HttpResponse:
     return _list(request, _unit_mailbox(request), UNIT_BOX)
 
 
 @unit_admin_required
-def unit_message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+def unit_message_detail(request: UnitRequest, message_id: int) -> HttpResponse:
     return _detail(request, _unit_mailbox(request), UNIT_BOX, message_id)
 
 
 @require_POST
 @unit_admin_required
-def unit_messages_read_all(request: HttpRequest) -> HttpResponse:
+def unit_messages_read_all(request: UnitRequest) -> HttpResponse:
     return _read_all(request, _unit_mailbox(request), UNIT_BOX)
 
 

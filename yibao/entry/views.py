@@ -18,7 +18,7 @@ from yibao.core.forms import add_application_error, without_errors
 from yibao.core.guards import public_view
 from yibao.entry.authentication import LoginKind, login_authenticate, operator_unit_choose, operator_units
 from yibao.entry.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
-from yibao.operators.session import current_unit_set, operator_required
+from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 
 CAPTCHA_REFRESH = "_captcha_refresh"
 NEXT_AFTER_UNIT = "yibao_next_after_unit"
@@ -101,7 +101,7 @@ def choose_unit(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required
-def switch_unit(request: HttpRequest) -> HttpResponse:
+def switch_unit(request: OperatorRequest) -> HttpResponse:
     """The unit switcher of the hall header: change unit without logging out."""
     user = hall_user(request)
     try:

@@ -21,10 +21,16 @@ from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
 from yibao.operators.grants import GrantDecision, GrantRefusal, grant_decide
 from yibao.operators.models import Binding, BusinessItem, Operator
-from yibao.operators.session import CURRENT_UNIT_KEY, operator_refusal
+from yibao.operators.session import CURRENT_UNIT_KEY, OperatorRequest, operator_refusal
 from yibao.units.models import Unit, UnitRole
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+class GrantedRequest(OperatorRequest):
+    """A request `grant_required` let through: the `business_item` granted on `binding`."""
+
+    business_item: BusinessItem
 
 
 def access_binding(*, unit: Unit, binding_id: int, active_only: bool = True) -> Binding:
@@ -103,9 +109,8 @@ def _check_grant(
         return no_permission(
             request, unit=binding.unit, item=item, role_missing=decision.refusal is GrantRefusal.ROLE_MISSING
         )
-    request.unit = binding.unit  # type: ignore[attr-defined]
-    request.binding = binding  # type: ignore[attr-defined]
-    request.business_item = item  # type: ignore[attr-defined]
+    granted = cast(GrantedRequest, request)
+    granted.unit, granted.binding, granted.business_item = binding.unit, binding, item
     return view(request, *args, **kwargs)
 
 
@@ -152,8 +157,7 @@ def population_psn_types(request: HttpRequest, binding: Binding) -> tuple[str, .
     return None if code is None else tuple(psn_types[code])
 
 
-def identity_display(request: HttpRequest) -> IdentityDisplay:
+def identity_display(request: OperatorRequest) -> IdentityDisplay:
     """How this business page shows 证件号码 and 手机号码: in full only when the operator's grant in
-    the current unit says so (权限管理 → 数据权限). Call after `grant_required`."""
-    binding = getattr(request, "binding", None)
-    return IdentityDisplay(full=bool(binding is not None and binding.full_identity))
+    the current unit says so (权限管理 → 数据权限)."""
+    return IdentityDisplay(full=request.binding.full_identity)

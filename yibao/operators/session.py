@@ -14,10 +14,17 @@ from yibao.accounts.models import User
 from yibao.core.guards import Guard, mark_guard
 from yibao.operators.grants import binding_active
 from yibao.operators.models import Binding
+from yibao.units.guards import UnitRequest
 from yibao.units.models import Unit
 
 CURRENT_UNIT_KEY = "yibao_current_unit"
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+class OperatorRequest(UnitRequest):
+    """A request `operator_required` let through: the operator's active `binding` to `unit`."""
+
+    binding: Binding
 
 
 def current_unit_set(request: HttpRequest, unit: Unit) -> None:
@@ -86,8 +93,8 @@ def operator_required(view: View) -> View:
         binding = operator_binding_or_refusal(request)
         if not isinstance(binding, Binding):
             return binding
-        request.unit = binding.unit  # type: ignore[attr-defined]
-        request.binding = binding  # type: ignore[attr-defined]
+        guarded = cast(OperatorRequest, request)
+        guarded.unit, guarded.binding = binding.unit, binding
         return view(request, *args, **kwargs)
 
     return mark_guard(cast(View, wrapper), Guard.OPERATOR)

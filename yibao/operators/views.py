@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from yibao.core.pending import pending_put, pending_take
 from yibao.core.validators._text import to_halfwidth
 from yibao.operators import services
 from yibao.operators.access import (
+    GrantedRequest,
     access_binding,
     current_population_set,
     grant_required,
@@ -35,7 +36,7 @@ from yibao.operators.forms import (
     PopulationSwitchForm,
     ResetPasswordForm,
 )
-from yibao.operators.grants import binding_active, unit_roles_held
+from yibao.operators.grants import unit_roles_held
 from yibao.operators.models import Binding, MenuGroup
 from yibao.operators.selectors import (
     active_binding_count,
@@ -46,8 +47,8 @@ from yibao.operators.selectors import (
     operator_menu,
     unit_bindings,
 )
-from yibao.operators.session import operator_required
-from yibao.units.guards import unit_admin_required
+from yibao.operators.session import OperatorRequest, operator_required
+from yibao.units.guards import UnitRequest, unit_admin_required
 from yibao.units.models import Unit
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
@@ -56,30 +57,16 @@ CAPTCHA_OK = "yibao_operators_captcha_ok"
 PAGE_SIZE = 10
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
 # --- the operator's hall -------------------------------------------------------------------
 
 
-def _hall_binding(request: HttpRequest) -> Binding:
-    """The binding the guard (operator_required / grant_required) found active this request."""
-    binding: Binding | None = getattr(request, "binding", None)
-    if binding is None:
-        binding = binding_active(user=hall_user(request), unit_id=_unit(request).pk)
-    if binding is None:  # unbound since the guard looked
-        raise Http404
-    return binding
-
-
 @operator_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: OperatorRequest) -> HttpResponse:
     """网上经办 / 业务查询 / 打印服务: every business item with whether it may be opened."""
-    binding = _hall_binding(request)
+    binding = request.binding
     group = request.GET.get("group", "")
     group = group if group in MenuGroup.values else ""
-    entries = operator_menu(binding=binding, roles=unit_roles_held(_unit(request)))
+    entries = operator_menu(binding=binding, roles=unit_roles_held(request.unit))
     titles = {"handling": "网上经办", "query": "业务查询", "printing": "打印服务"}
     return render(
         request,
@@ -89,19 +76,19 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @grant_required("*")
-def item_page(request: HttpRequest, item_code: str) -> HttpResponse:
+def item_page(request: GrantedRequest, item_code: str) -> HttpResponse:
     """A business item the operator may open: its page, or a plain note while it is being built."""
     url_name = ITEM_PAGES.get(item_code)
     if url_name:
         return redirect(url_name)
-    return render(request, "operators/item_building.html", {"item": request.business_item})  # type: ignore[attr-defined]
+    return render(request, "operators/item_building.html", {"item": request.business_item})
 
 
 @require_POST
 @operator_required
-def population_switch(request: HttpRequest) -> HttpResponse:
+def population_switch(request: OperatorRequest) -> HttpResponse:
     """切换管理人群 among those the grant names."""
-    binding = _hall_binding(request)
+    binding = request.binding
     form = PopulationSwitchForm(request.POST, populations=binding_populations(binding))
     if form.is_valid() and current_population_set(request, binding, form.cleaned_data["population"]):
         messages.success(request, "已切换管理人群")
@@ -114,8 +101,8 @@ def population_switch(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def operator_list(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+def operator_list(request: UnitRequest) -> HttpResponse:
+    unit = request.unit
     page = Paginator(unit_bindings(unit), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -138,9 +125,9 @@ def _mobile_of(data: Any) -> str:
 
 
 @unit_admin_required
-def operator_add(request: HttpRequest) -> HttpResponse:
+def operator_add(request: UnitRequest) -> HttpResponse:
     """新增经办人: 手机号 first; a number that already has an operator needs only the codes."""
-    unit = _unit(request)
+    unit = request.unit
     data = request.POST if request.method == "POST" else None
     sending = data is not None and "_send_sms" in data
     mobile = _mobile_of(data or {})
@@ -234,8 +221,8 @@ def _confirm_page(
 
 @require_POST
 @unit_admin_required
-def operator_add_confirm(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+def operator_add_confirm(request: UnitRequest) -> HttpResponse:
+    unit = request.unit
     pending = pending_take(request, PENDING_BIND, request.POST.get("token", ""))
     if "confirm" not in request.POST:
         messages.info(request, "已取消，未新增经办人")
@@ -266,9 +253,9 @@ def operator_add_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def operator_grants(request: HttpRequest, binding_id: int) -> HttpResponse:
+def operator_grants(request: UnitRequest, binding_id: int) -> HttpResponse:
     """权限管理: 功能角色 and 管理人群 of one operator of this unit."""
-    unit = _unit(request)
+    unit = request.unit
     binding = access_binding(unit=unit, binding_id=binding_id)
     roles = unit_roles_held(unit)
     groups = grant_groups(binding=binding, roles=roles)
@@ -305,10 +292,10 @@ def operator_grants(request: HttpRequest, binding_id: int) -> HttpResponse:
 
 
 @unit_admin_required
-def operator_reset_password(request: HttpRequest, binding_id: int) -> HttpResponse:
+def operator_reset_password(request: UnitRequest, binding_id: int) -> HttpResponse:
     """重置密码: captcha and an SMS code to the unit's verification phone, then a new password
     goes to the operator by SMS."""
-    unit = _unit(request)
+    unit = request.unit
     binding = access_binding(unit=unit, binding_id=binding_id)
     phone = services.unit_verification_phone(unit)
     data = request.POST if request.method == "POST" else None
@@ -365,9 +352,9 @@ def operator_reset_password(request: HttpRequest, binding_id: int) -> HttpRespon
 
 
 @unit_admin_required
-def operator_unbind(request: HttpRequest, binding_id: int) -> HttpResponse:
+def operator_unbind(request: UnitRequest, binding_id: int) -> HttpResponse:
     """解除绑定: «您确定要解绑与经办人的业务关系吗？» → 确定解绑 → 确定 → «解绑成功»."""
-    unit = _unit(request)
+    unit = request.unit
     binding = access_binding(unit=unit, binding_id=binding_id)
     if request.method == "POST" and "confirm" in request.POST:
         try:

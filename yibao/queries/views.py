@@ -22,7 +22,7 @@ from django.utils import timezone
 from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
-from yibao.operators.access import grant_required, identity_display, population_psn_types
+from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
 from yibao.queries.roster import (
     RosterFilters,
@@ -44,7 +44,6 @@ from yibao.queries.selectors import (
     unit_insurance_rows,
 )
 from yibao.queries.services import person_view_record
-from yibao.units.models import Unit
 
 PAGE_SIZE = 20
 PERSON_NOT_FOUND = "未查询到该人员在本单位的信息，请核对证件类型和证件号码"
@@ -54,15 +53,11 @@ BAD_PERSON_FILTER = "查询条件无效，请重新输入证件号码查询"
 CHANGE_FILTERS = ("kind", "start", "end")
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
+def _psn_types(request: GrantedRequest) -> PsnTypes:
+    return population_psn_types(request, request.binding)
 
 
-def _psn_types(request: HttpRequest) -> PsnTypes:
-    return population_psn_types(request, request.binding)  # type: ignore[attr-defined]
-
-
-def _query(request: HttpRequest, names: tuple[str, ...]) -> list[tuple[str, str]]:
+def _query(request: GrantedRequest, names: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(name, value) for name in names for value in request.GET.getlist(name) if value.strip()]
 
 
@@ -70,22 +65,22 @@ def _query(request: HttpRequest, names: tuple[str, ...]) -> list[tuple[str, str]
 
 
 @grant_required("unit-basic-info")
-def unit_basic_info(request: HttpRequest) -> HttpResponse:
+def unit_basic_info(request: GrantedRequest) -> HttpResponse:
     """单位基本信息查询: the unit's registered information, read only."""
-    return render(request, "queries/unit_basic_info.html", {"rows": unit_basic_rows(_unit(request))})
+    return render(request, "queries/unit_basic_info.html", {"rows": unit_basic_rows(request.unit)})
 
 
 @grant_required("unit-insurance-info")
-def unit_insurance_info(request: HttpRequest) -> HttpResponse:
+def unit_insurance_info(request: GrantedRequest) -> HttpResponse:
     """单位参保信息查询: per 险种 参保状态, 参保日期, 征收方式, 参保人数."""
-    return render(request, "queries/unit_insurance_info.html", {"rows": unit_insurance_rows(_unit(request))})
+    return render(request, "queries/unit_insurance_info.html", {"rows": unit_insurance_rows(request.unit)})
 
 
 # --- one person, by 证件类型 + 证件号码 -------------------------------------------------------------
 
 
-def _person_page(request: HttpRequest, *, item_code: str, template: str) -> HttpResponse:
-    unit = _unit(request)
+def _person_page(request: GrantedRequest, *, item_code: str, template: str) -> HttpResponse:
+    unit = request.unit
     psn_types = _psn_types(request)
     context: dict[str, Any] = {"person": None, "not_found": ""}
     if request.method == "POST":
@@ -115,13 +110,13 @@ def _person_page(request: HttpRequest, *, item_code: str, template: str) -> Http
 
 
 @grant_required("person-basic-info")
-def person_basic_info(request: HttpRequest) -> HttpResponse:
+def person_basic_info(request: GrantedRequest) -> HttpResponse:
     """个人基本信息查询: 录入证件类型、证件号码，点击“查询”按钮，查询职工信息."""
     return _person_page(request, item_code="person-basic-info", template="queries/person_basic_info.html")
 
 
 @grant_required("person-insurance-info")
-def person_insurance_info(request: HttpRequest) -> HttpResponse:
+def person_insurance_info(request: GrantedRequest) -> HttpResponse:
     """个人参保信息查询: the person's insurance relations with this unit per 险种."""
     return _person_page(
         request, item_code="person-insurance-info", template="queries/person_insurance_info.html"
@@ -132,7 +127,7 @@ def person_insurance_info(request: HttpRequest) -> HttpResponse:
 
 
 @grant_required("remote-care-filings")
-def remote_care_filings(request: HttpRequest) -> HttpResponse:
+def remote_care_filings(request: GrantedRequest) -> HttpResponse:
     """异地就医备案信息查询. No filing is recorded in the system yet (the 备案 business comes
     later), so a valid query answers with an empty result; the filters are checked all the same."""
     form = FilingQueryForm(request.POST if request.method == "POST" else None)
@@ -179,9 +174,9 @@ def _roster_filters(request: HttpRequest) -> tuple[RosterQueryForm, RosterFilter
 
 
 @grant_required("roster")
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: GrantedRequest) -> HttpResponse:
     """职工花名册查询: 根据查询条件，查询职工信息; 导出 the whole result as .xlsx."""
-    unit = _unit(request)
+    unit = request.unit
     psn_types = _psn_types(request)
     page = None
     if request.method == "POST":
@@ -221,12 +216,12 @@ ROSTER_TOO_LARGE = f"导出人数超过Excel单个工作表的上限（{MAX_ROWS
 
 
 @grant_required("roster")
-def roster_export(request: HttpRequest) -> HttpResponse:
+def roster_export(request: GrantedRequest) -> HttpResponse:
     """导出: the roster of the same query string as an .xlsx (ID numbers masked)."""
     form, filters = _roster_filters(request)
     if filters is None:
         return render(request, "queries/roster.html", {"form": form, "page_obj": None}, status=400)
-    unit = _unit(request)
+    unit = request.unit
     identity = identity_display(request)
     rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters, identity=identity)
     try:
@@ -253,14 +248,14 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 
 
 @grant_required("personnel-changes")
-def personnel_change_list(request: HttpRequest) -> HttpResponse:
+def personnel_change_list(request: GrantedRequest) -> HttpResponse:
     """单位人员变动查询: 根据查询条件，查询职工变动记录 (增员, 减员, 变更)."""
     form = ChangeQueryForm(request.GET if any(name in request.GET for name in CHANGE_FILTERS) else None)
     page = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         changes = personnel_changes(
-            unit=_unit(request), psn_types=_psn_types(request), kind=data.get("kind", ""),
+            unit=request.unit, psn_types=_psn_types(request), kind=data.get("kind", ""),
             start=data.get("start"), end=data.get("end"),
         )  # fmt: skip
         page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,8 +24,8 @@ from yibao.units import services
 from yibao.units.access import access_licence_submission, access_role
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.forms import BaseInfoForm, LicenceUploadForm
-from yibao.units.guards import unit_admin_required
-from yibao.units.models import RoleCertification, Unit
+from yibao.units.guards import UnitRequest, unit_admin_required
+from yibao.units.models import RoleCertification
 from yibao.units.selectors import (
     licence_latest,
     role_certification_get,
@@ -39,17 +39,13 @@ INFO_SUCCESS = "更新单位信息成功"
 LICENCE_SUBMITTED = "营业执照已提交，请等待医保经办机构审核，审核结果将通过【我的消息】通知"
 
 
-def _unit(request: HttpRequest) -> Unit:
-    return request.unit  # type: ignore[attr-defined]
-
-
 # --- 单位信息 ------------------------------------------------------------------------------
 
 
 @unit_admin_required
-def unit_info(request: HttpRequest) -> HttpResponse:
+def unit_info(request: UnitRequest) -> HttpResponse:
     """【单位基础信息】: read-only except 法人手机号 and 地址; 保存 asks for confirmation first."""
-    unit = _unit(request)
+    unit = request.unit
     initial = {"legal_rep_mobile": unit.legal_rep_mobile, "address": unit.address}
     form = BaseInfoForm(request.POST if request.method == "POST" else None, initial=initial)
     notice = ""
@@ -117,8 +113,8 @@ def unit_info(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @unit_admin_required
-def unit_info_confirm(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+def unit_info_confirm(request: UnitRequest) -> HttpResponse:
+    unit = request.unit
     pending = pending_take(request, PENDING_INFO, request.POST.get("token", ""))
     if "confirm" not in request.POST:
         messages.info(request, "已取消，单位信息未变更")
@@ -142,9 +138,9 @@ def unit_info_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def unit_populations(request: HttpRequest) -> HttpResponse:
+def unit_populations(request: UnitRequest) -> HttpResponse:
     """【单位管理人群】: the unit's populations and the 人员类别 each covers."""
-    unit = _unit(request)
+    unit = request.unit
     return render(
         request,
         "units/populations.html",
@@ -156,8 +152,8 @@ def unit_populations(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def qualification(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+def qualification(request: UnitRequest) -> HttpResponse:
+    unit = request.unit
     return render(
         request,
         "units/qualification.html",
@@ -170,9 +166,9 @@ def qualification(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def qualification_upload(request: HttpRequest) -> HttpResponse:
+def qualification_upload(request: UnitRequest) -> HttpResponse:
     """营业执照上传 → 提交."""
-    unit = _unit(request)
+    unit = request.unit
     refusal = services.licence_submit_refusal(unit)
     if refusal is not None:
         messages.error(request, refusal.message)
@@ -196,9 +192,9 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
 
 
 @unit_admin_required
-def qualification_licence_file(request: HttpRequest, submission_id: int) -> HttpResponse:
+def qualification_licence_file(request: UnitRequest, submission_id: int) -> HttpResponse:
     """The unit's own licence file, shown inline; nobody else's."""
-    submission = access_licence_submission(unit=_unit(request), submission_id=submission_id)
+    submission = access_licence_submission(unit=request.unit, submission_id=submission_id)
     return licence_file_response(submission.file, submission.content_type)
 
 
@@ -229,14 +225,14 @@ ROLE_RESULT: dict[str, str] = {
 
 
 @unit_admin_required
-def role_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "units/roles.html", {"rows": role_rows(_unit(request))})
+def role_list(request: UnitRequest) -> HttpResponse:
+    return render(request, "units/roles.html", {"rows": role_rows(request.unit)})
 
 
 @unit_admin_required
-def role_certify(request: HttpRequest, role: str) -> HttpResponse:
+def role_certify(request: UnitRequest, role: str) -> HttpResponse:
     """去认证 → «确定进行…角色认证» → 确定."""
-    unit = _unit(request)
+    unit = request.unit
     unit_role = access_role(role=role)
     if request.method == "POST" and "confirm" in request.POST:
         try:
