@@ -15,11 +15,10 @@ from yibao.contributions.credit import unit_credit
 from yibao.notices.selectors import notice_list_latest
 from yibao.operators.access import current_population_code
 from yibao.operators.forms import PopulationSwitchForm
-from yibao.operators.grants import unit_roles_held
 from yibao.operators.selectors import binding_populations, menu_groups, operator_menu, service_tabs
 from yibao.operators.session import OperatorRequest, operator_required
 from yibao.units.guards import UnitRequest, unit_admin_required
-from yibao.units.selectors import roles_certified_labels
+from yibao.units.selectors import roles_certified_labels, unit_roles_held
 
 
 @unit_admin_required

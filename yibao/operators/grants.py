@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yibao.accounts.models import User
 from yibao.operators.models import Binding, BusinessItem, Grant
-from yibao.units.models import RoleCertification, Unit
+from yibao.units.models import RoleCertification
 
 
 def binding_active(*, user: User, unit_id: int) -> Binding | None:
@@ -124,12 +124,3 @@ def unit_holds_role(*, unit_id: int, role: str) -> bool:
     return RoleCertification.objects.filter(
         unit_id=unit_id, role=role, status=RoleCertification.Status.CERTIFIED
     ).exists()
-
-
-def unit_roles_held(unit: Unit) -> set[str]:
-    """The roles the unit is certified for (角色认证 已认证)."""
-    return set(
-        RoleCertification.objects.filter(unit_id=unit.pk, status=RoleCertification.Status.CERTIFIED)
-        .order_by()  # the model's ordering would join the unit for nothing
-        .values_list("role", flat=True)
-    )

@@ -28,9 +28,9 @@ from yibao.core.validators.passwords import validate_password_policy
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.error_codes import OperatorErrorCode
-from yibao.operators.grants import unit_roles_held
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, Unit, UnitRole
+from yibao.units.selectors import unit_roles_held
 
 logger = logging.getLogger(__name__)
 

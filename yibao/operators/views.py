@@ -36,7 +36,6 @@ from yibao.operators.forms import (
     PopulationSwitchForm,
     ResetPasswordForm,
 )
-from yibao.operators.grants import unit_roles_held
 from yibao.operators.models import Binding, MenuGroup
 from yibao.operators.selectors import (
     active_binding_count,
@@ -50,6 +49,7 @@ from yibao.operators.selectors import (
 from yibao.operators.session import OperatorRequest, operator_required
 from yibao.units.guards import UnitRequest, unit_admin_required
 from yibao.units.models import Unit
+from yibao.units.selectors import unit_roles_held
 
 CONFIRM_QUESTION = "您当前正在进行数据变更操作，请确定是否继续？"
 PENDING_BIND = "operator-bind"

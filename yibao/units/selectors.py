@@ -46,12 +46,17 @@ def role_rows(unit: Unit) -> list[RoleRow]:
     return [RoleRow(role=role, certification=held.get(role.value)) for role in UnitRole]
 
 
-def roles_certified_labels(unit: Unit) -> list[str]:
-    held = set(
-        RoleCertification.objects.filter(unit=unit, status=RoleCertification.Status.CERTIFIED).values_list(
-            "role", flat=True
-        )
+def unit_roles_held(unit: Unit) -> set[str]:
+    """The roles the unit is certified for (角色认证 已认证)."""
+    return set(
+        RoleCertification.objects.filter(unit_id=unit.pk, status=RoleCertification.Status.CERTIFIED)
+        .order_by()  # the model's ordering would join the unit for nothing
+        .values_list("role", flat=True)
     )
+
+
+def roles_certified_labels(unit: Unit) -> list[str]:
+    held = unit_roles_held(unit)
     return [role.label for role in UnitRole if role.value in held]
 
 

@@ -15,9 +15,9 @@ from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
 from yibao.core.validators.passwords import validate_password_policy
 from yibao.notices.models import Message
 from yibao.operators import services
-from yibao.operators.grants import unit_roles_held
 from yibao.operators.models import Binding, Grant, Operator
 from yibao.units.models import Unit
+from yibao.units.selectors import unit_roles_held
 
 pytestmark = pytest.mark.django_db
 ORIGIN = RequestOrigin()
