@@ -15,3 +15,4 @@ class CaseErrorCode(StrEnum):
     MATERIAL_UNKNOWN = "cases.material_unknown"
     INVALID_VALUE = "cases.invalid_value"
     RULE_REFUSED = "cases.rule_refused"
+    ALREADY_OPEN = "cases.already_open"

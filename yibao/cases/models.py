@@ -46,6 +46,10 @@ class Application(TimeStampedModel):
     claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     opinion = models.TextField("审核意见", blank=True)
+    # Set while the application holds its matter open (`ApplicationType.open_key`, e.g. one
+    # 单位参保关键信息变更 per unit, one 职工参保登记 per person); unique per unit, so two requests
+    # racing cannot open the same matter twice.
+    open_key = models.CharField("未办结标识", max_length=200, null=True, blank=True, editable=False)
     submit_key = models.CharField(
         "提交标识", max_length=64, null=True, blank=True, unique=True,
         help_text="the form's one-time key: a repeated submission finds the application it made",
@@ -59,6 +63,7 @@ class Application(TimeStampedModel):
             models.Index(fields=["unit", "type_code", "-created_at"], name="cases_app_unit_idx"),
             models.Index(fields=["status", "type_code", "submitted_at"], name="cases_app_queue_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["unit", "open_key"], name="cases_app_one_open")]
 
     def __str__(self) -> str:
         return self.number

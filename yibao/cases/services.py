@@ -142,15 +142,16 @@ def application_draft_save(
     _check_rules(kind, unit, clean)
     with transaction.atomic():
         if application is None:
-            application = _draft_create(
+            application, created = _open_or_create(
                 kind=kind, unit=unit, binding=binding, actor=actor, payload=clean, before=before
             )
         else:
-            locked = _lock_for_operator(application, unit)
-            locked.payload = clean
-            locked.printed_at = None  # the printed form no longer matches
-            locked.save(update_fields=["payload", "printed_at", "updated_at"])
-            application = locked
+            application, created = _lock_for_operator(application, unit), False
+        if not created:
+            application.payload = clean
+            application.printed_at = None  # the printed form no longer matches
+            _open_key_keep(application, kind)
+            application.save(update_fields=["payload", "printed_at", "open_key", "updated_at"])
         audit_event_record(actor=actor, action="application_saved", unit=unit, target=application,
                            after={"type": kind.code, "payload": clean}, origin=origin)  # fmt: skip
     return application
@@ -174,6 +175,7 @@ def _draft_create(
         operator=binding.operator,
         payload=payload,
         before=before,
+        open_key=kind.open_key(payload),
     )
     application.number = f"SQ{timezone.localdate():%Y%m%d}{application.pk:08d}"
     application.save(update_fields=["number"])
@@ -218,18 +220,15 @@ def application_lines_store(
     if not failed:
         _check_rules(kind, unit, clean)
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .filter(unit=unit, type_code=kind.code, status__in=EDITABLE_BY_OPERATOR)
-            .order_by("-created_at")
-            .first()
+        application, created = _open_or_create(
+            kind=kind,
+            unit=unit,
+            binding=binding,
+            actor=actor,
+            payload=clean,
+            before=kind.current_values(unit, clean),
         )
-        if application is None:
-            before = kind.current_values(unit, clean)
-            application = _draft_create(
-                kind=kind, unit=unit, binding=binding, actor=actor, payload=clean, before=before
-            )
-        else:
+        if not created:
             application.payload = clean
             application.printed_at = None
             application.save(update_fields=["payload", "printed_at", "updated_at"])
@@ -244,6 +243,80 @@ def application_lines_store(
         audit_event_record(actor=actor, action="application_lines_stored", unit=unit, target=application,
                            after={"type": kind.code, "lines": len(lines), "failed": failed}, origin=origin)  # fmt: skip
     return application
+
+
+def _open_of(unit: Unit, kind: ApplicationType, payload: dict[str, Any]) -> Application | None:
+    """The application holding this matter open at the unit, locked."""
+    return Application.objects.select_for_update().filter(unit=unit, open_key=kind.open_key(payload)).first()
+
+
+def _open_or_create(
+    *,
+    kind: ApplicationType,
+    unit: Unit,
+    binding: Binding,
+    actor: User,
+    payload: dict[str, Any],
+    before: dict[str, Any],
+) -> tuple[Application, bool]:
+    """The matter's open application, locked — or a new draft (True). Two requests racing to open
+    the same matter meet at the database's one-open constraint: the second takes the first's
+    draft. An application of the matter already with the agency refuses a second one."""
+    for _ in range(2):
+        existing = _open_of(unit, kind, payload)
+        if existing is not None:
+            if existing.status not in EDITABLE_BY_OPERATOR:
+                raise _already_open(kind, existing)
+            return existing, False
+        try:
+            with transaction.atomic():
+                return _draft_create(
+                    kind=kind, unit=unit, binding=binding, actor=actor, payload=payload, before=before
+                ), True
+        except IntegrityError:
+            continue  # opened a moment ago by a request racing this one: take that one
+    raise _refuse(CaseErrorCode.ALREADY_OPEN, "该业务正在办理中，请稍后刷新页面查看")
+
+
+def _already_open(kind: ApplicationType, holder: Application) -> ApplicationError:
+    if holder.status in EDITABLE_BY_OPERATOR:
+        return _refuse(
+            CaseErrorCode.ALREADY_OPEN,
+            f"已有一笔尚未提交的{kind.name}（办件编号 {holder.number}），请在办件记录中继续办理",
+        )
+    return _refuse(
+        CaseErrorCode.ALREADY_OPEN,
+        f"已有一笔{kind.name}（办件编号 {holder.number}）正在等待医保经办机构审核，审核完成前不能重复申报",
+    )
+
+
+def _open_key_keep(application: Application, kind: ApplicationType) -> None:
+    """After the payload changed (a `distinct_by` value such as the 证件号码): the key follows it,
+    refused when another open application holds the new one."""
+    key = kind.open_key(application.payload)
+    if key == application.open_key:
+        return
+    holder = (
+        Application.objects.filter(unit_id=application.unit_id, open_key=key)
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if holder is not None:
+        raise _already_open(kind, holder)
+    application.open_key = key
+
+
+def _status_set(application: Application, status: str) -> None:
+    """Move to `status`; the application holds its matter open only in the type's open statuses
+    (and, coming back to one, only if no other application took the matter meanwhile)."""
+    kind = application_type(application.type_code)
+    application.status = status
+    if status not in kind.open_statuses:
+        application.open_key = None
+        return
+    key = kind.open_key(application.payload)
+    taken = Application.objects.filter(unit_id=application.unit_id, open_key=key).exclude(pk=application.pk)
+    application.open_key = None if taken.exists() else key
 
 
 def _lock_for_operator(application: Application, unit: Unit) -> Application:
@@ -376,7 +449,7 @@ def application_submit(
             ):
                 raise _refuse(CaseErrorCode.NOTHING_CHANGED, "您未修改任何信息，无需提交")
             resubmit = locked.status == Status.RETURNED
-            locked.status = Status.SUBMITTED
+            _status_set(locked, Status.SUBMITTED)
             locked.before = current
             locked.submitted_at = _now()
             locked.reviewer = None
@@ -411,8 +484,8 @@ def application_withdraw(
             )
         if locked.reviewer_id is not None:
             raise _refuse(CaseErrorCode.ALREADY_CLAIMED, "医保经办机构已开始审核该办件，不能撤回")
-        locked.status = Status.WITHDRAWN
-        locked.save(update_fields=["status", "updated_at"])
+        _status_set(locked, Status.WITHDRAWN)
+        locked.save(update_fields=["status", "open_key", "updated_at"])
         _event(locked, Event.Action.WITHDRAWN, actor)
         audit_event_record(
             actor=actor, action="application_withdrawn", unit=locked.unit, target=locked, origin=origin
@@ -469,7 +542,7 @@ def _approve(
 ) -> None:
     kind = application_type(locked.type_code)
     kind.apply(locked)
-    locked.status = Status.APPROVED
+    _status_set(locked, Status.APPROVED)
     locked.opinion = opinion
     locked.decided_at = _now()
     locked.save()
@@ -509,7 +582,7 @@ def application_reject(
         raise _refuse(CaseErrorCode.REASON_REQUIRED, "请填写不通过的原因", field="opinion")
     with transaction.atomic():
         locked = _decidable(application, reviewer)
-        locked.status = Status.REJECTED
+        _status_set(locked, Status.REJECTED)
         locked.opinion = reason.strip()
         locked.decided_at = _now()
         locked.save()
@@ -529,7 +602,7 @@ def application_return(
         raise _refuse(CaseErrorCode.REASON_REQUIRED, "请填写需要补正的内容", field="opinion")
     with transaction.atomic():
         locked = _decidable(application, reviewer)
-        locked.status = Status.RETURNED
+        _status_set(locked, Status.RETURNED)
         locked.opinion = opinion.strip()
         locked.decided_at = _now()
         locked.printed_at = None

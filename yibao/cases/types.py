@@ -59,6 +59,26 @@ class ApplicationType:
     # id): kept from the payload as given, never edited, passed to `current`, which refuses a
     # record that is not the unit's (an ApplicationError).
     subject: tuple[str, ...] = ()
+    # Payload entries that, beside `subject`, tell two applications of this type apart (e.g. the
+    # 证件号码 of a person being enrolled): see `open_key`.
+    distinct_by: tuple[str, ...] = ()
+    # The statuses in which an application keeps another with the same `open_key` from being
+    # started (a database constraint): by default from the first save until it is decided or
+    # withdrawn. Batch types hold only while being prepared: a unit may submit one file and
+    # prepare the next.
+    open_statuses: frozenset[str] = frozenset({"draft", "returned", "submitted"})
+
+    def open_key(self, payload: dict[str, Any]) -> str:
+        """What makes applications of this type the same matter: the type, and the subject's and
+        `distinct_by` values."""
+        parts = [
+            self.code,
+            *(
+                f"{name}={str(payload.get(name, '')).strip().upper()}"
+                for name in (*self.subject, *self.distinct_by)
+            ),
+        ]
+        return "|".join(parts)[:200]
 
     @property
     def materials_required(self) -> bool:

@@ -173,6 +173,7 @@ def batch_application_type(
             materials=(
                 MaterialSpec("stamped-form", form_name, note="打印报表后加盖单位公章，扫描或拍照上传"),
             ),
+            open_statuses=frozenset({"draft", "returned"}),  # the next file may be prepared meanwhile
         )
     )
 

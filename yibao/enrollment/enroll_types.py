@@ -243,5 +243,6 @@ EMPLOYEE_ENROLLMENT = application_type_register(
                 "labour-contract", "劳动合同或录用证明", required=False, note="复印件加盖公章扫描上传"
             ),
         ),
+        distinct_by=("cert_type", "cert_no"),  # one open 参保登记 per person
     )
 )

@@ -75,5 +75,7 @@ EMPLOYEE_INTERRUPTION = application_type_register(
                 note="打印报表后加盖单位公章，扫描或拍照上传（jpg、png 或 pdf）",
             ),
         ),
+        # one prepared at a time; each person may be in one pending interruption (its own check)
+        open_statuses=frozenset({"draft", "returned"}),
     )
 )
