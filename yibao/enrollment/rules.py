@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from yibao.core.errors import ApplicationError
 from yibao.core.spreadsheets.cells import Problem
+from yibao.core.validators._text import to_halfwidth
 from yibao.core.validators.identity import validate_cert_number
 from yibao.enrollment.models import Insurance, Person
 
@@ -184,12 +185,21 @@ def records_for(keys: Iterable[tuple[str, str]]) -> Known:
     return Known(persons=persons, active=active)
 
 
+def _same_name(name: str) -> str:
+    """A name as compared: full-width forms and spacing do not matter."""
+    return "".join(to_halfwidth(name).split()).upper()
+
+
 def record_problems(row: EnrollmentRow, known: Known, *, unit_id: int) -> list[Problem]:
     """Refusals that need the records: deceased, already actively insured (here or elsewhere)."""
     person = known.persons.get((row.cert_type, row.cert_no))
     if person is None:
         return []
     problems = []
+    if row.name.strip() and _same_name(row.name) != _same_name(person.name):
+        # The one fact a new employer checks against the records: the name it was given. Nothing
+        # else of the person (birth date, mobile, address) is shown to a unit the person is not of.
+        problems.append(Problem("姓名", "姓名与该证件号码在医保系统登记的姓名不一致，请核对后重新填写"))
     if person.survival == "2":
         problems.append(Problem("证件号码", "该人员已登记死亡，不能参保"))
     for insutype in row.insutypes:

@@ -60,11 +60,12 @@ def test_validation_splits_the_rows_and_says_why() -> None:
         sheet_row(2, cert(1)),
         sheet_row(3, cert(2), base=Decimal("100.00")),
         sheet_row(4, cert(3)),
-        sheet_row(5, here.cert_no),
-        sheet_row(6, elsewhere.cert_no),
-        sheet_row(7, dead.cert_no),
+        sheet_row(5, here.cert_no, name=here.name),
+        sheet_row(6, elsewhere.cert_no, name=elsewhere.name),
+        sheet_row(7, dead.cert_no, name=dead.name),
         sheet_row(9, cert(3)),  # row 8 was blank in the file
         sheet_row(10, cert(4)),
+        sheet_row(11, PersonFactory.create().cert_no, name="张冒名"),
     ]
     rows[7].problems.append(
         Problem("证件号码", "证件号码被Excel转换为数字（科学计数法），请将该列设置为文本格式后重新填写")
@@ -81,6 +82,8 @@ def test_validation_splits_the_rows_and_says_why() -> None:
     assert by_row[5] == ["险种：该人员已在本单位参保（险种310），无需重复登记"]
     assert by_row[6] == ["险种：该人员已在其他单位正常参保（险种510），请先由原单位办理中断参保"]
     assert by_row[7] == ["证件号码：该人员已登记死亡，不能参保"]
+    # a known person is confirmed by name only; nothing else of the record is told
+    assert "姓名：姓名与该证件号码在医保系统登记的姓名不一致，请核对后重新填写" in by_row[11]
     # the parsing problem speaks for its column; the rules do not add a second message to it
     assert by_row[10] == [
         "证件号码：证件号码被Excel转换为数字（科学计数法），请将该列设置为文本格式后重新填写"
@@ -109,7 +112,7 @@ def test_apply_writes_persons_insurances_and_changes() -> None:
         first_insured_ym=201507,
     )  # fmt: skip
     rows = [enrollment_row(cert(n), name=f"员工{n}") for n in range(30)]
-    rows.append(enrollment_row(returning.cert_no, insutypes=("310",)))
+    rows.append(enrollment_row(returning.cert_no, name=returning.name, insutypes=("310",)))
     persons_before = Person.objects.count()
 
     assert batch_apply(unit=unit, rows=rows, effective_date=START) == 31
