@@ -33,7 +33,7 @@ def test_the_review_page_opens_for_every_application_type(client: Client, kind) 
     payload = subject_payload(kind.subject, binding.unit_id)
     before = kind.current_values(binding.unit, payload)
     application = Application.objects.create(
-        number=f"SQ-{kind.code}", type_code=kind.code, unit=binding.unit, division_id=binding.unit.division_id,
+        number="SQ2026120400000001", type_code=kind.code, unit=binding.unit, division_id=binding.unit.division_id,
         operator=binding.operator, payload=payload, before=before, status=Status.SUBMITTED,
     )  # fmt: skip
     client.force_login(reviewer)

@@ -23,6 +23,7 @@ def draft(binding: Any, **changes: str) -> Application:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_parallel_identical_saves_open_one_application() -> None:
     binding = key_change_binding()
     results: list[object] = []
