@@ -13,7 +13,7 @@ from yibao.core.uploads import upload_check
 from yibao.core.validators.account import validate_account_name
 from yibao.core.validators.contact import validate_mobile, validate_postcode
 from yibao.core.validators.identity import validate_cert_number
-from yibao.core.validators.passwords import validate_password_policy
+from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import REFRESH_FIELD, PasswordStrengthInput, RegionPickerField
 
@@ -116,7 +116,7 @@ class ComponentGalleryForm(HallForm):
         return self._run("account", validate_account_name, self.cleaned_data["account"])
 
     def clean_password(self) -> str:
-        return self._run("password", validate_password_policy, self.cleaned_data["password"])
+        return self._run("password", validate_new_password, self.cleaned_data["password"])
 
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")

@@ -12,12 +12,14 @@ from yibao.core.forms import HallForm, add_application_error, run_check, set_cod
 from yibao.core.profiles import get_profile
 from yibao.core.validators.contact import validate_mobile
 from yibao.core.validators.identity import validate_cert_number
-from yibao.core.validators.passwords import validate_password_policy
+from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput
 from yibao.entry.registration_forms import PASSWORD_MISMATCH
 
 FINAL_ONLY = ("new_password", "new_password_confirm", "sms_code")
+# What a new password may not resemble: whichever of these the form asks for.
+IDENTIFIERS = ("account", "uscc", "mobile", "cert_no", "legal_rep_cert_no")
 
 
 class RecoveryForm(HallForm):
@@ -48,7 +50,8 @@ class RecoveryForm(HallForm):
     def clean_new_password(self) -> str:
         password = self.cleaned_data["new_password"]
         if password or not self.sending:
-            run_check(validate_password_policy, password, field="new_password")
+            identifiers = tuple(str(self.data.get(name, "")) for name in IDENTIFIERS)
+            run_check(validate_new_password, password, identifiers=identifiers, field="new_password")
         return str(password)
 
     def clean_mobile(self) -> str:

@@ -15,7 +15,7 @@ from yibao.core.profiles import get_profile
 from yibao.core.validators.account import validate_account_name
 from yibao.core.validators.contact import validate_mobile, validate_postcode
 from yibao.core.validators.identity import validate_cert_number
-from yibao.core.validators.passwords import validate_password_policy
+from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
 from yibao.entry.registration import (
@@ -82,10 +82,13 @@ class UnitStepForm(HallForm):
             raise forms.ValidationError(ACCOUNT_TAKEN_MESSAGE)
         return str(account)
 
+    def _identifiers(self) -> tuple[str, ...]:
+        return tuple(str(self.data.get(name, "")) for name in ("account", "uscc", "legal_rep_mobile"))
+
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if password or not self.password_kept:
-            run_check(validate_password_policy, password, field="password")
+            run_check(validate_new_password, password, identifiers=self._identifiers(), field="password")
         return str(password)
 
     def clean_uscc(self) -> str:
@@ -166,10 +169,13 @@ class OperatorStepForm(HallForm):
     def clean_mobile(self) -> str:
         return str(run_check(validate_mobile, self.cleaned_data["mobile"], field="mobile"))
 
+    def _identifiers(self) -> tuple[str, ...]:
+        return tuple(str(self.data.get(name, "")) for name in ("mobile", "cert_no"))
+
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.existing:
-            run_check(validate_password_policy, password, field="password")
+            run_check(validate_new_password, password, identifiers=self._identifiers(), field="password")
         return str(password)
 
     def clean(self) -> dict[str, Any]:

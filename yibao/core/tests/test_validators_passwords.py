@@ -21,6 +21,7 @@ from yibao.core.validators.passwords import (
     Strength,
     password_policy_django_validator,
     password_strength,
+    validate_new_password,
     validate_password_policy,
 )
 
@@ -196,3 +197,25 @@ def test_appending_a_character_never_lowers_the_strength(password: str, extra: s
 def test_strength_label_matches_score(password: str) -> None:
     strength = password_strength(password)
     assert strength.label == {0: "弱", 1: "中", 2: "强"}[strength.score]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "identifiers", "message"),
+    [
+        ("Password123", (), "该密码过于常见，容易被他人猜中，请设置其他密码"),
+        ("dw20261123A", ("dw20261123",), "密码不能与账号、手机号或证件号码相同或相近，请设置其他密码"),
+        ("a13988887777", ("13988887777",), "密码不能与账号、手机号或证件号码相同或相近，请设置其他密码"),
+    ],
+)
+def test_a_new_password_passes_every_validator(
+    password: str, identifiers: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        validate_new_password(password, identifiers=identifiers, field="password")
+    assert (refused.value.message, refused.value.field) == (message, "password")
+
+
+@pytest.mark.django_db
+def test_a_good_new_password_passes() -> None:
+    validate_new_password("Qz7kWm2pLr", identifiers=("dw20261123", "13988887777"))

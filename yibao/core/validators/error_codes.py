@@ -56,3 +56,5 @@ class PasswordErrorCode(StrEnum):
     CHARACTERS = "validators.password_characters"
     LENGTH = "validators.password_length"
     CLASSES = "validators.password_classes"
+    LIKE_ACCOUNT = "validators.password_like_account"
+    REFUSED = "validators.password_refused"

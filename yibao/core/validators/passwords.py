@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from yibao.core.errors import ApplicationError
@@ -128,3 +130,28 @@ def password_strength(password: str) -> Strength:
 
 
 password_policy_django_validator = as_django_validator(validate_password_policy)
+
+MESSAGE_COMMON = "该密码过于常见，容易被他人猜中，请设置其他密码"
+MESSAGE_LIKE_ACCOUNT = "密码不能与账号、手机号或证件号码相同或相近，请设置其他密码"
+_DJANGO_MESSAGES = {"password_too_common": MESSAGE_COMMON, "password_too_similar": MESSAGE_LIKE_ACCOUNT}
+
+
+def validate_new_password(
+    password: str, *, identifiers: tuple[str, ...] = (), field: str | None = None
+) -> None:
+    """Every rule a password being set must pass: the profile's policy first (its own message),
+    then the whole AUTH_PASSWORD_VALIDATORS list — a common password, or one like the account,
+    mobile or 证件号码 it protects (`identifiers`), is refused."""
+    validate_password_policy(password, field=field)
+    lowered = password.lower()
+    for identifier in identifiers:
+        text = identifier.strip().lower()
+        if len(text) >= 6 and (text in lowered or lowered in text):
+            raise _fail(PasswordErrorCode.LIKE_ACCOUNT, MESSAGE_LIKE_ACCOUNT, field)
+    probe = get_user_model()(username=next((i for i in identifiers if i.strip()), ""))
+    try:
+        validate_password(password, user=probe)
+    except ValidationError as error:
+        code = next((e.code for e in error.error_list if e.code in _DJANGO_MESSAGES), None)
+        message = _DJANGO_MESSAGES.get(code or "", error.messages[0])
+        raise _fail(PasswordErrorCode.REFUSED, message, field) from error
