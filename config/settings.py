@@ -54,6 +54,9 @@ YIBAO_PROFILE = env_str("YIBAO_PROFILE", "national")
 # Development affordances (SMS outbox, fixed captcha answer, component gallery).
 YIBAO_DEV_AFFORDANCES = env_bool("YIBAO_DEV_AFFORDANCES", default=DEBUG)
 # Largest accepted upload, in bytes.
+# Files one application may hold: per material and in all.
+YIBAO_MATERIALS_PER_ITEM = env_int("YIBAO_MATERIALS_PER_ITEM", 10)
+YIBAO_MATERIALS_PER_APPLICATION = env_int("YIBAO_MATERIALS_PER_APPLICATION", 30)
 YIBAO_UPLOAD_MAX_BYTES = env_int("YIBAO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Real codes that fail the GB 32100 check digit but must be accepted (comma-separated).
 YIBAO_USCC_ALLOWLIST = env_list("YIBAO_USCC_ALLOWLIST", ["91350203M0001QAY9B"])

@@ -84,3 +84,31 @@ def test_a_returned_application_holds_its_matter_again() -> None:
     services.application_claim(application=application, reviewer=shenhe)
     services.application_return(application=application, reviewer=shenhe, opinion="请补充材料")
     assert draft(binding, address="昆明市五华区9号").pk == application.pk  # corrected, not doubled
+
+
+@pytest.mark.django_db
+def test_materials_per_item_and_per_application_are_capped(settings: Any) -> None:
+    import io
+
+    from yibao.cases.models import Material
+    from yibao.core.uploads import upload_check
+    from yibao.units.tests.helpers import png_bytes
+
+    settings.YIBAO_MATERIALS_PER_ITEM, settings.YIBAO_MATERIALS_PER_APPLICATION = 2, 3
+    binding = key_change_binding()
+    application = draft(binding)
+
+    def upload(code: str) -> None:
+        services.material_upload(application=application, code=code, upload=upload_check(io.BytesIO(png_bytes())),
+                                 original_name="scan.png", actor=binding.operator.user)  # fmt: skip
+
+    upload("stamped-form")
+    upload("stamped-form")
+    with pytest.raises(ApplicationError) as refused:
+        upload("stamped-form")
+    assert refused.value.message == "“单位参保关键信息变更表”最多上传2个文件，请删除不需要的文件后再上传"
+    upload("licence")
+    with pytest.raises(ApplicationError) as refused:
+        upload("licence")
+    assert refused.value.message == "每笔办件最多上传3个文件，请删除不需要的文件后再上传"
+    assert Material.objects.filter(application=application).count() == 3

@@ -16,3 +16,4 @@ class CaseErrorCode(StrEnum):
     INVALID_VALUE = "cases.invalid_value"
     RULE_REFUSED = "cases.rule_refused"
     ALREADY_OPEN = "cases.already_open"
+    TOO_MANY_MATERIALS = "cases.too_many_materials"

@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from yibao.accounts.models import User
@@ -363,6 +365,7 @@ def material_upload(
     try:
         with transaction.atomic():
             locked = _lock_for_operator(application, application.unit)
+            _materials_room_check(locked, code, spec.name)
             material = Material(
                 application=locked,
                 code=code,
@@ -382,6 +385,27 @@ def material_upload(
             material.file.storage.delete(material.file.name)  # the row is rolled back: no orphan file
         raise
     return material
+
+
+def _materials_room_check(application: Application, code: str, name: str) -> None:
+    """At most YIBAO_MATERIALS_PER_ITEM files for one material and YIBAO_MATERIALS_PER_APPLICATION
+    in all (counted under the application's row lock, so parallel uploads cannot pass together)."""
+    per_item, per_application = settings.YIBAO_MATERIALS_PER_ITEM, settings.YIBAO_MATERIALS_PER_APPLICATION
+    counts = dict(
+        Material.objects.filter(application=application)
+        .values_list("code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if counts.get(code, 0) >= per_item:
+        raise _refuse(
+            CaseErrorCode.TOO_MANY_MATERIALS, f"“{name}”最多上传{per_item}个文件，请删除不需要的文件后再上传"
+        )
+    if sum(counts.values()) >= per_application:
+        raise _refuse(
+            CaseErrorCode.TOO_MANY_MATERIALS,
+            f"每笔办件最多上传{per_application}个文件，请删除不需要的文件后再上传",
+        )
 
 
 def material_remove(
