@@ -68,3 +68,14 @@ def staff_user(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user(
         username="shenhe", password="Shenhe2026x", is_staff=True, kind="staff", first_name="审核员"
     )
+
+
+@pytest.fixture
+def admin_client(admin_user: Any) -> Client:
+    """pytest-django's admin client (a client of its own), logged in with both factors as the
+    staff login requires."""
+    from yibao.core.tests.factories import staff_login
+
+    client = Client()
+    staff_login(client, admin_user)
+    return client

@@ -66,7 +66,7 @@ YIBAO_TRUSTED_PROXIES = env_int("YIBAO_TRUSTED_PROXIES", 0)
 YIBAO_SITE_NAME = env_str("YIBAO_SITE_NAME", "医疗保障公共服务平台")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yibao.agency.admin_config.StaffAdminConfig",  # django.contrib.admin behind the staff login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "captcha",
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "yibao.core.middleware.SessionLifetimeMiddleware",
     "yibao.core.middleware.PrivatePagesMiddleware",
@@ -196,7 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "agency:login"  # staff (the hall's guards send units and operators to entry:login)
+OTP_TOTP_ISSUER = "医保公共服务平台"
 
 # SMS (DESIGN §6): the outbox in development, an HTTP gateway in production.
 YIBAO_SMS_BACKEND = env_str("YIBAO_SMS_BACKEND", "yibao.accounts.sms.OutboxBackend")

@@ -1,10 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "医保公共服务平台 系统管理"
-admin.site.site_title = "系统管理"
-admin.site.index_title = "系统管理"
-
 urlpatterns = [
     path("", include("yibao.portal.urls")),
     path("", include("yibao.core.urls")),

@@ -24,7 +24,7 @@ from yibao.certificates.models import Certificate
 from yibao.certificates.services import certificate_issue
 from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.audit import RequestOrigin
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant, staff_login
 from yibao.core.uploads import upload_check
 from yibao.enrollment.models import Insurance, Person
 from yibao.notices.models import Message
@@ -341,7 +341,10 @@ def login(client: Client, world: World, actor: str) -> None:
     }
     if actor == "anon":
         return
-    client.force_login(users[actor])
+    if actor == "staff":
+        staff_login(client, users[actor])
+    else:
+        client.force_login(users[actor])
     units = {"op_granted": world.a1.unit, "op_plain": world.a2.unit, "op_b": world.b1.unit}
     if actor in units:
         session = client.session

@@ -9,7 +9,13 @@ from django.test import Client
 from tests.pagecheck import check_page
 from yibao.cases.models import Application, ReviewerRegion, Status
 from yibao.cases.types import application_types
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UserFactory
+from yibao.core.tests.factories import (
+    BindingFactory,
+    InsuranceFactory,
+    PersonFactory,
+    UserFactory,
+    staff_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +42,6 @@ def test_the_review_page_opens_for_every_application_type(client: Client, kind) 
         number="SQ2026120400000001", type_code=kind.code, unit=binding.unit, division_id=binding.unit.division_id,
         operator=binding.operator, payload=payload, before=before, status=Status.SUBMITTED,
     )  # fmt: skip
-    client.force_login(reviewer)
+    staff_login(client, reviewer)
     page = check_page(client.get(f"/agency/applications/{application.pk}/"))
     assert page.h1.get_text(strip=True) == kind.name

@@ -10,9 +10,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
-# Route prefixes and the guard each requires (a route must satisfy every prefix it starts with).
+# Route prefixes and the guards a route under them may have; the longest prefix a route starts
+# with decides.
 REQUIRED_GUARDS = {
     "agency/": {Guard.STAFF},
+    "agency/login/": {Guard.PUBLIC},  # the staff login's steps
     "_dev/": {Guard.DEV},
     "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
     "hall/unit/": {Guard.UNIT_ADMIN},  # 单位管理: the unit admin only
@@ -46,9 +48,9 @@ def test_every_route_declares_its_guard() -> None:
 def test_routes_under_protected_prefixes_have_the_required_guard() -> None:
     wrong = []
     for route, view in project_routes():
-        for prefix, guards in REQUIRED_GUARDS.items():
-            if route.startswith(prefix) and getattr(view, GUARD_ATTRIBUTE, None) not in guards:
-                wrong.append(route)
+        prefixes = [prefix for prefix in REQUIRED_GUARDS if route.startswith(prefix)]
+        if prefixes and getattr(view, GUARD_ATTRIBUTE, None) not in REQUIRED_GUARDS[max(prefixes, key=len)]:
+            wrong.append(route)
     assert wrong == []
 
 

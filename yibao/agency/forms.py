@@ -7,9 +7,11 @@ from typing import Any, cast
 
 from django import forms
 
+from yibao.accounts.forms import captcha_field
 from yibao.agency.selectors import PENDING_AGES, QueueFilter
 from yibao.cases.models import Status
 from yibao.cases.types import application_types
+from yibao.core.forms import HallForm
 from yibao.core.models import Division
 
 ALL = "all"
@@ -96,3 +98,31 @@ class CertificationDecisionForm(forms.Form):
         error_messages={"required": "请选择审核结果", "invalid_choice": "请选择审核结果"},
         widget=forms.HiddenInput,
     )
+
+
+class StaffLoginForm(HallForm):
+    """登录 of agency staff and the system admin (first step)."""
+
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128, strip=False)
+    captcha = captcha_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "请输入用户名"
+        self.fields["password"].error_messages["required"] = "请输入密码"
+
+
+class StaffCodeForm(HallForm):
+    """动态口令: the six digits of the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="动态口令",
+        max_length=20,
+        help_text="请输入身份验证器上显示的6位数字；手机不在身边时，可输入一个恢复码",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["required"] = "请输入动态口令"

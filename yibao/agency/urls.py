@@ -1,10 +1,14 @@
 from django.urls import path
 
-from yibao.agency import views
+from yibao.agency import login_views, views
 
 app_name = "agency"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("login/", login_views.staff_login, name="login"),
+    path("login/verify/", login_views.staff_login_verify, name="login-verify"),
+    path("login/setup/", login_views.staff_login_setup, name="login-setup"),
+    path("login/recovery-codes/", login_views.staff_recovery_codes, name="login-recovery-codes"),
     path("queue/", views.queue, name="queue"),
     path("applications/<int:application_id>/", views.review, name="review"),
     path("applications/<int:application_id>/claim/", views.claim, name="claim"),

@@ -40,7 +40,8 @@ def public_view(view: View) -> View:
 
 
 def staff_required(view: View) -> View:
-    """Agency staff only (经办机构). Others are sent to log in; logged-in non-staff get 404."""
+    """Agency staff only (经办机构), logged in with both factors. Others are sent to log in;
+    logged-in non-staff get 404."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -49,9 +50,18 @@ def staff_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not (user.is_active and user.is_staff):
             raise Http404
+        if not staff_verified(request):  # password only: the second factor is still to come
+            return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
     return _mark(wrapper, Guard.STAFF)
+
+
+def staff_verified(request: HttpRequest) -> bool:
+    """The staff member gave the second factor in this session (django-otp's middleware sets
+    `user.is_verified`)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def dev_affordance(view: View) -> View:

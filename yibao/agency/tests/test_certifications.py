@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.pagecheck import check_page, visible_text
 from yibao.agency.tests.helpers import reviewer
-from yibao.core.tests.factories import UnitFactory
+from yibao.core.tests.factories import UnitFactory, staff_login
 from yibao.core.uploads import upload_check
 from yibao.notices.models import Message
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit, UnitRole
@@ -42,7 +42,7 @@ def role(unit: Unit) -> RoleCertification:
 @pytest.fixture
 def shenhe(client: Client) -> Any:
     user = reviewer()
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 
@@ -113,7 +113,7 @@ def test_role_certification_review(client, shenhe, role, get_page) -> None:
 
 
 def test_other_regions_certifications_are_not_found(client, licence, role) -> None:
-    client.force_login(reviewer("shenhe-bj", region="110000"))
+    staff_login(client, reviewer("shenhe-bj", region="110000"))
     for url in (
         f"/agency/certifications/licences/{licence.pk}/",
         f"/agency/certifications/licences/{licence.pk}/file/",

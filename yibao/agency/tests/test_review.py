@@ -12,6 +12,7 @@ from tests.pagecheck import check_page, visible_text
 from yibao.agency.tests.helpers import KEY, NEW_ID, key_change_binding, reviewer, submitted_key_change
 from yibao.cases import services
 from yibao.cases.models import Application, Event, Status
+from yibao.core.tests.factories import staff_login
 from yibao.notices.models import Message
 from yibao.units.models import Unit
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shenhe(client: Client) -> Any:
     user = reviewer()
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 

@@ -15,7 +15,7 @@ from yibao.agency.selectors import waiting_label
 from yibao.agency.tests.helpers import key_change_binding, reviewer, submitted_key_change
 from yibao.cases import services
 from yibao.cases.models import Application, Status
-from yibao.core.tests.factories import UnitFactory
+from yibao.core.tests.factories import UnitFactory, staff_login
 from yibao.core.uploads import upload_check
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit, UnitRole
 from yibao.units.services import licence_submit
@@ -72,7 +72,7 @@ def test_every_agency_url_is_listed() -> None:
     from tests.meta.test_urls import project_routes
 
     routes = sorted(route for route, _ in project_routes() if route.startswith("agency/"))
-    assert len(routes) == 10
+    assert len(routes) == 14  # ten workbench pages and the four steps of the staff login
 
 
 def test_anonymous_visitors_are_sent_to_log_in_everywhere(client: Client, world) -> None:
@@ -80,7 +80,7 @@ def test_anonymous_visitors_are_sent_to_log_in_everywhere(client: Client, world)
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 302, url
-            assert response["Location"].startswith("/admin/login/?next=/agency/"), url
+            assert response["Location"].startswith("/agency/login/?next=/agency/"), url
 
 
 def test_non_staff_users_get_not_found_everywhere(client: Client, world) -> None:
@@ -93,7 +93,7 @@ def test_non_staff_users_get_not_found_everywhere(client: Client, world) -> None
 
 def test_a_reviewer_of_another_region_sees_nothing(client: Client, world, get_page) -> None:
     beijing = reviewer("shenhe-bj", region="110000", name="北京审核员")
-    client.force_login(beijing)
+    staff_login(client, beijing)
     soup = get_page("/agency/")
     assert "北京市（110000）" in visible_text(soup)
     assert visible_text(soup.select_one(".agency-card__total")).startswith("0 件待审核")
@@ -113,7 +113,7 @@ def test_a_reviewer_of_another_region_sees_nothing(client: Client, world, get_pa
 
 
 def test_a_staff_user_without_regions_is_told_to_ask_for_one(client: Client, world, get_page) -> None:
-    client.force_login(reviewer("shenhe-none", region=None))
+    staff_login(client, reviewer("shenhe-none", region=None))
     soup = get_page("/agency/")
     assert "尚未分配医保区划" in visible_text(soup)
     assert "请联系系统管理员" in visible_text(soup)
@@ -124,7 +124,7 @@ def test_a_staff_user_without_regions_is_told_to_ask_for_one(client: Client, wor
 
 def test_the_workbench_counts_pending_work_and_the_oldest_wait(client: Client, world, get_page) -> None:
     submitted_key_change()  # a newer one of the same type
-    client.force_login(reviewer())
+    staff_login(client, reviewer())
     soup = get_page("/agency/")
     row = soup.select_one(".agency-counts tbody tr")
     assert [visible_text(c) for c in row.select("th, td")] == [
@@ -156,7 +156,7 @@ def queue_numbers(soup: Any) -> list[str]:
 
 def test_the_queue_lists_pending_work_oldest_first(client: Client, world, get_page) -> None:
     newer = submitted_key_change()
-    client.force_login(reviewer())
+    staff_login(client, reviewer())
     soup = get_page("/agency/queue/")
     for name in ("业务类型", "医保区划", "状态", "等待时间", "只看我领取的"):
         assert soup.find("label", string=name) is not None, name
@@ -180,7 +180,7 @@ def test_the_queue_filters(client: Client, world, get_page) -> None:
     done = submitted_key_change()
     services.application_claim(application=done, reviewer=shenhe)
     services.application_approve(application=done, reviewer=shenhe)
-    client.force_login(shenhe)
+    staff_login(client, shenhe)
     old, new = world["application"].number, newer.number
     assert queue_numbers(get_page("/agency/queue/")) == [old, new, elsewhere.number]
     assert queue_numbers(get_page("/agency/queue/?age=3")) == [old]
@@ -202,9 +202,9 @@ def test_the_queue_is_paginated_with_one_query_per_page(
     shenhe = reviewer()
     for n in range(24):
         _copy(world["application"], n)  # 25 pending in all
-    client.force_login(shenhe)
+    staff_login(client, shenhe)
     client.get("/agency/queue/")  # warm the session and caches
-    with django_assert_max_num_queries(10) as captured:
+    with django_assert_max_num_queries(11) as captured:  # the 11th: the staff member's 动态口令 device
         soup = check_page(client.get("/agency/queue/"))
     app_queries = [q["sql"] for q in captured.captured_queries if '"cases_application"' in q["sql"]]
     assert len(app_queries) == 2  # the count and the page (units, regions, reviewers joined)

@@ -13,13 +13,14 @@ from yibao.catalog.models import DRUG_CODE, INSTITUTION_CODE, Agency, Drug, Inst
 from yibao.catalog.search import SEARCH_TABLES, fts_table
 from yibao.catalog.selectors import drug_list, institution_list
 from yibao.core.models import AuditEvent
+from yibao.core.tests.factories import staff_login
 from yibao.core.validators.uscc import validate_uscc
 
 
 @pytest.fixture
 def admin_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(username="admin", password="Admin2026x", kind="staff")
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -137,3 +138,17 @@ class NoticeFactory(factory.django.DjangoModelFactory[Notice]):
     title = factory.Sequence(lambda n: f"公告{n}")
     body = "正文。"
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+def staff_login(client: Any, user: User) -> None:
+    """Log a staff member in with both factors (password and 动态口令), as the staff login does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

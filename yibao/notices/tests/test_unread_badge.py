@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from tests.pagecheck import check_page
-from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory
+from yibao.core.tests.factories import BindingFactory, OperatorFactory, UnitFactory, staff_login
 from yibao.notices.services import message_send
 from yibao.operators.context_processors import unread
 from yibao.operators.session import CURRENT_UNIT_KEY
@@ -92,7 +92,7 @@ def test_staff_admin_lists_messages_read_only(client, django_user_model) -> None
     admin = django_user_model.objects.create_superuser(username="root", password="Root2026xx", kind="staff")
     unit = UnitFactory.create()
     message = message_send(unit=unit, title="资质认证已通过")
-    client.force_login(admin)
+    staff_login(client, admin)
     response = client.get("/admin/notices/message/")
     assert response.status_code == 200
     assert "资质认证已通过" in response.content.decode()

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page
-from yibao.core.tests.factories import BindingFactory, UserFactory, grant
+from yibao.core.tests.factories import BindingFactory, UserFactory, grant, staff_login
 from yibao.operators.catalogue import DATA_FILE, business_catalogue_sync
 from yibao.operators.models import BusinessItem, FunctionRole, MenuGroup
 from yibao.operators.session import CURRENT_UNIT_KEY
@@ -41,7 +41,7 @@ def test_reloading_keeps_the_admins_edits_unless_asked() -> None:
 def test_a_disabled_item_leaves_menus_and_cannot_be_opened(client: Client) -> None:
     binding = grant(BindingFactory.create(), "roster")
     superuser = UserFactory.create(is_staff=True, is_superuser=True, username="sysadmin")
-    client.force_login(superuser)
+    staff_login(client, superuser)
     item = BusinessItem.objects.get(code="roster")
     changelist = client.get(reverse("admin:operators_businessitem_changelist"))
     assert changelist.status_code == 200

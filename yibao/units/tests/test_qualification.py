@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from tests.pagecheck import check_page, visible_text
-from yibao.core.tests.factories import BindingFactory, UnitFactory
+from yibao.core.tests.factories import BindingFactory, UnitFactory, staff_login
 from yibao.notices.models import Message
 from yibao.units.models import LicenceSubmission, RoleCertification, Unit, UnitRole
 from yibao.units.tests.helpers import PDF, PDF_WITH_SCRIPT, png_bytes, upload
@@ -147,7 +147,7 @@ def test_operator_staff_and_anonymous_are_refused(client, unit, licence_url, sta
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     client.force_login(BindingFactory.create(unit=unit).operator.user)
     assert client.get(licence_url).status_code == 404
-    client.force_login(staff_user)
+    staff_login(client, staff_user)
     assert client.get(licence_url).status_code == 404
 
 
@@ -157,7 +157,7 @@ def test_operator_staff_and_anonymous_are_refused(client, unit, licence_url, sta
 @pytest.fixture
 def admin_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(username="admin", password="Admin2026x", kind="staff")
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 
