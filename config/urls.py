@@ -1,3 +1,5 @@
+"""The site's URL map, by area. Each app mounts one URL module per area it serves."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,10 +8,15 @@ admin.site.site_title = "系统管理"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
+    # 公共服务: open to anyone (the portal is the only app at the root)
     path("", include("yibao.portal.urls")),
-    path("", include("yibao.core.urls")),
+    path("notices/", include("yibao.notices.urls")),
+    path("catalog/", include("yibao.catalog.urls")),
+    path("regions/", include("yibao.core.urls")),
+    path("verify/", include("yibao.certificates.public_urls")),
+    path("captcha/", include("yibao.accounts.captcha_urls")),
+    # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
     path("", include("yibao.entry.urls")),
-    path("", include("yibao.accounts.urls")),
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
     path("", include("yibao.cases.urls")),
@@ -18,14 +25,18 @@ urlpatterns = [
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/query/", include("yibao.queries.urls")),
-    path("notices/", include("yibao.notices.urls")),
     path("hall/", include("yibao.entry.message_urls")),
-    path("", include("yibao.catalog.urls")),
-    path("agency/", include("yibao.agency.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),
-    path("internal/api/", include("yibao.contributions.internal_urls")),
     path("hall/certificates/", include("yibao.certificates.urls")),
-    path("verify/", include("yibao.certificates.public_urls")),
-    path("captcha/", include("yibao.accounts.captcha_urls")),
+    # 经办机构 agency/: the agency staff's workbench
+    path("agency/", include("yibao.agency.urls")),
+    # machine API api/: clients with a bearer token, no session
+    path("api/internal/", include("yibao.contributions.api_urls")),
+    # development _dev/: refused unless YIBAO_DEV_AFFORDANCES is on
+    path("_dev/components/", include("yibao.core.dev_urls")),
+    path("_dev/sms/", include("yibao.accounts.dev_urls")),
+    # Django admin admin/: reference data, the business catalogue, notices
     path("admin/", admin.site.urls),
+    # the old addresses, redirecting to the new ones (the portal's; last, so they shadow nothing)
+    path("", include("yibao.portal.legacy_urls")),
 ]

@@ -1,4 +1,5 @@
-"""Whole-project checks on the URL map: every route is guarded and kebab-case."""
+"""Whole-project checks on the URL map: every route is guarded and kebab-case; the old addresses
+only redirect."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.views.generic import RedirectView
 
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
+from yibao.portal import legacy_urls
 
 # Route prefixes and the guard each requires (a route must satisfy every prefix it starts with).
 REQUIRED_GUARDS = {
@@ -17,7 +20,7 @@ REQUIRED_GUARDS = {
     "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
     "hall/unit/": {Guard.UNIT_ADMIN},  # 单位管理: the unit admin only
     "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
-    "internal/": {Guard.TOKEN},  # machine clients: bearer token (tested in test_internal_api.py)
+    "api/": {Guard.TOKEN},  # machine clients: bearer token (tested in test_internal_api.py)
 }
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/
@@ -38,6 +41,17 @@ def project_routes() -> list[tuple[str, Any]]:
     return [(route, pattern.callback) for route, pattern in walk(get_resolver())]
 
 
+def legacy_routes() -> set[str]:
+    """The old addresses (yibao/portal/legacy_urls.py, mounted at the root): public redirects to
+    guarded pages, exempt from the prefix rules."""
+    return {str(pattern.pattern) for pattern in legacy_urls.urlpatterns}
+
+
+def current_routes() -> list[tuple[str, Any]]:
+    legacy = legacy_routes()
+    return [(route, view) for route, view in project_routes() if route not in legacy]
+
+
 def test_every_route_declares_its_guard() -> None:
     unguarded = [route for route, view in project_routes() if not getattr(view, GUARD_ATTRIBUTE, None)]
     assert unguarded == []
@@ -45,11 +59,20 @@ def test_every_route_declares_its_guard() -> None:
 
 def test_routes_under_protected_prefixes_have_the_required_guard() -> None:
     wrong = []
-    for route, view in project_routes():
+    for route, view in current_routes():
         for prefix, guards in REQUIRED_GUARDS.items():
             if route.startswith(prefix) and getattr(view, GUARD_ATTRIBUTE, None) not in guards:
                 wrong.append(route)
     assert wrong == []
+
+
+def test_the_old_addresses_only_redirect_and_are_mounted_at_the_root() -> None:
+    routes = dict(project_routes())
+    assert legacy_routes() <= routes.keys()
+    for route in legacy_routes():
+        view = routes[route]
+        assert issubclass(view.view_class, RedirectView), route
+        assert getattr(view, GUARD_ATTRIBUTE) == Guard.PUBLIC, route
 
 
 def test_url_paths_are_kebab_case() -> None:

@@ -120,3 +120,8 @@ def test_every_directory_entry_resolves(client) -> None:
             assert (response.status_code, response["Location"]) == (302, f"/login/?next={entry.url()}")
         else:
             assert response.status_code == 200, entry.slug
+
+
+@pytest.mark.django_db
+def test_healthz(client) -> None:
+    assert client.get("/healthz/").json() == {"status": "ok"}

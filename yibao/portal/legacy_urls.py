@@ -1,0 +1,53 @@
+"""The site's old addresses, each redirecting to where its page lives now.
+
+Printed QR codes, messages, bookmarks and old copies of the README name them. Each redirect keeps
+the path's parameters and the query string. Pages answer 301; what is only ever POSTed (the
+machine feed, logout) answers 308, so the client repeats its request, body included, at the new
+address. A redirect shows nothing: the page it leads to checks who may see it, so every one is
+public. The routes have no names: nothing links to an old address.
+
+Mounted at "" after every current route in config/urls.py, so no current path can be shadowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import URLPattern, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
+
+from yibao.core.guards import public_view
+
+
+class MethodKeepingRedirectView(RedirectView):
+    """308 Permanent Redirect: the client sends the same method and body to the new address."""
+
+    permanent = True
+    query_string = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponsePermanentRedirect(
+            str(self.get_redirect_url(*args, **kwargs)), preserve_request=True
+        )
+
+
+def moved(route: str, pattern_name: str) -> URLPattern:
+    """A page that moved: 301 to the URL named `pattern_name`, with the same parameters."""
+    view = RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+    return path(route, public_view(cast(Callable[..., HttpResponse], view)))
+
+
+def moved_keeping_method(route: str, pattern_name: str) -> URLPattern:
+    """A POST endpoint that moved: 308. Exempt from the CSRF check, which is the new address's
+    to make (a machine client sends no CSRF token; a redirect changes nothing)."""
+    view = csrf_exempt(MethodKeepingRedirectView.as_view(pattern_name=pattern_name))
+    return path(route, public_view(cast(Callable[..., HttpResponse], view)))
+
+
+urlpatterns = [
+    # machine API
+    moved_keeping_method("internal/api/contributions/", "contributions-api:feed"),
+]

@@ -1,0 +1,52 @@
+"""Every old address redirects to its new one, parameters and query string kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import resolve
+
+from yibao.portal import legacy_urls
+
+QUERY = "?next=%2Fhall%2F&tab=operator"
+SAMPLES = {"int": "7", "slug": "roster", "str": "x"}
+
+# old path (with sample ids) → new path
+OLD_TO_NEW = {
+    # machine API
+    "/internal/api/contributions/": "/api/internal/contributions/",
+}
+# POST-only endpoints: 308, the client repeats its POST with its body
+METHOD_KEEPING = {"/internal/api/contributions/"}
+
+
+LEGACY_ROUTES = {str(pattern.pattern) for pattern in legacy_urls.urlpatterns}
+
+
+def sample_path(route: str) -> str:
+    return "/" + re.sub(r"<(\w+):\w+>", lambda m: SAMPLES[m.group(1)], route)
+
+
+def test_every_old_address_is_walked() -> None:
+    assert {sample_path(route) for route in LEGACY_ROUTES} == OLD_TO_NEW.keys()
+
+
+@pytest.mark.parametrize(("old", "new"), OLD_TO_NEW.items())
+def test_an_old_address_redirects_to_its_new_one(client: Client, old: str, new: str) -> None:
+    if old in METHOD_KEEPING:
+        response = client.post(old + QUERY, {"field": "value"})
+        assert (response.status_code, response["Location"]) == (308, new + QUERY)
+    else:
+        response = client.get(old + QUERY)
+        assert (response.status_code, response["Location"]) == (301, new + QUERY)
+    assert resolve(new).route not in LEGACY_ROUTES  # a current page, not another redirect
+
+
+@pytest.mark.django_db
+def test_a_machine_client_posting_to_the_old_feed_reaches_the_new_one(client: Client, settings) -> None:
+    settings.YIBAO_INTERNAL_API_TOKEN = "s3cret-token-for-tests"
+    response = client.post("/internal/api/contributions/", {}, follow=True)
+    assert response.redirect_chain == [("/api/internal/contributions/", 308)]
+    assert response.status_code == 401  # the new address asked for the token
