@@ -16,7 +16,7 @@ urlpatterns = [
     path("verify/", include("yibao.certificates.public_urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
     # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
-    path("", include("yibao.entry.urls")),
+    path("hall/", include("yibao.entry.urls")),
     path("", include("yibao.cases.record_urls")),
     path("", include("yibao.operators.urls")),
     path("", include("yibao.cases.urls")),
@@ -25,7 +25,6 @@ urlpatterns = [
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/query/", include("yibao.queries.urls")),
-    path("hall/", include("yibao.entry.message_urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),
     path("hall/certificates/", include("yibao.certificates.urls")),
     # 经办机构 agency/: the agency staff's workbench

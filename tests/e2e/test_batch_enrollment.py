@@ -147,5 +147,5 @@ def test_a_poll_redirected_to_the_login_shows_the_login_page(page: Any) -> None:
     page.goto(page.base_url + reverse("enroll:batch-detail", args=[batch.pk]))
     expect(page.get_by_label("校验进度")).to_be_visible()
     page.context.clear_cookies()
-    page.wait_for_url(re.compile(r"/login/"))
+    page.wait_for_url(re.compile(r"/hall/login/"))
     expect(page.get_by_label("校验进度")).to_have_count(0)

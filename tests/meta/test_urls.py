@@ -13,14 +13,22 @@ from django.views.generic import RedirectView
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 from yibao.portal import legacy_urls
 
-# Route prefixes and the guard each requires (a route must satisfy every prefix it starts with).
+# Route prefixes and the guards a route under them may have; the longest prefix a route starts
+# with decides.
 REQUIRED_GUARDS = {
     "agency/": {Guard.STAFF},
     "_dev/": {Guard.DEV},
-    "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
-    "hall/unit/": {Guard.UNIT_ADMIN},  # 单位管理: the unit admin only
-    "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
     "api/": {Guard.TOKEN},  # machine clients: bearer token (tested in test_internal_api.py)
+    "hall/": {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN},
+    # the ways into the hall: open to anyone but 选择单位
+    "hall/login/": {Guard.PUBLIC},
+    "hall/login/choose-unit/": {Guard.LOGIN},
+    "hall/register/": {Guard.PUBLIC},
+    "hall/password-recovery/": {Guard.PUBLIC},
+    # 单位管理: the unit admin only
+    "hall/unit/": {Guard.UNIT_ADMIN},
+    "hall/messages/": {Guard.UNIT_ADMIN},  # 我的消息
+    "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
 }
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/
@@ -57,13 +65,23 @@ def test_every_route_declares_its_guard() -> None:
     assert unguarded == []
 
 
+def required_guards(route: str) -> set[str] | None:
+    prefixes = [prefix for prefix in REQUIRED_GUARDS if route.startswith(prefix)]
+    return REQUIRED_GUARDS[max(prefixes, key=len)] if prefixes else None
+
+
 def test_routes_under_protected_prefixes_have_the_required_guard() -> None:
     wrong = []
     for route, view in current_routes():
-        for prefix, guards in REQUIRED_GUARDS.items():
-            if route.startswith(prefix) and getattr(view, GUARD_ATTRIBUTE, None) not in guards:
-                wrong.append(route)
+        guards = required_guards(route)
+        if guards is not None and getattr(view, GUARD_ATTRIBUTE, None) not in guards:
+            wrong.append(route)
     assert wrong == []
+
+
+def test_every_protected_prefix_holds_routes() -> None:
+    routes = [route for route, _ in current_routes()]
+    assert [prefix for prefix in REQUIRED_GUARDS if not any(r.startswith(prefix) for r in routes)] == []
 
 
 def test_the_old_addresses_only_redirect_and_are_mounted_at_the_root() -> None:

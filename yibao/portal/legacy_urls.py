@@ -2,9 +2,9 @@
 
 Printed QR codes, messages, bookmarks and old copies of the README name them. Each redirect keeps
 the path's parameters and the query string. Pages answer 301; what is only ever POSTed (the
-machine feed, logout) answers 308, so the client repeats its request, body included, at the new
-address. A redirect shows nothing: the page it leads to checks who may see it, so every one is
-public. The routes have no names: nothing links to an old address.
+machine feed, logout, the actions of forms) answers 308, so the client repeats its request, body
+included, at the new address. A redirect shows nothing: the page it leads to checks who may see
+it, so every one is public. The routes have no names: nothing links to an old address.
 
 Mounted at "" after every current route in config/urls.py, so no current path can be shadowed.
 """
@@ -48,6 +48,21 @@ def moved_keeping_method(route: str, pattern_name: str) -> URLPattern:
 
 
 urlpatterns = [
+    # entry: the ways into the hall moved under hall/, 我的消息 out of the units' prefix
+    moved("login/", "entry:login"),
+    moved("login/choose-unit/", "entry:choose-unit"),
+    moved_keeping_method("logout/", "entry:logout"),
+    moved("register/", "entry:register"),
+    moved("register/operator/", "entry:register-operator"),
+    moved("register/done/", "entry:register-done"),
+    moved("password-recovery/", "entry:recovery"),
+    moved("password-recovery/unit-uscc/", "entry:recovery-unit-uscc"),
+    moved("password-recovery/unit-account/", "entry:recovery-unit-account"),
+    moved("password-recovery/operator/", "entry:recovery-operator"),
+    moved("password-recovery/done/", "entry:recovery-done"),
+    moved("hall/unit/messages/", "entry:unit-messages"),
+    moved("hall/unit/messages/<int:message_id>/", "entry:unit-message"),
+    moved_keeping_method("hall/unit/messages/read-all/", "entry:unit-messages-read-all"),
     # machine API
     moved_keeping_method("internal/api/contributions/", "contributions-api:feed"),
 ]

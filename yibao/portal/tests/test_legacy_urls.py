@@ -15,11 +15,25 @@ SAMPLES = {"int": "7", "slug": "roster", "str": "x"}
 
 # old path (with sample ids) → new path
 OLD_TO_NEW = {
+    "/login/": "/hall/login/",
+    "/login/choose-unit/": "/hall/login/choose-unit/",
+    "/logout/": "/hall/logout/",
+    "/register/": "/hall/register/",
+    "/register/operator/": "/hall/register/operator/",
+    "/register/done/": "/hall/register/done/",
+    "/password-recovery/": "/hall/password-recovery/",
+    "/password-recovery/unit-uscc/": "/hall/password-recovery/unit-uscc/",
+    "/password-recovery/unit-account/": "/hall/password-recovery/unit-account/",
+    "/password-recovery/operator/": "/hall/password-recovery/operator/",
+    "/password-recovery/done/": "/hall/password-recovery/done/",
+    "/hall/unit/messages/": "/hall/messages/",
+    "/hall/unit/messages/7/": "/hall/messages/7/",
+    "/hall/unit/messages/read-all/": "/hall/messages/read-all/",
     # machine API
     "/internal/api/contributions/": "/api/internal/contributions/",
 }
 # POST-only endpoints: 308, the client repeats its POST with its body
-METHOD_KEEPING = {"/internal/api/contributions/"}
+METHOD_KEEPING = {"/logout/", "/hall/unit/messages/read-all/", "/internal/api/contributions/"}
 
 
 LEGACY_ROUTES = {str(pattern.pattern) for pattern in legacy_urls.urlpatterns}

@@ -27,8 +27,8 @@ def test_home_shows_header_entries_directory_groups_and_notices(get_page) -> Non
 
     text = visible_text(soup)
     assert soup.title.get_text() == "公共服务门户 - 医疗保障公共服务平台"
-    assert soup.find("a", string="注册")["href"] == "/register/"
-    assert soup.find("a", string="单位账号登录/经办人账号登录")["href"] == "/login/"
+    assert soup.find("a", string="注册")["href"] == "/hall/register/"
+    assert soup.find("a", string="单位账号登录/经办人账号登录")["href"] == "/hall/login/"
     assert [h.get_text() for h in soup.select(".service-group h3")] == [
         "查询服务",
         "经办服务",
@@ -117,7 +117,7 @@ def test_every_directory_entry_resolves(client) -> None:
     for entry in ENTRIES:
         response = client.get(entry.url())
         if entry.slug in ITEM_PAGES:
-            assert (response.status_code, response["Location"]) == (302, f"/login/?next={entry.url()}")
+            assert (response.status_code, response["Location"]) == (302, f"/hall/login/?next={entry.url()}")
         else:
             assert response.status_code == 200, entry.slug
 
