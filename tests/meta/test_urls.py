@@ -28,7 +28,10 @@ REQUIRED_GUARDS = {
     # 单位管理: the unit admin only
     "hall/unit/": {Guard.UNIT_ADMIN},
     "hall/messages/": {Guard.UNIT_ADMIN},  # 我的消息
-    "hall/services/": {Guard.GRANT, Guard.OPERATOR},  # business items: checked against the grants
+    "hall/operators/": {Guard.UNIT_ADMIN},  # 单位经办人
+    # the operator's hall: the business items are checked against the grants
+    "hall/operators/services/": {Guard.GRANT, Guard.OPERATOR},
+    "hall/operators/population/": {Guard.OPERATOR},
 }
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/

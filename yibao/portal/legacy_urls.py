@@ -63,6 +63,16 @@ urlpatterns = [
     moved("hall/unit/messages/", "entry:unit-messages"),
     moved("hall/unit/messages/<int:message_id>/", "entry:unit-message"),
     moved_keeping_method("hall/unit/messages/read-all/", "entry:unit-messages-read-all"),
+    # operators: 单位经办人 and the operator's service list under hall/operators/
+    moved("hall/unit/operators/", "operators:list"),
+    moved("hall/unit/operators/add/", "operators:add"),
+    moved_keeping_method("hall/unit/operators/add/confirm/", "operators:add-confirm"),
+    moved("hall/unit/operators/<int:binding_id>/grants/", "operators:grants"),
+    moved("hall/unit/operators/<int:binding_id>/reset-password/", "operators:reset-password"),
+    moved("hall/unit/operators/<int:binding_id>/unbind/", "operators:unbind"),
+    moved("hall/services/", "operators:services"),
+    moved("hall/services/<slug:item_code>/", "operators:item"),
+    moved_keeping_method("hall/population/", "operators:population-switch"),
     # machine API
     moved_keeping_method("internal/api/contributions/", "contributions-api:feed"),
 ]

@@ -29,11 +29,26 @@ OLD_TO_NEW = {
     "/hall/unit/messages/": "/hall/messages/",
     "/hall/unit/messages/7/": "/hall/messages/7/",
     "/hall/unit/messages/read-all/": "/hall/messages/read-all/",
+    "/hall/unit/operators/": "/hall/operators/",
+    "/hall/unit/operators/add/": "/hall/operators/add/",
+    "/hall/unit/operators/add/confirm/": "/hall/operators/add/confirm/",
+    "/hall/unit/operators/7/grants/": "/hall/operators/7/grants/",
+    "/hall/unit/operators/7/reset-password/": "/hall/operators/7/reset-password/",
+    "/hall/unit/operators/7/unbind/": "/hall/operators/7/unbind/",
+    "/hall/services/": "/hall/operators/services/",
+    "/hall/services/roster/": "/hall/operators/services/roster/",
+    "/hall/population/": "/hall/operators/population/",
     # machine API
     "/internal/api/contributions/": "/api/internal/contributions/",
 }
 # POST-only endpoints: 308, the client repeats its POST with its body
-METHOD_KEEPING = {"/logout/", "/hall/unit/messages/read-all/", "/internal/api/contributions/"}
+METHOD_KEEPING = {
+    "/logout/",
+    "/hall/unit/messages/read-all/",
+    "/hall/unit/operators/add/confirm/",
+    "/hall/population/",
+    "/internal/api/contributions/",
+}
 
 
 LEGACY_ROUTES = {str(pattern.pattern) for pattern in legacy_urls.urlpatterns}

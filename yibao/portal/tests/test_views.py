@@ -98,12 +98,12 @@ def test_every_built_unit_service_leads_to_its_hall_page(client) -> None:
     for entry in ENTRIES:
         url = entry.url()
         if entry.slug in ITEM_PAGES:
-            assert url == f"/hall/services/{entry.slug}/"
+            assert url == f"/hall/operators/services/{entry.slug}/"
         elif entry.url_name is None:
             assert url == f"/services/{entry.slug}/"
             assert entry.slug.startswith("filing-"), f"{entry.name} is built: give it its page"
     response = client.get("/services/roster/")
-    assert (response.status_code, response["Location"]) == (302, "/hall/services/roster/")
+    assert (response.status_code, response["Location"]) == (302, "/hall/operators/services/roster/")
 
 
 @pytest.mark.django_db
