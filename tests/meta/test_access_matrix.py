@@ -198,10 +198,10 @@ ROWS: list[Row] = [
     Row("changes:employee-info-change", expect=operator_page(op_status=DENIED)),
     Row("changes:employee-info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
-    Row("records:list", expect=operator_page(op_status=DENIED)),
-    Row("records:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
+    Row("cases:list", expect=operator_page(op_status=DENIED)),
+    Row("cases:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),
     Row(
-        "records:withdraw",
+        "cases:withdraw",
         APP,
         "post",
         {"confirm": "1"},
