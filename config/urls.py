@@ -17,11 +17,11 @@ urlpatterns = [
     path("captcha/", include("yibao.accounts.captcha_urls")),
     # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
     path("hall/", include("yibao.entry.urls")),
-    path("", include("yibao.changes.urls")),
     path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/operators/", include("yibao.operators.urls")),
     path("hall/cases/", include("yibao.cases.urls")),
+    path("hall/changes/", include("yibao.changes.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/query/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),

@@ -73,6 +73,11 @@ urlpatterns = [
     moved("hall/services/", "operators:services"),
     moved("hall/services/<slug:item_code>/", "operators:item"),
     moved_keeping_method("hall/population/", "operators:population-switch"),
+    # changes: 职工参保(关键)信息变更 leave the enrollment prefix for hall/changes/
+    moved("hall/enrollment/key-info-change/", "changes:employee-key-info-change"),
+    moved("hall/enrollment/key-info-change/<int:person_id>/", "changes:employee-key-info-change-person"),
+    moved("hall/enrollment/info-change/", "changes:employee-info-change"),
+    moved("hall/enrollment/info-change/<int:person_id>/", "changes:employee-info-change-person"),
     # machine API
     moved_keeping_method("internal/api/contributions/", "contributions-api:feed"),
 ]

@@ -38,6 +38,10 @@ OLD_TO_NEW = {
     "/hall/services/": "/hall/operators/services/",
     "/hall/services/roster/": "/hall/operators/services/roster/",
     "/hall/population/": "/hall/operators/population/",
+    "/hall/enrollment/key-info-change/": "/hall/changes/employee-key-info/",
+    "/hall/enrollment/key-info-change/7/": "/hall/changes/employee-key-info/7/",
+    "/hall/enrollment/info-change/": "/hall/changes/employee-info/",
+    "/hall/enrollment/info-change/7/": "/hall/changes/employee-info/7/",
     # machine API
     "/internal/api/contributions/": "/api/internal/contributions/",
 }
