@@ -17,7 +17,6 @@ urlpatterns = [
     path("captcha/", include("yibao.accounts.captcha_urls")),
     # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
     path("hall/", include("yibao.entry.urls")),
-    path("", include("yibao.enrollment.enroll_urls")),
     path("hall/unit/", include("yibao.units.urls")),
     path("hall/operators/", include("yibao.operators.urls")),
     path("hall/cases/", include("yibao.cases.urls")),

@@ -112,7 +112,7 @@ def test_the_progress_updates_in_place_and_the_results_follow(page: Any, browser
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     login_operator(page, binding.operator.mobile, binding.unit.name)
-    url = page.base_url + reverse("enroll:batch-detail", args=[batch.pk])
+    url = page.base_url + reverse("enrollment:enroll-batch-detail", args=[batch.pk])
     page.goto(url)
     progress = page.get_by_label("校验进度")
     expect(progress).to_have_attribute("value", "10")
@@ -144,7 +144,7 @@ def test_a_poll_redirected_to_the_login_shows_the_login_page(page: Any) -> None:
     binding = grant(BindingFactory.create(), "employee-enrollment")
     batch = BatchImport.objects.create(unit=binding.unit, status=BatchImport.Status.RUNNING, rows_total=10)
     login_operator(page, binding.operator.mobile, binding.unit.name)
-    page.goto(page.base_url + reverse("enroll:batch-detail", args=[batch.pk]))
+    page.goto(page.base_url + reverse("enrollment:enroll-batch-detail", args=[batch.pk]))
     expect(page.get_by_label("校验进度")).to_be_visible()
     page.context.clear_cookies()
     page.wait_for_url(re.compile(r"/hall/login/"))

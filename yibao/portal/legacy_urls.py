@@ -73,6 +73,12 @@ urlpatterns = [
     moved("hall/services/", "operators:services"),
     moved("hall/services/<slug:item_code>/", "operators:item"),
     moved_keeping_method("hall/population/", "operators:population-switch"),
+    # enrollment: 职工参保登记 under the enrollment prefix
+    moved("hall/enroll/", "enrollment:enroll"),
+    moved("hall/enroll/batch/", "enrollment:enroll-batch"),
+    moved("hall/enroll/batch/template/", "enrollment:enroll-batch-template"),
+    moved("hall/enroll/batch/<int:batch_id>/", "enrollment:enroll-batch-detail"),
+    moved("hall/enroll/batch/<int:batch_id>/failures/", "enrollment:enroll-batch-failures"),
     # changes: 职工参保(关键)信息变更 leave the enrollment prefix for hall/changes/
     moved("hall/enrollment/key-info-change/", "changes:employee-key-info-change"),
     moved("hall/enrollment/key-info-change/<int:person_id>/", "changes:employee-key-info-change-person"),
