@@ -22,7 +22,7 @@ urlpatterns = [
     path("hall/cases/", include("yibao.cases.urls")),
     path("hall/changes/", include("yibao.changes.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
-    path("hall/query/", include("yibao.queries.urls")),
+    path("hall/queries/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),
     path("hall/certificates/", include("yibao.certificates.urls")),
     # 经办机构 agency/: the agency staff's workbench

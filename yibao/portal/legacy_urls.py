@@ -84,6 +84,15 @@ urlpatterns = [
     moved("hall/enrollment/key-info-change/<int:person_id>/", "changes:employee-key-info-change-person"),
     moved("hall/enrollment/info-change/", "changes:employee-info-change"),
     moved("hall/enrollment/info-change/<int:person_id>/", "changes:employee-info-change-person"),
+    # queries: hall/query/ is hall/queries/
+    moved("hall/query/unit/", "queries:unit-basic-info"),
+    moved("hall/query/unit-insurance/", "queries:unit-insurance-info"),
+    moved("hall/query/person/", "queries:person-basic-info"),
+    moved("hall/query/person-insurance/", "queries:person-insurance-info"),
+    moved("hall/query/remote-care-filings/", "queries:remote-care-filings"),
+    moved("hall/query/roster/", "queries:roster"),
+    moved("hall/query/roster/export/", "queries:roster-export"),
+    moved("hall/query/personnel-changes/", "queries:personnel-changes"),
     # machine API
     moved_keeping_method("internal/api/contributions/", "contributions-api:feed"),
 ]

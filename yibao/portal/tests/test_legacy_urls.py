@@ -47,6 +47,14 @@ OLD_TO_NEW = {
     "/hall/enrollment/key-info-change/7/": "/hall/changes/employee-key-info/7/",
     "/hall/enrollment/info-change/": "/hall/changes/employee-info/",
     "/hall/enrollment/info-change/7/": "/hall/changes/employee-info/7/",
+    "/hall/query/unit/": "/hall/queries/unit/",
+    "/hall/query/unit-insurance/": "/hall/queries/unit-insurance/",
+    "/hall/query/person/": "/hall/queries/person/",
+    "/hall/query/person-insurance/": "/hall/queries/person-insurance/",
+    "/hall/query/remote-care-filings/": "/hall/queries/remote-care-filings/",
+    "/hall/query/roster/": "/hall/queries/roster/",
+    "/hall/query/roster/export/": "/hall/queries/roster/export/",
+    "/hall/query/personnel-changes/": "/hall/queries/personnel-changes/",
     # machine API
     "/internal/api/contributions/": "/api/internal/contributions/",
 }
