@@ -33,6 +33,13 @@ REQUIRED_GUARDS = {
     "hall/operators/services/": {Guard.GRANT, Guard.OPERATOR},
     "hall/operators/population/": {Guard.OPERATOR},
 }
+# Each app mounts one URL module per area it serves, each once: urls.py for its main area under the
+# app's label as namespace, <area>_urls.py under <label>-<area>, mounted under the area's prefix.
+AREA_PREFIXES = {"public": "verify/", "api": "api/", "dev": "_dev/", "captcha": "captcha/", "legacy": ""}
+UNNAMESPACED = {
+    "yibao.accounts.captcha_urls",  # the captcha widget reverses its own route names
+    "yibao.portal.legacy_urls",  # nothing links to an old address
+}
 SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$|^<[a-z_]+:[a-z_]+>$|^$")
 DEV_PREFIX = "_dev"  # development-only pages (DESIGN §6) live under /_dev/
 
@@ -94,6 +101,35 @@ def test_the_old_addresses_only_redirect_and_are_mounted_at_the_root() -> None:
         view = routes[route]
         assert issubclass(view.view_class, RedirectView), route
         assert getattr(view, GUARD_ATTRIBUTE) == Guard.PUBLIC, route
+
+
+def mounted_modules() -> list[tuple[str, str, str | None]]:
+    """(prefix, URL module, namespace) of each include of the root URLconf but the Django admin."""
+    return [
+        (str(entry.pattern), entry.urlconf_module.__name__, entry.namespace)
+        for entry in get_resolver().url_patterns
+        if isinstance(entry, URLResolver) and entry.app_name != "admin"
+    ]
+
+
+def test_only_the_portal_is_mounted_at_the_root_and_each_module_once() -> None:
+    modules = [module for _, module, _ in mounted_modules()]
+    assert len(modules) == len(set(modules))
+    assert {module for prefix, module, _ in mounted_modules() if prefix == ""} == {
+        "yibao.portal.urls",
+        "yibao.portal.legacy_urls",
+    }
+
+
+def test_namespaces_and_prefixes_follow_the_url_modules() -> None:
+    wrong = []
+    for prefix, module, namespace in mounted_modules():
+        _, app, name = module.split(".")
+        area = name.removesuffix("urls").removesuffix("_")
+        expected = None if module in UNNAMESPACED else f"{app}-{area}" if area else app
+        if namespace != expected or (area and not prefix.startswith(AREA_PREFIXES[area])):
+            wrong.append((prefix, module, namespace))
+    assert wrong == []
 
 
 def test_url_paths_are_kebab_case() -> None:
