@@ -17,7 +17,7 @@ urlpatterns = [
     path("captcha/", include("yibao.accounts.captcha_urls")),
     # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
     path("hall/", include("yibao.entry.urls")),
-    path("hall/unit/", include("yibao.units.urls")),
+    path("hall/unit/", include("yibao.units.urls")),  # 单位管理; its home, hall/unit/ itself, is entry's
     path("hall/operators/", include("yibao.operators.urls")),
     path("hall/cases/", include("yibao.cases.urls")),
     path("hall/changes/", include("yibao.changes.urls")),

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
+from yibao.core.tests.factories import UnitFactory
 from yibao.portal import legacy_urls
 
 QUERY = "?next=%2Fhall%2F&tab=operator"
@@ -96,3 +97,22 @@ def test_a_machine_client_posting_to_the_old_feed_reaches_the_new_one(client: Cl
     response = client.post("/internal/api/contributions/", {}, follow=True)
     assert response.redirect_chain == [("/api/internal/contributions/", 308)]
     assert response.status_code == 401  # the new address asked for the token
+
+
+@pytest.mark.django_db
+def test_an_old_bookmark_leads_through_the_new_login(client: Client) -> None:
+    response = client.get("/hall/query/roster/?name=%E7%8E%8B", follow=True)
+    assert response.redirect_chain == [
+        ("/hall/queries/roster/?name=%E7%8E%8B", 301),
+        ("/hall/login/?next=/hall/queries/roster/%3Fname%3D%25E7%258E%258B", 302),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_old_logout_still_logs_out(client: Client) -> None:
+    account = UnitFactory.create().account
+    assert account is not None
+    client.force_login(account)
+    response = client.post("/logout/", follow=True)
+    assert response.redirect_chain == [("/hall/logout/", 308), ("/", 302)]
+    assert client.get("/hall/unit/")["Location"].startswith("/hall/login/")
