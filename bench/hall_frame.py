@@ -125,7 +125,7 @@ def main() -> None:
         "entry:operator-home": None,
         "queries:roster": "roster",
         "contributions:unit": "unit-contributions",
-        "records:list": "case-records",
+        "cases:list": "case-records",
     }
     codes = [code for code in pages.values() if code]
     binding = (

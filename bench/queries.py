@@ -143,7 +143,7 @@ def main() -> None:
 
         return run
 
-    roster = "/hall/query/roster/"
+    roster = "/hall/queries/roster/"
     cases: list[tuple[str, Callable[[], Any]]] = [
         ("职工花名册 first page", get(roster, text="共 ")),
         (
@@ -163,7 +163,7 @@ def main() -> None:
         (
             "个人参保信息查询",
             post(
-                "/hall/query/person-insurance/",
+                "/hall/queries/person-insurance/",
                 {"cert_type": person.cert_type, "cert_no": person.cert_no},
                 "个人参保信息",
             ),
@@ -171,13 +171,13 @@ def main() -> None:
         (
             "个人基本信息查询",
             post(
-                "/hall/query/person/",
+                "/hall/queries/person/",
                 {"cert_type": person.cert_type, "cert_no": person.cert_no},
                 "个人基本信息",
             ),
         ),
-        ("单位参保信息查询", get("/hall/query/unit-insurance/", text="参保人数")),
-        ("单位人员变动查询", get("/hall/query/personnel-changes/")),
+        ("单位参保信息查询", get("/hall/queries/unit-insurance/", text="参保人数")),
+        ("单位人员变动查询", get("/hall/queries/personnel-changes/")),
     ]
     print("pages (whole request):")
     for label, run in cases:

@@ -1,27 +1,35 @@
+"""The site's URL map, by area. Each app mounts one URL module per area it serves."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # 公共服务: open to anyone (the portal is the only app at the root)
     path("", include("yibao.portal.urls")),
-    path("", include("yibao.core.urls")),
-    path("", include("yibao.entry.urls")),
-    path("", include("yibao.accounts.urls")),
-    path("", include("yibao.cases.record_urls")),
-    path("", include("yibao.operators.urls")),
-    path("", include("yibao.cases.urls")),
-    path("", include("yibao.changes.urls")),
-    path("", include("yibao.enrollment.enroll_urls")),
-    path("hall/unit/", include("yibao.units.urls")),
-    path("hall/enrollment/", include("yibao.enrollment.urls")),
-    path("hall/query/", include("yibao.queries.urls")),
     path("notices/", include("yibao.notices.urls")),
-    path("hall/", include("yibao.entry.message_urls")),
-    path("", include("yibao.catalog.urls")),
-    path("agency/", include("yibao.agency.urls")),
-    path("hall/contributions/", include("yibao.contributions.urls")),
-    path("internal/api/", include("yibao.contributions.internal_urls")),
-    path("hall/certificates/", include("yibao.certificates.urls")),
+    path("catalog/", include("yibao.catalog.urls")),
+    path("regions/", include("yibao.core.urls")),
     path("verify/", include("yibao.certificates.public_urls")),
     path("captcha/", include("yibao.accounts.captcha_urls")),
+    # 单位网厅 hall/: unit admins and operators, with the login, registration and recovery
+    path("hall/", include("yibao.entry.urls")),
+    path("hall/unit/", include("yibao.units.urls")),  # 单位管理; its home, hall/unit/ itself, is entry's
+    path("hall/operators/", include("yibao.operators.urls")),
+    path("hall/cases/", include("yibao.cases.urls")),
+    path("hall/changes/", include("yibao.changes.urls")),
+    path("hall/enrollment/", include("yibao.enrollment.urls")),
+    path("hall/queries/", include("yibao.queries.urls")),
+    path("hall/contributions/", include("yibao.contributions.urls")),
+    path("hall/certificates/", include("yibao.certificates.urls")),
+    # 经办机构 agency/: the agency staff's workbench
+    path("agency/", include("yibao.agency.urls")),
+    # machine API api/: clients with a bearer token, no session
+    path("api/internal/", include("yibao.contributions.api_urls")),
+    # development _dev/: refused unless YIBAO_DEV_AFFORDANCES is on
+    path("_dev/components/", include("yibao.core.dev_urls")),
+    path("_dev/sms/", include("yibao.accounts.dev_urls")),
+    # Django admin admin/: reference data, the business catalogue, notices
     path("admin/", admin.site.urls),
+    # the old addresses, redirecting to the new ones (the portal's; last, so they shadow nothing)
+    path("", include("yibao.portal.legacy_urls")),
 ]

@@ -89,7 +89,7 @@ def test_a_key_change_of_a_persons_name(page: Any, tmp_path: Path) -> None:
     assert facts is not None
     Person.objects.filter(pk=person.pk).update(gender=facts[0], birth_date=facts[1])
     login_operator(page, binding.operator.mobile, binding.unit.name)
-    page.goto(page.base_url + "/hall/enrollment/key-info-change/")
+    page.goto(page.base_url + "/hall/changes/employee-key-info/")
     page.get_by_label("证件号码").fill(person.cert_no)
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("heading", name="人员信息")).to_be_visible()

@@ -44,7 +44,7 @@ def test_unit_admin_logs_in_with_the_uscc_and_logs_out(page: Any) -> None:
 def test_operator_chooses_a_unit_then_switches_in_the_header(page: Any) -> None:
     first = BindingFactory.create()
     second = BindingFactory.create(operator=first.operator)
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     page.get_by_role("link", name="经办人账号登录", exact=True).click()
     page.get_by_label("经办人手机号").fill(first.operator.mobile)
     page.get_by_label("密码").fill(PASSWORD)
@@ -67,7 +67,7 @@ def test_operator_chooses_a_unit_then_switches_in_the_header(page: Any) -> None:
 
 
 def test_the_captcha_picture_changes_on_click(page: Any) -> None:
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     image = page.locator(".captcha-box img")
     before = image.get_attribute("src")
     image.click()
@@ -88,7 +88,7 @@ def test_lockout_and_unlock_after_the_window(page: Any, monkeypatch: Any) -> Non
         fill_captcha(page)
         page.get_by_role("button", name="登录").click()
 
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     for _ in range(5):
         attempt("Wrong123456")
     expect(page.locator(".error-summary")).to_contain_text("登录失败次数过多，账户已被锁定，请10分钟后再试")

@@ -27,7 +27,7 @@ def test_unit_admin_reads_my_messages(page: Any) -> None:
     message_send(unit=unit, title="新增经办人成功", body="经办人李娜已绑定到本单位。", category="operator")
     message_send(unit=unit, title="系统维护通知", body="本周六 22:00 至 24:00 系统维护。")
 
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     page.get_by_label("单位账号/统一社会信用代码").fill(unit.account.username)
     page.get_by_label("密码").fill("Yibao2026test")
     page.get_by_label("图形验证码").fill("PASSED")

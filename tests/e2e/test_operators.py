@@ -16,7 +16,7 @@ NEW_ID = "110101199003070011"
 
 
 def login_unit_admin(page: Any, account: str) -> None:
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     page.get_by_label("单位账号/统一社会信用代码").fill(account)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_label("图形验证码").fill("PASSED")
@@ -25,7 +25,7 @@ def login_unit_admin(page: Any, account: str) -> None:
 
 
 def login_operator(page: Any, mobile: str, unit_name: str, password: str = PASSWORD) -> None:
-    page.goto(page.base_url + "/login/?tab=operator")
+    page.goto(page.base_url + "/hall/login/?tab=operator")
     page.get_by_label("经办人手机号").fill(mobile)
     page.get_by_label("密码").fill(password)
     page.get_by_label("图形验证码").fill("PASSED")

@@ -45,7 +45,7 @@ def _unit_with_people() -> tuple[Binding, Any]:
 
 
 def _open(page: Any, name: str) -> None:
-    page.goto(page.base_url + "/hall/services/?group=query")
+    page.goto(page.base_url + "/hall/operators/services/?group=query")
     page.locator(".service-tile", has_text=name).get_by_role("link").click()
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
 

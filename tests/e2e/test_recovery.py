@@ -29,7 +29,7 @@ def finish(page: Any, phone: str) -> None:
 def test_unit_recovers_by_uscc(page: Any) -> None:
     binding = BindingFactory.create()
     unit = binding.unit
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     page.get_by_role("link", name="忘记密码").click()
     page.get_by_role("link", name="通过统一社会信用代码找回单位密码").click()
     page.get_by_label("单位名称").fill(unit.name)
@@ -46,7 +46,7 @@ def test_unit_recovers_by_uscc(page: Any) -> None:
 
 def test_unit_recovers_by_account(page: Any) -> None:
     binding = BindingFactory.create()
-    page.goto(page.base_url + "/password-recovery/")
+    page.goto(page.base_url + "/hall/password-recovery/")
     page.get_by_role("link", name="通过单位账号找回单位密码").click()
     page.get_by_label("单位账号").fill(binding.unit.account.username)
     page.get_by_label("统一社会信用代码").fill(binding.unit.uscc)
@@ -58,7 +58,7 @@ def test_unit_recovers_by_account(page: Any) -> None:
 def test_operator_recovers_and_logs_in_with_the_new_password(page: Any) -> None:
     binding = BindingFactory.create()
     operator = binding.operator
-    page.goto(page.base_url + "/password-recovery/")
+    page.goto(page.base_url + "/hall/password-recovery/")
     page.get_by_role("link", name="通过经办人手机号找回经办人密码").click()
     page.get_by_label("经办人手机号").fill(operator.mobile)
     page.get_by_label("经办人身份证").fill(operator.cert_no)

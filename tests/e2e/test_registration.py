@@ -77,7 +77,7 @@ def test_register_a_unit_with_a_new_operator(page: Any) -> None:
     expect(page.get_by_role("heading", name="恭喜您，注册成功！")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("dwe2e2026")
     screenshot(page, "register-done")
-    expect(page).to_have_url(re.compile(r"/login/$"), timeout=9000)
+    expect(page).to_have_url(re.compile(r"/hall/login/$"), timeout=9000)
 
     page.get_by_label("单位账号/统一社会信用代码").fill("dwe2e2026")
     page.get_by_label("密码").fill("Abcd12345678")
@@ -93,7 +93,7 @@ def test_register_with_a_phone_that_already_belongs_to_an_operator(page: Any, mo
     clock = Clock()
     monkeypatch.setattr(sms_codes, "_now", clock)  # the live server runs in this process
     OperatorFactory.create(mobile="13812349999")
-    page.goto(page.base_url + "/register/")
+    page.goto(page.base_url + "/hall/register/")
     fill_unit_step(page, account="dwe2e2027")
     page.get_by_role("button", name="下一步").click()
 
@@ -111,7 +111,7 @@ def test_register_with_a_phone_that_already_belongs_to_an_operator(page: Any, mo
     expect(page.locator(".error-summary")).to_contain_text("经办人密码填写错误")
     # That code is spent; a new one (after the 60-second wait) goes with the right password.
     clock.move(seconds=61)
-    page.goto(page.base_url + "/register/operator/")  # the page now offers 发送验证码 again
+    page.goto(page.base_url + "/hall/register/operator/")  # the page now offers 发送验证码 again
     page.get_by_label("图形验证码").fill("PASSED")
     page.get_by_role("button", name="发送验证码").click()
     expect(page.get_by_text(re.compile("短信验证码已发送至"))).to_be_visible()

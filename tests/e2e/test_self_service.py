@@ -13,7 +13,7 @@ from yibao.core.tests.factories import BindingFactory
 
 
 def login_operator(page: Any, mobile: str, password: str = "Yibao2026test") -> None:
-    page.goto(page.base_url + "/login/?tab=operator")
+    page.goto(page.base_url + "/hall/login/?tab=operator")
     page.get_by_label("经办人手机号").fill(mobile)
     page.get_by_label("密码").fill(password)
     page.get_by_label("图形验证码").fill("PASSED")

@@ -29,7 +29,7 @@ def credit_rules(reference_data: None) -> None:
 
 def login_unit(page: Any, unit: Unit) -> None:
     assert unit.account is not None
-    page.goto(page.base_url + "/login/")
+    page.goto(page.base_url + "/hall/login/")
     page.get_by_label("单位账号/统一社会信用代码").fill(unit.account.get_username())
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_label("图形验证码").fill("PASSED")

@@ -6,17 +6,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.meta.test_urls import project_routes
+from tests.meta.test_urls import current_routes
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
 
 def internal_routes() -> list[str]:
-    return ["/" + route for route, _ in project_routes() if route.startswith("internal/")]
+    return ["/" + route for route, _ in current_routes() if route.startswith("api/")]
 
 
 def test_internal_routes_exist_and_are_token_guarded() -> None:
-    routes = [(route, view) for route, view in project_routes() if route.startswith("internal/")]
-    assert [r for r, _ in routes] == ["internal/api/contributions/"]
+    routes = [(route, view) for route, view in current_routes() if route.startswith("api/")]
+    assert [r for r, _ in routes] == ["api/internal/contributions/"]
     assert {getattr(view, GUARD_ATTRIBUTE) for _, view in routes} == {Guard.TOKEN}
 
 

@@ -26,7 +26,7 @@ def token(settings: Any) -> None:
 
 
 def feed() -> str:
-    return reverse("internal-contributions:feed")
+    return reverse("contributions-api:feed")
 
 
 @pytest.mark.django_db

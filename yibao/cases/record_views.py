@@ -114,7 +114,7 @@ def record_withdraw(request: OperatorRequest, application_id: int) -> HttpRespon
             messages.error(request, error.message)
         else:
             messages.success(request, WITHDRAWN)
-        return redirect("records:detail", application_id=application.pk)
+        return redirect("cases:detail", application_id=application.pk)
     return render(
         request,
         "cases/records/withdraw.html",

@@ -245,7 +245,7 @@ def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
     return [
         {
             "title": f"{type_name(app.type_code)} 被退回补正",
-            "url": reverse("records:detail", args=[app.pk]),
+            "url": reverse("cases:detail", args=[app.pk]),
             "date": app.decided_at,
             "number": app.number,
         }

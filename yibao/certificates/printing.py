@@ -28,7 +28,7 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "certificates" / "p
 
 def verify_path(number: str, code: str) -> str:
     """The public check page's path with the number and code filled in (the QR code's link)."""
-    return reverse("verify:check") + "?" + urlencode({"number": number, "code": code})
+    return reverse("certificates-public:check") + "?" + urlencode({"number": number, "code": code})
 
 
 def qr_data_uri(link: str) -> str:

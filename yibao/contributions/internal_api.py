@@ -1,4 +1,4 @@
-"""POST /internal/api/contributions/: the contributions feed as a file or as JSON rows.
+"""POST /api/internal/contributions/: the contributions feed as a file or as JSON rows.
 
 - ``multipart/form-data`` with a ``file`` part (.csv UTF-8 or .xlsx, layout in README.md), or
 - ``application/json``: ``{"rows": [{"emp_no": …, "psn_cert_type": …, "certno": …, …}]}``.

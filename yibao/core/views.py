@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -43,14 +42,6 @@ def division_options(request: HttpRequest) -> HttpResponse:
     parent = request.GET.get("parent", "")
     nodes = division_children(parent) if division_get(parent) else []
     return render(request, "components/division_options.html", {"nodes": nodes})
-
-
-@public_view
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 @dev_affordance

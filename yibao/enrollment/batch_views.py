@@ -85,8 +85,8 @@ ENROLLMENT = Screen(
     flow=ENROLLMENT_FLOW,
     service="职工参保登记",
     mode="批量参保登记",
-    tabs=(("单个人员参保登记", "enroll:single"), ("批量参保登记", "enroll:batch")),
-    urls="enroll:batch",
+    tabs=(("单个人员参保登记", "enrollment:enroll"), ("批量参保登记", "enrollment:enroll-batch")),
+    urls="enrollment:enroll-batch",
     headers=("姓名", "证件号码", "险种", "参保日期", "月缴费基数"),
     cells=_enrollment_cells,
     hint="在模板中从第二行开始填写，不得修改第一行；带 * 的列为必填项，证件号码列请保持文本格式。",
@@ -145,7 +145,7 @@ def _upload(request: GrantedRequest, screen: Screen) -> HttpResponse:
     ]
     return render(
         request,
-        "enroll/batch.html",
+        "enrollment/batch.html",
         {"screen": screen, "form": form, "recent": recent, "max_rows": max_rows()},
     )
 
@@ -160,7 +160,7 @@ def _detail(request: GrantedRequest, screen: Screen, batch_id: int) -> HttpRespo
     running = batch.status in {BatchImport.Status.QUEUED, BatchImport.Status.RUNNING}
     if request.htmx:
         if running:
-            response = render(request, "enroll/batch_detail.html#progress", {"batch": batch})
+            response = render(request, "enrollment/batch_detail.html#progress", {"batch": batch})
         else:
             response = HttpResponseClientRefresh()
         patch_vary_headers(response, ("HX-Request",))
@@ -175,7 +175,7 @@ def _detail(request: GrantedRequest, screen: Screen, batch_id: int) -> HttpRespo
         lines = [(line.row, screen.cells(line.data), line.error) for line in page]
     response = render(
         request,
-        "enroll/batch_detail.html",
+        "enrollment/batch_detail.html",
         {
             "screen": screen,
             "batch": batch,

@@ -122,7 +122,7 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
     ).order_by("-created_at")[:10]
     return render(
         request,
-        "enroll/single.html",
+        "enrollment/enroll_single.html",
         {
             "lookup": lookup,
             "lookup_error": lookup_error,

@@ -44,17 +44,17 @@ class Box:
 UNIT_BOX = Box(
     title="我的消息",
     section="",
-    list_url="messages:unit-list",
-    detail_url="messages:unit-detail",
-    read_all_url="messages:unit-read-all",
+    list_url="entry:unit-messages",
+    detail_url="entry:unit-message",
+    read_all_url="entry:unit-messages-read-all",
     layout="layouts/unit_admin.html",
 )
 OPERATOR_BOX = Box(
     title="系统通知",
     section="个人中心",
-    list_url="messages:operator-list",
-    detail_url="messages:operator-detail",
-    read_all_url="messages:operator-read-all",
+    list_url="entry:notifications",
+    detail_url="entry:notification",
+    read_all_url="entry:notifications-read-all",
     layout="entry/account_base.html",
 )
 

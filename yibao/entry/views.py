@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -15,13 +18,26 @@ from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, without_errors
-from yibao.core.guards import public_view
+from yibao.core.guards import GUARD_ATTRIBUTE, Guard, public_view
 from yibao.entry.authentication import LoginKind, login_authenticate, operator_unit_choose, operator_units
 from yibao.entry.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 
 CAPTCHA_REFRESH = "_captcha_refresh"
 NEXT_AFTER_UNIT = "yibao_next_after_unit"
+# Where `next` may lead after the login: a page of the hall that asks for one, not a step of the
+# login itself (a unit admin: only its own pages, Guard.UNIT_ADMIN).
+HALL_GUARDS = {Guard.UNIT_ADMIN, Guard.OPERATOR, Guard.GRANT, Guard.LOGIN}
+LOGIN_STEPS = {"entry:choose-unit", "entry:logout"}
+
+
+def _page_guard(target: str) -> str | None:
+    """The guard of the hall page at the site-relative address `target`, None for any other."""
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return None
+    return None if match.view_name in LOGIN_STEPS else getattr(match.func, GUARD_ATTRIBUTE, None)
 
 
 @public_view
@@ -56,13 +72,12 @@ def login(request: HttpRequest) -> HttpResponse:
                 safe = url_has_allowed_host_and_scheme(
                     target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 )
+                guard = _page_guard(target) if safe else None
                 if user.kind == User.Kind.UNIT:
-                    return redirect(
-                        target if safe and target.startswith("/hall/unit/") else "entry:unit-home"
-                    )
+                    return redirect(target if guard == Guard.UNIT_ADMIN else "entry:unit-home")
                 if user.must_change_password:
                     return redirect("entry:account-password")
-                if safe and target.startswith("/hall/"):
+                if guard in HALL_GUARDS:
                     request.session[NEXT_AFTER_UNIT] = target
                 return redirect("entry:choose-unit")
     return render(

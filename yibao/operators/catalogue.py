@@ -16,8 +16,8 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "business_catalogue.json"
 
 # Item code → URL name of its page. Items not listed here lead to the hall's "being built" page.
 ITEM_PAGES: dict[str, str] = {
-    "case-records": "records:list",
-    "employee-enrollment": "enroll:single",
+    "case-records": "cases:list",
+    "employee-enrollment": "enrollment:enroll",
     "unit-info-change": "changes:unit-info-change",
     "unit-key-info-change": "changes:unit-key-info-change",
     "employee-interruption": "enrollment:interruption",

@@ -141,7 +141,7 @@ ENTRIES: tuple[ServiceEntry, ...] = (
         "参保证明查验",
         "other",
         "输入证明编号和验证码，查验参保证明真伪。",
-        url_name="verify:check",
+        url_name="certificates-public:check",
     ),
     ServiceEntry(
         "divisions", "医保区划查询", "other", "按省、市、区县查询医保区划代码。", url_name="core:divisions"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.directory, name="directory"),
     path("services/<slug:slug>/", views.service, name="service"),
+    path("healthz/", views.healthz, name="healthz"),
 ]

@@ -1,5 +1,7 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from yibao.core.guards import public_view
 from yibao.notices.selectors import notice_list_latest
@@ -47,3 +49,12 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
     if entry.is_built:
         return redirect(entry.url())
     return render(request, "portal/service_building.html", {"entry": entry, "group": group_of(entry)})
+
+
+@public_view
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The site's liveness answer: up when the database answers a query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -111,7 +111,7 @@ def reviewer() -> User:
     return make_reviewer()
 
 
-LIST = reverse("records:list")
+LIST = reverse("cases:list")
 
 
 def rows_of(soup: Any) -> list[str]:
@@ -140,7 +140,7 @@ def test_the_list_shows_the_units_applications_newest_first(
     )
     assert rows[2].startswith(returned.number) and "退回补正" in rows[2]
     assert RETURN_OPINION[:10] in rows[2] and RETURN_OPINION not in rows[2]  # shortened
-    assert soup.select_one(f'a[href="{reverse("records:detail", args=[returned.pk])}"]') is not None
+    assert soup.select_one(f'a[href="{reverse("cases:detail", args=[returned.pk])}"]') is not None
     assert [a.get_text() for a in soup.select(".record-tabs a")] == ["全部", "待审核业务", "已审核业务"]
 
 
@@ -233,7 +233,7 @@ def test_an_empty_list(client: Client, binding: Binding) -> None:
 
 def test_the_detail_of_a_returned_application(client: Client, binding: Binding, reviewer: User) -> None:
     application = key_change_returned(binding, reviewer)
-    soup = check_page(client.get(reverse("records:detail", args=[application.pk])))
+    soup = check_page(client.get(reverse("cases:detail", args=[application.pk])))
     text = visible_text(soup)
     assert soup.h1.get_text() == "单位参保关键信息变更"
     assert f"办件编号 {application.number}" in text
@@ -263,10 +263,10 @@ def test_the_detail_of_a_submitted_application_offers_withdraw(
     client: Client, binding: Binding, settings: Any
 ) -> None:
     application = non_key_submitted(binding, settings)
-    soup = check_page(client.get(reverse("records:detail", args=[application.pk])))
+    soup = check_page(client.get(reverse("cases:detail", args=[application.pk])))
     withdraw = soup.select_one(".record-actions a")
     assert withdraw.get_text() == "撤回"
-    assert withdraw["href"] == reverse("records:withdraw", args=[application.pk])
+    assert withdraw["href"] == reverse("cases:withdraw", args=[application.pk])
     assert soup.select_one(".record-opinion") is None  # not decided yet
     assert "暂无材料" in visible_text(soup)
 
@@ -278,7 +278,7 @@ def test_an_operator_with_only_the_records_grant_sees_but_cannot_withdraw(
     application = non_key_submitted(doer, settings)
     viewer = grant(BindingFactory.create(unit=doer.unit), "case-records")
     login_operator(client, viewer)
-    soup = check_page(client.get(reverse("records:detail", args=[application.pk])))
+    soup = check_page(client.get(reverse("cases:detail", args=[application.pk])))
     assert soup.select(".record-actions a") == []
 
 
@@ -287,13 +287,13 @@ def test_an_operator_with_only_the_records_grant_sees_but_cannot_withdraw(
 
 def test_withdraw_with_confirmation(client: Client, binding: Binding, settings: Any) -> None:
     application = non_key_submitted(binding, settings)
-    url = reverse("records:withdraw", args=[application.pk])
+    url = reverse("cases:withdraw", args=[application.pk])
     soup = check_page(client.get(url))
     assert "您确定要撤回该办件吗？" in visible_text(soup)
     assert [b.get_text() for b in soup.select(".notice-box form button")] == ["确定"]
     response = client.post(url, {"confirm": "1"})
     assert response.status_code == 302 and response["Location"] == reverse(
-        "records:detail", args=[application.pk]
+        "cases:detail", args=[application.pk]
     )
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
@@ -307,7 +307,7 @@ def test_withdraw_is_refused_once_a_reviewer_claimed_it(
 ) -> None:
     application = non_key_submitted(binding, settings)
     services.application_claim(application=application, reviewer=reviewer)
-    url = reverse("records:withdraw", args=[application.pk])
+    url = reverse("cases:withdraw", args=[application.pk])
     soup = check_page(client.get(url))
     assert "医保经办机构已开始审核该办件，不能撤回" in visible_text(soup)
     assert soup.select(".notice-box form button") == []
@@ -323,7 +323,7 @@ def test_withdraw_of_a_returned_application_is_refused(
     client: Client, binding: Binding, reviewer: User
 ) -> None:
     application = key_change_returned(binding, reviewer)
-    response = client.post(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"})
+    response = client.post(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.RETURNED
@@ -331,7 +331,7 @@ def test_withdraw_of_a_returned_application_is_refused(
 
 def test_a_get_never_withdraws(client: Client, binding: Binding, settings: Any) -> None:
     application = non_key_submitted(binding, settings)
-    client.get(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"})
+    client.get(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"})
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -349,12 +349,12 @@ def test_an_operator_without_the_grant_is_told_no_permission(client: Client) -> 
 def test_another_units_application_is_not_found(client: Client, binding: Binding, settings: Any) -> None:
     other = grant(BindingFactory.create(), *ITEMS)
     application = non_key_submitted(other, settings)
-    for name in ("records:detail", "records:withdraw"):
+    for name in ("cases:detail", "cases:withdraw"):
         url = reverse(name, args=[application.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"confirm": "1"}).status_code == 404
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
-    assert client.get(reverse("records:detail", args=[999_999])).status_code == 404
+    assert client.get(reverse("cases:detail", args=[999_999])).status_code == 404
 
 
 def test_an_operator_without_any_item_for_it_gets_not_found(client: Client, settings: Any) -> None:
@@ -362,7 +362,7 @@ def test_an_operator_without_any_item_for_it_gets_not_found(client: Client, sett
     application = non_key_submitted(doer, settings)
     other_item = grant(BindingFactory.create(unit=doer.unit), "roster")
     login_operator(client, other_item)
-    assert client.get(reverse("records:detail", args=[application.pk])).status_code == 404
+    assert client.get(reverse("cases:detail", args=[application.pk])).status_code == 404
 
 
 def test_the_unit_admin_gets_not_found(client: Client, binding: Binding, settings: Any) -> None:
@@ -371,21 +371,19 @@ def test_the_unit_admin_gets_not_found(client: Client, binding: Binding, setting
     assert account is not None
     client.force_login(account)
     assert client.get(LIST).status_code == 404
-    for name in ("records:detail", "records:withdraw"):
+    for name in ("cases:detail", "cases:withdraw"):
         assert client.get(reverse(name, args=[application.pk])).status_code == 404
-    assert (
-        client.post(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"}).status_code == 404
-    )
+    assert client.post(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"}).status_code == 404
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 
 def test_anonymous_is_sent_to_login(binding: Binding, settings: Any) -> None:
     application = non_key_submitted(binding, settings)
     anonymous = Client()
-    for url in (LIST, reverse("records:detail", args=[application.pk])):
+    for url in (LIST, reverse("cases:detail", args=[application.pk])):
         response = anonymous.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("entry:login"))
-    response = anonymous.post(reverse("records:withdraw", args=[application.pk]), {"confirm": "1"})
+    response = anonymous.post(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"})
     assert response["Location"].startswith(reverse("entry:login"))
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 

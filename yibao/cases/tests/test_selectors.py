@@ -112,7 +112,7 @@ def test_todos_are_the_returned_applications_the_operator_may_open(binding: Bind
     assert todos == [
         {
             "title": "单位参保关键信息变更 被退回补正",
-            "url": reverse("records:detail", args=[returned.pk]),
+            "url": reverse("cases:detail", args=[returned.pk]),
             "date": Application.objects.get(pk=returned.pk).decided_at,
             "number": returned.number,
         }

@@ -36,7 +36,7 @@ def wrong(code: str) -> str:
 
 
 def test_the_page_is_public_and_linked_from_the_portal(client: Client) -> None:
-    assert reverse("verify:check") == URL
+    assert reverse("certificates-public:check") == URL
     soup = check_page(client.get(URL))
     assert (
         soup.find("label", string="证明编号") is not None and soup.find("label", string="验证码") is not None

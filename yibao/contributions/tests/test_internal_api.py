@@ -1,4 +1,4 @@
-"""POST /internal/api/contributions/: token, size limit, file and JSON bodies, idempotency."""
+"""POST /api/internal/contributions/: token, size limit, file and JSON bodies, idempotency."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def token(settings: Any) -> None:
 
 
 def url() -> str:
-    return reverse("internal-contributions:feed")
+    return reverse("contributions-api:feed")
 
 
 def counts() -> list[tuple[object, ...]]:

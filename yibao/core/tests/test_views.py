@@ -44,11 +44,6 @@ def test_division_options_for_an_unknown_parent_is_empty(client) -> None:
 
 
 @pytest.mark.django_db
-def test_healthz(client) -> None:
-    assert client.get("/healthz/").json() == {"status": "ok"}
-
-
-@pytest.mark.django_db
 def test_responses_carry_a_content_security_policy(client) -> None:
     policy = client.get("/regions/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy

@@ -68,7 +68,7 @@ def person_row(n: int, **changes: str) -> list[str]:
 def upload(client: Client, data: bytes, django_capture_on_commit_callbacks: Any) -> BatchImport:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("enroll:batch"),
+            reverse("enrollment:enroll-batch"),
             {"file": SimpleUploadedFile("人员.xlsx", data, content_type="application/octet-stream")},
         )
     assert response.status_code == 302, response.content.decode()[-2000:]
@@ -78,7 +78,7 @@ def upload(client: Client, data: bytes, django_capture_on_commit_callbacks: Any)
 
 
 def test_the_template_downloads_with_the_header(client: Client, binding: Binding) -> None:
-    response = client.get(reverse("enroll:batch-template"))
+    response = client.get(reverse("enrollment:enroll-batch-template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     header = book.get_sheet_by_index(0).to_python()[0]
@@ -90,7 +90,7 @@ def test_a_clean_file_passes_and_its_application_is_approved_into_the_records(
 ) -> None:
     batch = upload(client, workbook([person_row(n) for n in range(30)]), django_capture_on_commit_callbacks)
     assert (batch.status, batch.passed, batch.failed) == (BatchImport.Status.DONE, 30, 0)
-    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk])))
+    page = check_page(client.get(reverse("enrollment:enroll-batch-detail", args=[batch.pk])))
     assert "下一步" in page.get_text() and len(page.select("tbody tr")) == 20
     application = Application.objects.get(pk=batch.application_id or 0)
     assert LineItem.objects.filter(application=application).count() == 30
@@ -114,11 +114,11 @@ def test_failures_are_listed_exported_and_block_the_next_step(
     rows = [person_row(n) for n in range(5)] + [person_row(9, 月缴费基数="100"), person_row(0)]
     batch = upload(client, workbook(rows), django_capture_on_commit_callbacks)
     assert (batch.passed, batch.failed) == (4, 3)  # the duplicate names both rows
-    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk]) + "?tab=failed"))
+    page = check_page(client.get(reverse("enrollment:enroll-batch-detail", args=[batch.pk]) + "?tab=failed"))
     text = page.get_text()
     assert "导出失败数据" in text and "月缴费基数须在" in text and "证件号码与第8行重复" in text
     assert page.find("a", string="下一步") is None
-    export = client.get(reverse("enroll:batch-failures", args=[batch.pk]))
+    export = client.get(reverse("enrollment:enroll-batch-failures", args=[batch.pk]))
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
     assert len(sheet) == 1 + 3 and "错误原因" in [str(v) for v in sheet[0]]
     application = Application.objects.get(pk=batch.application_id or 0)
@@ -133,7 +133,7 @@ def test_a_file_that_is_not_xlsx_ends_with_a_message(
 ) -> None:
     batch = upload(client, b"just some text, renamed", django_capture_on_commit_callbacks)
     assert batch.status == BatchImport.Status.REFUSED
-    page = check_page(client.get(reverse("enroll:batch-detail", args=[batch.pk])))
+    page = check_page(client.get(reverse("enrollment:enroll-batch-detail", args=[batch.pk])))
     assert "文件无法导入" in page.get_text() and "不是Excel工作簿" in page.get_text()
 
 
@@ -146,8 +146,8 @@ def test_another_units_import_is_not_found(
     session = client.session
     session[CURRENT_UNIT_KEY] = other.unit_id
     session.save()
-    assert client.get(reverse("enroll:batch-detail", args=[batch.pk])).status_code == 404
-    assert client.get(reverse("enroll:batch-failures", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("enrollment:enroll-batch-detail", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("enrollment:enroll-batch-failures", args=[batch.pk])).status_code == 404
 
 
 def test_a_failing_file_after_a_passing_one_blocks_the_draft(
@@ -177,7 +177,7 @@ def test_the_worker_stops_when_the_grant_role_or_binding_is_withdrawn_after_the_
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(
-            reverse("enroll:batch"),
+            reverse("enrollment:enroll-batch"),
             {"file": SimpleUploadedFile("人员.xlsx", workbook([person_row(1)]), "application/octet-stream")},
         )
     assert response.status_code == 302
@@ -221,7 +221,7 @@ def test_the_progress_page_polls_its_panel_and_refreshes_itself_without_javascri
     client: Client, binding: Binding
 ) -> None:
     batch = running_batch(binding)
-    url = reverse("enroll:batch-detail", args=[batch.pk])
+    url = reverse("enrollment:enroll-batch-detail", args=[batch.pk])
     response = client.get(url)
     assert "HX-Request" in response["Vary"]
     page = check_page(response)
@@ -235,7 +235,7 @@ def test_the_progress_page_polls_its_panel_and_refreshes_itself_without_javascri
 
 def test_htmx_gets_the_progress_panel_alone_while_the_file_is_read(client: Client, binding: Binding) -> None:
     batch = running_batch(binding, status=BatchImport.Status.QUEUED, stage="", rows_total=0, rows_done=0)
-    url = reverse("enroll:batch-detail", args=[batch.pk])
+    url = reverse("enrollment:enroll-batch-detail", args=[batch.pk])
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "HX-Request" in response["Vary"]
     fragment = response.content.decode()
@@ -253,7 +253,7 @@ def test_htmx_is_told_to_load_the_page_again_once_the_import_has_finished(
     client: Client, binding: Binding
 ) -> None:
     batch = running_batch(binding, status=BatchImport.Status.REFUSED, error="文件中没有数据")
-    url = reverse("enroll:batch-detail", args=[batch.pk])
+    url = reverse("enrollment:enroll-batch-detail", args=[batch.pk])
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert (response.status_code, response["HX-Refresh"], response.content) == (200, "true", b"")
     page = check_page(client.get(url))
@@ -263,5 +263,5 @@ def test_htmx_is_told_to_load_the_page_again_once_the_import_has_finished(
 
 def test_htmx_polling_another_units_import_is_not_found(client: Client, binding: Binding) -> None:
     other = BatchImport.objects.create(unit=BindingFactory.create().unit, status=BatchImport.Status.RUNNING)
-    response = client.get(reverse("enroll:batch-detail", args=[other.pk]), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("enrollment:enroll-batch-detail", args=[other.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 404

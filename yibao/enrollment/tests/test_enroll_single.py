@@ -56,7 +56,7 @@ def test_an_unknown_person_opens_every_field_with_gender_and_birth_from_the_id(
     client: Client, binding: Binding
 ) -> None:
     soup = check_page(
-        client.get(reverse("enroll:single"), {"cert_type": "01", "cert_no": NEW_ID}), echoed=(NEW_ID,)
+        client.get(reverse("enrollment:enroll"), {"cert_type": "01", "cert_no": NEW_ID}), echoed=(NEW_ID,)
     )
     assert soup.find("input", attrs={"name": "name"}) is not None
     assert soup.find("input", attrs={"name": "birth_date"})["value"] == "1992-04-09"
@@ -67,7 +67,7 @@ def test_a_known_person_is_prefilled_and_their_own_fields_are_closed(
     client: Client, binding: Binding
 ) -> None:
     person = PersonFactory.create()
-    soup = check_page(client.get(reverse("enroll:single"), {"cert_type": "01", "cert_no": person.cert_no}),
+    soup = check_page(client.get(reverse("enrollment:enroll"), {"cert_type": "01", "cert_no": person.cert_no}),
                       echoed=(person.cert_no, person.mobile))  # fmt: skip
     name = soup.find("input", attrs={"name": "name"})
     assert name is not None and name.has_attr("disabled") and name["value"] == person.name
@@ -77,7 +77,7 @@ def test_a_known_person_is_prefilled_and_their_own_fields_are_closed(
 def test_saving_leads_to_the_workspace_and_approval_writes_the_records(
     client: Client, binding: Binding
 ) -> None:
-    response = client.post(reverse("enroll:single"), form_data())
+    response = client.post(reverse("enrollment:enroll"), form_data())
     application = Application.objects.get()
     assert response["Location"] == reverse("cases:edit", args=[application.pk])
     assert application.payload["insutypes"] == ["310", "510"] and application.payload["base"] == "6000.00"
@@ -118,7 +118,7 @@ def test_saving_leads_to_the_workspace_and_approval_writes_the_records(
 def test_refusals_are_shown_and_nothing_saved(
     client: Client, binding: Binding, changes: dict[str, object], message: str
 ) -> None:
-    response = client.post(reverse("enroll:single"), form_data(**changes))
+    response = client.post(reverse("enrollment:enroll"), form_data(**changes))
     soup = check_page(response, echoed=(NEW_ID, "13812345678"))
     assert any(message in li.get_text() for li in soup.select(".error-summary li")), soup.select(
         ".error-summary li"
@@ -132,7 +132,7 @@ def test_a_person_insured_elsewhere_or_a_minor_is_refused(client: Client, bindin
     assert facts is not None
     Person.objects.filter(pk=other.person_id).update(gender=facts[0], birth_date=facts[1])
     response = client.post(
-        reverse("enroll:single"), form_data(cert_no=other.person.cert_no, name=other.person.name)
+        reverse("enrollment:enroll"), form_data(cert_no=other.person.cert_no, name=other.person.name)
     )
     soup = check_page(response, echoed=(other.person.cert_no, other.person.mobile, "13812345678"))
     assert "该人员已在其他单位正常参保（险种310）" in soup.select_one(".error-summary").get_text()
@@ -140,7 +140,8 @@ def test_a_person_insured_elsewhere_or_a_minor_is_refused(client: Client, bindin
     young = id_facts("01", minor)
     assert young is not None
     response = client.post(
-        reverse("enroll:single"), form_data(cert_no=minor, gender=young[0], birth_date=young[1].isoformat())
+        reverse("enrollment:enroll"),
+        form_data(cert_no=minor, gender=young[0], birth_date=young[1].isoformat()),
     )
     soup = check_page(response, echoed=(minor, "13812345678"))
     assert "未满16周岁" in soup.select_one(".error-summary").get_text()

@@ -262,7 +262,7 @@ def test_the_enrollment_and_interruption_imports_do_not_cross(
 ) -> None:
     batch = upload(client, workbook([row_for(insured(binding, 1))]), django_capture_on_commit_callbacks)
     grant(binding, "employee-enrollment")
-    assert client.get(reverse("enroll:batch-detail", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("enrollment:enroll-batch-detail", args=[batch.pk])).status_code == 404
     assert client.get(reverse("enrollment:interruption-batch-detail", args=[batch.pk])).status_code == 200
     other = grant(BindingFactory.create(), "employee-interruption")
     client.force_login(other.operator.user)

@@ -19,7 +19,7 @@ def clock(monkeypatch) -> Clock:
 
 def unit_login(client, account: str, password: str = PASSWORD, **extra):
     return client.post(
-        "/login/",
+        "/hall/login/",
         {
             "kind": "unit",
             "account": account,
@@ -33,7 +33,7 @@ def unit_login(client, account: str, password: str = PASSWORD, **extra):
 
 def operator_login(client, mobile: str, password: str = PASSWORD):
     return client.post(
-        "/login/",
+        "/hall/login/",
         {"kind": "operator", "mobile": mobile, "password": password, "captcha_0": "x", "captcha_1": "PASSED"},
     )
 
@@ -45,14 +45,14 @@ def form_errors(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_login_page_has_both_tabs_with_captcha(get_page) -> None:
-    soup = get_page("/login/")
+    soup = get_page("/hall/login/")
     assert [a.get_text() for a in soup.select(".tabs a")] == ["单位账号登录", "经办人账号登录"]
     labels = [label.get_text().lstrip("*") for label in soup.select(".login__form .field__label")]
     assert labels == ["单位账号/统一社会信用代码", "密码", "图形验证码"]
     assert soup.select_one(".captcha-box img")["src"].startswith("/captcha/image/")
     assert soup.find("a", string="忘记密码") is not None
-    assert soup.find("a", string="立即注册")["href"] == "/register/"
-    soup = get_page("/login/?tab=operator")
+    assert soup.find("a", string="立即注册")["href"] == "/hall/register/"
+    soup = get_page("/hall/login/?tab=operator")
     labels = [label.get_text().lstrip("*") for label in soup.select(".login__form .field__label")]
     assert labels == ["经办人手机号", "密码", "图形验证码"]
 
@@ -103,7 +103,7 @@ def test_the_captcha_is_checked(client) -> None:
 
 @pytest.mark.django_db
 def test_empty_fields_say_what_is_missing(client) -> None:
-    errors = form_errors(client.post("/login/", {"kind": "unit"}))
+    errors = form_errors(client.post("/hall/login/", {"kind": "unit"}))
     assert errors == [
         "单位账号/统一社会信用代码：请输入单位账号或统一社会信用代码",
         "密码：请输入密码",
@@ -145,11 +145,11 @@ def test_operator_logs_in_chooses_a_unit_and_switches(client) -> None:
     mobile = first.operator.mobile
 
     response = operator_login(client, mobile)
-    assert response["Location"] == "/login/choose-unit/"
-    soup = check_page(client.get("/login/choose-unit/"))
+    assert response["Location"] == "/hall/login/choose-unit/"
+    soup = check_page(client.get("/hall/login/choose-unit/"))
     assert len(soup.select("input[type=radio]")) == 2
 
-    response = client.post("/login/choose-unit/", {"unit": second.unit.pk})
+    response = client.post("/hall/login/choose-unit/", {"unit": second.unit.pk})
     assert response["Location"] == "/hall/"
     soup = check_page(client.get("/hall/"))
     assert soup.select_one("#unit-switcher option[selected]").get_text() == second.unit.name
@@ -165,9 +165,9 @@ def test_an_operator_cannot_choose_or_switch_to_a_foreign_unit(client) -> None:
     binding = BindingFactory.create()
     foreign = UnitFactory.create()
     operator_login(client, binding.operator.mobile)
-    errors = form_errors(client.post("/login/choose-unit/", {"unit": foreign.pk}))
+    errors = form_errors(client.post("/hall/login/choose-unit/", {"unit": foreign.pk}))
     assert errors == ["选择单位：请选择您已绑定的单位"]
-    client.post("/login/choose-unit/", {"unit": binding.unit.pk})
+    client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})
     client.post("/hall/switch-unit/", {"unit": foreign.pk})
     soup = check_page(client.get("/hall/"))
     assert soup.select_one("#unit-switcher option[selected]").get_text() == binding.unit.name
@@ -177,20 +177,20 @@ def test_an_operator_cannot_choose_or_switch_to_a_foreign_unit(client) -> None:
 def test_unbinding_takes_effect_on_the_next_request(client) -> None:
     binding = BindingFactory.create()
     operator_login(client, binding.operator.mobile)
-    client.post("/login/choose-unit/", {"unit": binding.unit.pk})
+    client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})
     Binding.objects.filter(pk=binding.pk).update(status=Binding.Status.UNBOUND)
     response = client.get("/hall/")
-    assert response["Location"] == "/login/choose-unit/"
+    assert response["Location"] == "/hall/login/choose-unit/"
 
 
 @pytest.mark.django_db
 def test_hall_pages_are_closed_to_the_wrong_kind_of_user(client) -> None:
     unit = UnitFactory.create()
     binding = BindingFactory.create()
-    assert client.get("/hall/")["Location"].startswith("/login/?next=")
+    assert client.get("/hall/")["Location"].startswith("/hall/login/?next=")
     unit_login(client, unit.account.username)
     assert client.get("/hall/").status_code == 404
-    client.post("/logout/")
+    client.post("/hall/logout/")
     operator_login(client, binding.operator.mobile)
     assert client.get("/hall/unit/").status_code == 404
     staff = UserFactory.create(is_staff=True)
@@ -202,7 +202,7 @@ def test_hall_pages_are_closed_to_the_wrong_kind_of_user(client) -> None:
 def test_logout_ends_the_session(client) -> None:
     unit = UnitFactory.create()
     unit_login(client, unit.account.username)
-    response = client.post("/logout/")
+    response = client.post("/hall/logout/")
     assert response["Location"] == "/"
     assert client.get("/hall/unit/").status_code == 302
     assert AuditEvent.objects.filter(action="logout").count() == 1
@@ -212,15 +212,15 @@ def test_logout_ends_the_session(client) -> None:
 def test_logout_needs_post(client) -> None:
     unit = UnitFactory.create()
     unit_login(client, unit.account.username)
-    assert client.get("/logout/").status_code == 405
+    assert client.get("/hall/logout/").status_code == 405
 
 
 @pytest.mark.django_db
 def test_after_login_the_operator_returns_to_the_hall_page_asked_for(client) -> None:
     binding = BindingFactory.create()
-    assert client.get("/hall/account/")["Location"] == "/login/?next=/hall/account/"
+    assert client.get("/hall/account/")["Location"] == "/hall/login/?next=/hall/account/"
     response = client.post(
-        "/login/",
+        "/hall/login/",
         {
             "kind": "operator",
             "mobile": binding.operator.mobile,
@@ -229,8 +229,8 @@ def test_after_login_the_operator_returns_to_the_hall_page_asked_for(client) -> 
         }
         | {"captcha_0": "x", "captcha_1": "PASSED"},
     )
-    assert response["Location"] == "/login/choose-unit/"
-    assert client.post("/login/choose-unit/", {"unit": binding.unit.pk})["Location"] == "/hall/account/"
+    assert response["Location"] == "/hall/login/choose-unit/"
+    assert client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})["Location"] == "/hall/account/"
 
 
 @pytest.mark.django_db
@@ -272,3 +272,26 @@ def test_client_address_trusts_only_the_configured_proxies(settings) -> None:
     assert client_address(request) == "10.0.0.9"
     settings.YIBAO_TRUSTED_PROXIES = 1
     assert client_address(request) == "203.0.113.7"
+
+
+@pytest.mark.django_db
+def test_after_login_the_unit_admin_returns_only_to_its_own_pages(client) -> None:
+    unit = UnitFactory.create()
+    assert unit_login(client, unit.account.username, next="/hall/messages/")["Location"] == "/hall/messages/"
+    client.post("/hall/logout/")
+    for elsewhere in ("/hall/account/", "/hall/queries/roster/", "/hall/no-such-page/", "/hall/login/"):
+        assert unit_login(client, unit.account.username, next=elsewhere)["Location"] == "/hall/unit/"
+        client.post("/hall/logout/")
+
+
+@pytest.mark.django_db
+def test_after_login_a_step_of_the_login_is_no_page_to_return_to(client) -> None:
+    binding = BindingFactory.create()
+    for step in ("/hall/login/choose-unit/", "/hall/logout/", "/hall/login/"):
+        client.post(
+            "/hall/login/",
+            {"kind": "operator", "mobile": binding.operator.mobile, "password": PASSWORD, "next": step}
+            | {"captcha_0": "x", "captcha_1": "PASSED"},
+        )
+        assert client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})["Location"] == "/hall/"
+        client.post("/hall/logout/")

@@ -16,8 +16,8 @@ from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 
-UNIT_LIST = "/hall/unit/messages/"
-UNIT_READ_ALL = "/hall/unit/messages/read-all/"
+UNIT_LIST = "/hall/messages/"
+UNIT_READ_ALL = "/hall/messages/read-all/"
 OPERATOR_LIST = "/hall/account/notifications/"
 OPERATOR_READ_ALL = "/hall/account/notifications/read-all/"
 # session, user, unit or operator, COUNT for the pages, COUNT of unread (shared with the nav
@@ -26,7 +26,7 @@ LIST_QUERIES = 9
 
 
 def unit_detail(message: Message) -> str:
-    return f"/hall/unit/messages/{message.pk}/"
+    return f"/hall/messages/{message.pk}/"
 
 
 def operator_detail(message: Message) -> str:
@@ -283,7 +283,7 @@ def test_account_page_links_notifications_with_the_badge(operator_client, bindin
 def test_unit_admin_cannot_open_another_units_message(unit_admin) -> None:
     other = message_send(unit=UnitFactory.create(), title="其他单位的消息")
     check_page(unit_admin.get(unit_detail(other)), status=404)
-    check_page(unit_admin.get("/hall/unit/messages/999999/"), status=404)
+    check_page(unit_admin.get("/hall/messages/999999/"), status=404)
     assert unread_flag(other)
 
 
@@ -309,12 +309,12 @@ def test_read_all_of_another_mailbox_is_not_reachable(operator_client, binding) 
 
 
 @pytest.mark.parametrize(
-    "url", [UNIT_LIST, "/hall/unit/messages/1/", OPERATOR_LIST, "/hall/account/notifications/1/"]
+    "url", [UNIT_LIST, "/hall/messages/1/", OPERATOR_LIST, "/hall/account/notifications/1/"]
 )
 def test_anonymous_is_sent_to_log_in(client, url) -> None:
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/?next=")
+    assert response["Location"].startswith("/hall/login/?next=")
 
 
 @pytest.mark.parametrize("url", [UNIT_READ_ALL, OPERATOR_READ_ALL])

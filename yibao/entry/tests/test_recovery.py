@@ -48,7 +48,7 @@ def uscc_details(binding, **extra) -> dict[str, str]:
 def test_unit_recovers_by_uscc_through_a_bound_operator(
     client, binding, django_capture_on_commit_callbacks
 ) -> None:
-    url = "/password-recovery/unit-uscc/"
+    url = "/hall/password-recovery/unit-uscc/"
     data = uscc_details(binding)
     echo = (binding.unit.legal_rep_cert_no, binding.operator.mobile)
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,8 +58,8 @@ def test_unit_recovers_by_uscc_through_a_bound_operator(
     )
 
     response = client.post(url, {**data, "sms_code": sent_code(binding.operator.mobile)})
-    assert response["Location"] == "/password-recovery/done/"
-    soup = check_page(client.get("/password-recovery/done/"))
+    assert response["Location"] == "/hall/password-recovery/done/"
+    soup = check_page(client.get("/hall/password-recovery/done/"))
     assert "新密码设置成功" in visible_text(soup)
     assert binding.unit.account.username in visible_text(soup)
     binding.unit.account.refresh_from_db()
@@ -73,15 +73,15 @@ def test_unit_recovers_by_uscc_through_the_legal_representative(
 ) -> None:
     data = uscc_details(binding, verifier="legal_rep", verifier_name=binding.unit.legal_rep_name, mobile="")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/password-recovery/unit-uscc/", {**data, "_send_sms": "1"})
+        client.post("/hall/password-recovery/unit-uscc/", {**data, "_send_sms": "1"})
     code = sent_code(binding.unit.legal_rep_mobile)
-    response = client.post("/password-recovery/unit-uscc/", {**data, "sms_code": code})
-    assert response["Location"] == "/password-recovery/done/"
+    response = client.post("/hall/password-recovery/unit-uscc/", {**data, "sms_code": code})
+    assert response["Location"] == "/hall/password-recovery/done/"
 
 
 @pytest.mark.django_db
 def test_wrong_details_get_one_generic_answer_and_are_limited(client, binding) -> None:
-    url = "/password-recovery/unit-uscc/"
+    url = "/hall/password-recovery/unit-uscc/"
     echo = (binding.unit.legal_rep_cert_no, binding.operator.mobile, "13900000000")
     cases = [
         {"unit_name": "别的单位"},
@@ -110,11 +110,11 @@ def test_unit_recovers_by_account(client, binding, django_capture_on_commit_call
         **CAPTCHA,
     }
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/password-recovery/unit-account/", {**data, "_send_sms": "1"})
+        client.post("/hall/password-recovery/unit-account/", {**data, "_send_sms": "1"})
     response = client.post(
-        "/password-recovery/unit-account/", {**data, "sms_code": sent_code(binding.operator.mobile)}
+        "/hall/password-recovery/unit-account/", {**data, "sms_code": sent_code(binding.operator.mobile)}
     )
-    assert response["Location"] == "/password-recovery/done/"
+    assert response["Location"] == "/hall/password-recovery/done/"
 
 
 @pytest.mark.django_db
@@ -128,14 +128,16 @@ def test_operator_recovers_by_mobile_and_id(client, binding, django_capture_on_c
     }
     echo = (operator.mobile, operator.cert_no)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/password-recovery/operator/", {**data, **CAPTCHA, "_send_sms": "1"})
+        client.post("/hall/password-recovery/operator/", {**data, **CAPTCHA, "_send_sms": "1"})
     # The captcha was answered to send the code; it is needed again only to resend.
     soup = check_page(
-        client.post("/password-recovery/operator/", {**data, "sms_code": "000000x"}), echoed=echo
+        client.post("/hall/password-recovery/operator/", {**data, "sms_code": "000000x"}), echoed=echo
     )
     assert "图形验证码" not in " ".join(li.get_text() for li in soup.select(".error-summary li"))
-    response = client.post("/password-recovery/operator/", {**data, "sms_code": sent_code(operator.mobile)})
-    assert response["Location"] == "/password-recovery/done/"
+    response = client.post(
+        "/hall/password-recovery/operator/", {**data, "sms_code": sent_code(operator.mobile)}
+    )
+    assert response["Location"] == "/hall/password-recovery/done/"
     operator.user.refresh_from_db()
     assert operator.user.check_password(NEW)
 
@@ -150,7 +152,7 @@ def test_the_new_password_follows_the_policy(client, binding) -> None:
         "sms_code": "123456",
     }
     echo = (operator.mobile, operator.cert_no)
-    assert errors(client.post("/password-recovery/operator/", {**data, **CAPTCHA}), echo)[:2] == [
+    assert errors(client.post("/hall/password-recovery/operator/", {**data, **CAPTCHA}), echo)[:2] == [
         "新密码：请输入8-16位字符密码，必须由数字、字母组成",
         "确认密码：请输入确认密码",
     ]

@@ -52,7 +52,9 @@ def errors(response) -> list[str]:
 
 def send_code(client, mobile: str = MOBILE, django_capture_on_commit_callbacks=None) -> str:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/register/operator/", {**OPERATOR_STEP, "mobile": mobile, "_send_sms": "1"})
+        response = client.post(
+            "/hall/register/operator/", {**OPERATOR_STEP, "mobile": mobile, "_send_sms": "1"}
+        )
     assert f"短信验证码已发送至{mobile[:3]}****{mobile[-4:]}" in visible_text(
         check_page(response, echoed=ECHO)
     )
@@ -62,9 +64,9 @@ def send_code(client, mobile: str = MOBILE, django_capture_on_commit_callbacks=N
 
 @pytest.fixture
 def step_one(client) -> None:
-    response = client.post("/register/", UNIT_STEP)
+    response = client.post("/hall/register/", UNIT_STEP)
     assert response.status_code == 302, errors(response)
-    assert response["Location"] == "/register/operator/"
+    assert response["Location"] == "/hall/register/operator/"
 
 
 @pytest.mark.django_db
@@ -79,7 +81,7 @@ def test_step_one_checks_every_field_in_words(client) -> None:
         "legal_rep_mobile": "12345",
         "admdvs_2": "",
     }
-    assert errors(client.post("/register/", data)) == [
+    assert errors(client.post("/hall/register/", data)) == [
         "账号：账号不支持中文",
         "确认密码：两次输入的密码不一致",
         "医保区划：请选择区县",
@@ -94,27 +96,27 @@ def test_step_one_checks_every_field_in_words(client) -> None:
 @pytest.mark.django_db
 def test_a_registered_uscc_is_refused_with_a_pointer_to_recovery(client) -> None:
     UnitFactory.create(uscc=USCC)
-    assert errors(client.post("/register/", UNIT_STEP)) == [
+    assert errors(client.post("/hall/register/", UNIT_STEP)) == [
         "统一社会信用代码：该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
     ]
 
 
 @pytest.mark.django_db
 def test_going_back_keeps_step_one(client, step_one) -> None:
-    response = client.post("/register/operator/", {"_back": "1"})
-    assert response["Location"] == "/register/"
-    soup = check_page(client.get("/register/"), echoed=ECHO)
+    response = client.post("/hall/register/operator/", {"_back": "1"})
+    assert response["Location"] == "/hall/register/"
+    soup = check_page(client.get("/hall/register/"), echoed=ECHO)
     assert soup.select_one("#id_account")["value"] == "dw20261123"
     assert soup.select_one("#id_admdvs_2 option[selected]")["value"] == "530112"
     assert "密码已设置" in visible_text(soup)
     # Submitting again without retyping the password keeps it.
     data = {**UNIT_STEP, "password": "", "password_confirm": ""}
-    assert client.post("/register/", data)["Location"] == "/register/operator/"
+    assert client.post("/hall/register/", data)["Location"] == "/hall/register/operator/"
 
 
 @pytest.mark.django_db
 def test_step_two_needs_step_one(client) -> None:
-    assert client.get("/register/operator/")["Location"] == "/register/"
+    assert client.get("/hall/register/operator/")["Location"] == "/hall/register/"
 
 
 @pytest.mark.django_db
@@ -122,15 +124,15 @@ def test_register_with_a_new_operator(client, step_one, django_capture_on_commit
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     assert Unit.objects.count() == 0  # nothing saved before the last step
 
-    response = client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})
-    assert response["Location"] == "/register/done/", errors(response)
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    assert response["Location"] == "/hall/register/done/", errors(response)
 
-    soup = check_page(client.get("/register/done/"))
+    soup = check_page(client.get("/hall/register/done/"))
     text = visible_text(soup)
     assert "恭喜您，注册成功！" in text
     assert "dw20261123" in text
     assert "138****0000" in text
-    assert soup.find("a", attrs={"data-module": "countdown-redirect"})["href"] == "/login/"
+    assert soup.find("a", attrs={"data-module": "countdown-redirect"})["href"] == "/hall/login/"
     unit = Unit.objects.get(uscc=USCC)
     assert (unit.account.username, unit.account.kind, unit.division_id) == ("dw20261123", "unit", "530112")
     assert unit.account.check_password("Abcd12345678")
@@ -156,17 +158,17 @@ def test_register_with_an_existing_operator_asks_for_its_password(
     monkeypatch.setattr(sms_codes, "_now", clock)
     existing = OperatorFactory.create(mobile=MOBILE)
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
-    soup = check_page(client.get("/register/operator/"), echoed=ECHO)
+    soup = check_page(client.get("/hall/register/operator/"), echoed=ECHO)
     assert "该手机号已被注册过，无需填写经办人信息" in visible_text(soup)
     assert soup.select_one("#id_name") is None
 
     wrong = {"mobile": MOBILE, "password": "NotIt12345", "sms_code": code}
-    assert errors(client.post("/register/operator/", wrong)) == ["经办人密码：经办人密码填写错误"]
+    assert errors(client.post("/hall/register/operator/", wrong)) == ["经办人密码：经办人密码填写错误"]
     # The code was spent on the wrong try: only the phone's owner learns about the password.
     clock.move(seconds=61)
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
-    assert client.post("/register/operator/", right)["Location"] == "/register/done/"
+    assert client.post("/hall/register/operator/", right)["Location"] == "/hall/register/done/"
     unit = Unit.objects.get(uscc=USCC)
     assert list(Binding.objects.filter(unit=unit).values_list("operator", flat=True)) == [existing.pk]
     assert Operator.objects.count() == 1
@@ -176,23 +178,25 @@ def test_register_with_an_existing_operator_asks_for_its_password(
 @pytest.mark.django_db
 def test_sms_code_problems_are_worded(client, step_one, django_capture_on_commit_callbacks) -> None:
     assert "短信验证码：请先获取短信验证码" in errors(
-        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": "123456"})
+        client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": "123456"})
     )
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     wrong = "000000" if code != "000000" else "111111"
-    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": wrong})) == [
+    assert errors(client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": wrong})) == [
         "短信验证码：短信验证码不正确，还可尝试4次"
     ]
-    response = client.post("/register/operator/", {**OPERATOR_STEP, "_send_sms": "1"})
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "_send_sms": "1"})
     assert "短信验证码：验证码已发送，请" in " ".join(errors(response))
 
 
 @pytest.mark.django_db
 def test_sending_a_code_needs_the_captcha_and_a_mobile(client, step_one) -> None:
     data = {**OPERATOR_STEP, "captcha_1": "WRONG", "_send_sms": "1"}
-    assert errors(client.post("/register/operator/", data)) == ["图形验证码：图形验证码不正确，请重新输入"]
+    assert errors(client.post("/hall/register/operator/", data)) == [
+        "图形验证码：图形验证码不正确，请重新输入"
+    ]
     data = {**OPERATOR_STEP, "mobile": "", "_send_sms": "1"}
-    assert "经办人手机号：请先输入经办人手机号" in errors(client.post("/register/operator/", data))
+    assert "经办人手机号：请先输入经办人手机号" in errors(client.post("/hall/register/operator/", data))
     assert SmsMessage.objects.count() == 0
 
 
@@ -202,12 +206,12 @@ def test_operator_step_checks_dates_and_confirmation(
 ) -> None:
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     data = {**OPERATOR_STEP, "sms_code": code, "password_confirm": "x", "valid_to": "2019-01-01"}
-    assert errors(client.post("/register/operator/", data)) == [
+    assert errors(client.post("/hall/register/operator/", data)) == [
         "确认密码：两次输入的密码不一致",
         "证件有效截止日期：证件有效截止日期不能早于起始日期",
     ]
     data = {**OPERATOR_STEP, "sms_code": code, "valid_from": "2001-01-01", "valid_to": "2011-01-01"}
-    assert errors(client.post("/register/operator/", data)) == [
+    assert errors(client.post("/hall/register/operator/", data)) == [
         "证件有效截止日期：证件已过有效期，请使用有效证件"
     ]
     assert User.objects.filter(kind="operator").count() == 0
@@ -215,7 +219,7 @@ def test_operator_step_checks_dates_and_confirmation(
 
 @pytest.mark.django_db
 def test_html_in_text_fields_is_shown_escaped(client) -> None:
-    response = client.post("/register/", {**UNIT_STEP, "name": "<script>alert(1)</script>", "uscc": ""})
+    response = client.post("/hall/register/", {**UNIT_STEP, "name": "<script>alert(1)</script>", "uscc": ""})
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -233,7 +237,7 @@ def test_henan_registers_only_uscc_held_by_the_agency(
         "admdvs_1": "410100",
         "admdvs_2": "410105",
     }
-    assert errors(client.post("/register/", data)) == [
+    assert errors(client.post("/hall/register/", data)) == [
         "统一社会信用代码：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
     ]
     held = UnitFactory.create(
@@ -243,11 +247,11 @@ def test_henan_registers_only_uscc_held_by_the_agency(
         legal_rep_name=UNIT_STEP["legal_rep_name"],
         legal_rep_cert_no=UNIT_STEP["legal_rep_cert_no"],
     )
-    assert client.post("/register/", data).status_code == 302
+    assert client.post("/hall/register/", data).status_code == 302
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     assert (
-        client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})["Location"]
-        == "/register/done/"
+        client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})["Location"]
+        == "/hall/register/done/"
     )
     held.refresh_from_db()
     assert held.account.username == "dwhenan2026"
@@ -267,7 +271,7 @@ def test_the_password_rule_is_the_profiles(
 ) -> None:
     settings.YIBAO_PROFILE = profile
     data = {**UNIT_STEP, "password": password, "password_confirm": password}
-    assert f"密码：{message}" in errors(client.post("/register/", data))
+    assert f"密码：{message}" in errors(client.post("/hall/register/", data))
 
 
 @pytest.mark.django_db
@@ -278,7 +282,7 @@ def test_the_account_length_is_the_profiles(
     client, settings, profile: str, account: str, accepted: bool
 ) -> None:
     settings.YIBAO_PROFILE = profile
-    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    response = client.post("/hall/register/", {**UNIT_STEP, "account": account})
     if accepted:
         assert response.status_code == 302
     else:
@@ -324,9 +328,9 @@ def test_a_held_unit_needs_its_name_and_legal_representative(
     client, django_capture_on_commit_callbacks
 ) -> None:
     held = UnitFactory.create(uscc=USCC, account=None, name="别人的单位")
-    assert client.post("/register/", UNIT_STEP).status_code == 302
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
-    assert errors(client.post("/register/operator/", {**OPERATOR_STEP, "sms_code": code})) == [
+    assert errors(client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})) == [
         "单位信息：单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入（请返回上一步修改）"
     ]
     held.refresh_from_db()
@@ -345,11 +349,13 @@ def test_guessing_an_operators_password_counts_towards_its_lockout(
     OperatorFactory.create(mobile=MOBILE)
     for _ in range(5):
         code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
-        client.post("/register/operator/", {"mobile": MOBILE, "password": "Guess12345", "sms_code": code})
+        client.post(
+            "/hall/register/operator/", {"mobile": MOBILE, "password": "Guess12345", "sms_code": code}
+        )
         clock.move(seconds=61)
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     right = {"mobile": MOBILE, "password": "Yibao2026test", "sms_code": code}
-    assert errors(client.post("/register/operator/", right))[0].startswith(
+    assert errors(client.post("/hall/register/operator/", right))[0].startswith(
         "经办人密码：登录失败次数过多，账户已被锁定"
     )
 
@@ -363,6 +369,6 @@ def test_guessing_an_operators_password_counts_towards_its_lockout(
     ],
 )
 def test_an_account_may_not_look_like_a_mobile_or_a_uscc(client, account: str, message: str) -> None:
-    response = client.post("/register/", {**UNIT_STEP, "account": account})
+    response = client.post("/hall/register/", {**UNIT_STEP, "account": account})
     soup = check_page(response, echoed=(*ECHO, account))
     assert message in [li.get_text() for li in soup.select(".error-summary li")]

@@ -101,7 +101,8 @@ def test_a_password_set_by_someone_else_must_be_changed_first(client, operator) 
     user.save()
     client.logout()
     response = client.post(
-        "/login/", {"kind": "operator", "mobile": operator.mobile, "password": "Yibao2026test", **CAPTCHA}
+        "/hall/login/",
+        {"kind": "operator", "mobile": operator.mobile, "password": "Yibao2026test", **CAPTCHA},
     )
     assert response["Location"] == "/hall/account/password/"
     assert client.get("/hall/")["Location"] == "/hall/account/password/"
@@ -111,7 +112,7 @@ def test_a_password_set_by_someone_else_must_be_changed_first(client, operator) 
 @pytest.mark.django_db
 def test_account_pages_are_for_operators_only(client) -> None:
     binding = BindingFactory.create()
-    assert client.get("/hall/account/")["Location"].startswith("/login/")
+    assert client.get("/hall/account/")["Location"].startswith("/hall/login/")
     client.force_login(binding.unit.account)
     assert client.get("/hall/account/").status_code == 404
     assert client.post("/hall/account/confirm/", {"confirm": "1"}).status_code == 404

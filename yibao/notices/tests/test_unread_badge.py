@@ -84,7 +84,7 @@ def test_unit_home_nav_shows_the_badge(client) -> None:
     message_send(unit=unit, title="消息")
     client.force_login(unit.account)
     soup = check_page(client.get("/hall/unit/"))
-    link = soup.select_one('nav.hall__nav a[href="/hall/unit/messages/"]')
+    link = soup.select_one('nav.hall__nav a[href="/hall/messages/"]')
     assert link.get_text(" ", strip=True) == "我的消息 1"
 
 

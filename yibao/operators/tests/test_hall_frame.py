@@ -51,9 +51,9 @@ def test_a_hall_page_makes_the_frame_queries_and_its_own_only(client: Client) ->
     (the guard), 3 the page's count, 4 units of the switcher + unread badge."""
     binding = grant(BindingFactory.create(), "case-records")
     login(client, binding)
-    client.get(reverse("records:list"))  # first request of the session
+    client.get(reverse("cases:list"))  # first request of the session
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("records:list"))
+        response = client.get(reverse("cases:list"))
     assert response.status_code == 200
     queries = page_queries(captured)
     assert len(queries) == 4, "\n".join(queries)

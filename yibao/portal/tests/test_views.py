@@ -27,8 +27,8 @@ def test_home_shows_header_entries_directory_groups_and_notices(get_page) -> Non
 
     text = visible_text(soup)
     assert soup.title.get_text() == "公共服务门户 - 医疗保障公共服务平台"
-    assert soup.find("a", string="注册")["href"] == "/register/"
-    assert soup.find("a", string="单位账号登录/经办人账号登录")["href"] == "/login/"
+    assert soup.find("a", string="注册")["href"] == "/hall/register/"
+    assert soup.find("a", string="单位账号登录/经办人账号登录")["href"] == "/hall/login/"
     assert [h.get_text() for h in soup.select(".service-group h3")] == [
         "查询服务",
         "经办服务",
@@ -98,12 +98,12 @@ def test_every_built_unit_service_leads_to_its_hall_page(client) -> None:
     for entry in ENTRIES:
         url = entry.url()
         if entry.slug in ITEM_PAGES:
-            assert url == f"/hall/services/{entry.slug}/"
+            assert url == f"/hall/operators/services/{entry.slug}/"
         elif entry.url_name is None:
             assert url == f"/services/{entry.slug}/"
             assert entry.slug.startswith("filing-"), f"{entry.name} is built: give it its page"
     response = client.get("/services/roster/")
-    assert (response.status_code, response["Location"]) == (302, "/hall/services/roster/")
+    assert (response.status_code, response["Location"]) == (302, "/hall/operators/services/roster/")
 
 
 @pytest.mark.django_db
@@ -117,6 +117,11 @@ def test_every_directory_entry_resolves(client) -> None:
     for entry in ENTRIES:
         response = client.get(entry.url())
         if entry.slug in ITEM_PAGES:
-            assert (response.status_code, response["Location"]) == (302, f"/login/?next={entry.url()}")
+            assert (response.status_code, response["Location"]) == (302, f"/hall/login/?next={entry.url()}")
         else:
             assert response.status_code == 200, entry.slug
+
+
+@pytest.mark.django_db
+def test_healthz(client) -> None:
+    assert client.get("/healthz/").json() == {"status": "ok"}

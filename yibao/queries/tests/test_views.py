@@ -370,7 +370,7 @@ def test_personnel_changes_scoped_filtered_and_linked(client: Client) -> None:
     assert change[5] == "手机号码：137****0001 → 139****5678"
     assert add[3] == "职工基本医疗保险、生育保险" and add[5] == "人员类别：职工在职；缴费基数：6000.00"
     link = soup.find("a", string=application.number)
-    assert link is not None and link["href"] == reverse("records:detail", args=[application.pk])
+    assert link is not None and link["href"] == reverse("cases:detail", args=[application.pk])
     assert [r[0] for r in rows(check_page(client.get(url, {"kind": "add"})))] == ["增员"]
     assert [r[4] for r in rows(check_page(client.get(url, {"start": "2025-02-01"})))] == ["2025-03-04"]
     bad = check_page(client.get(url, {"kind": "move", "end": "x"}), echoed=("move",)).get_text()

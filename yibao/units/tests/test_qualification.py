@@ -144,7 +144,7 @@ def test_another_units_admin_gets_404(client, licence_url) -> None:
 
 def test_operator_staff_and_anonymous_are_refused(client, unit, licence_url, staff_user) -> None:
     response = client.get(licence_url)
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/hall/login/")
     client.force_login(BindingFactory.create(unit=unit).operator.user)
     assert client.get(licence_url).status_code == 404
     staff_login(client, staff_user)

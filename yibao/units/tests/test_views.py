@@ -182,7 +182,7 @@ URLS = [
 def test_anonymous_is_sent_to_login(client, url) -> None:
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
+    assert response["Location"].startswith("/hall/login/")
 
 
 @pytest.mark.parametrize("url", [*URLS, "/hall/unit/info/confirm/"])
