@@ -49,7 +49,7 @@ def test_errors_are_shown_in_chinese_and_input_survives(page: Any) -> None:
     page.get_by_label("手机号码").fill("13812345678")
     page.get_by_label("邮政编码").fill("650000")
     page.get_by_label("账号").fill("dw2026001")
-    page.get_by_label("密码").fill("Abcdefg123")
+    page.get_by_label("密码").fill("Qz7kWm2pLr5")
     page.get_by_label("省（自治区、直辖市）").select_option(label="北京市")
     page.get_by_label("市（地区、州）").select_option(label="市辖区")
     page.get_by_label("区县").select_option(label="海淀区")
@@ -63,7 +63,7 @@ def test_errors_are_shown_in_chinese_and_input_survives(page: Any) -> None:
     screenshot(page, "components-errors")
 
     page.get_by_label("统一社会信用代码").fill("91350200776049653A")
-    page.get_by_label("密码").fill("Abcdefg123")
+    page.get_by_label("密码").fill("Qz7kWm2pLr5")
     page.get_by_role("button", name="提交校验").click()
     expect(page.get_by_role("heading", name="校验通过")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("1101**********002X")
