@@ -29,10 +29,12 @@ def login_reviewer(page: Any, username: str) -> None:
     page.get_by_label("图形验证码").fill("PASSED")
     page.get_by_role("button", name="下一步").click()
     expect(page.get_by_role("heading", name="绑定身份验证器")).to_be_visible()
+    screenshot(page, "staff-login-setup")
     secret = page.locator(".otp-secret").inner_text().replace(" ", "")
     page.get_by_label("动态口令").fill(authenticator_code(secret))
     page.get_by_role("button", name="确认绑定并登录").click()
     expect(page.get_by_role("heading", name="恢复码")).to_be_visible()
+    screenshot(page, "staff-login-recovery-codes")
     page.get_by_role("link", name="我已保存，进入工作台").click()
     expect(page.get_by_role("heading", name="经办机构工作台")).to_be_visible()
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.pagecheck import check_page
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import UserFactory
 
@@ -42,15 +43,20 @@ def current_code(device: TOTPDevice, drift: int = 0) -> str:
 
 
 def enrol(client: Client, shenhe: Any) -> list[str]:
+    check_page(client.get("/agency/login/?next=/agency/"))
     assert password_step(client)["Location"].startswith("/agency/login/setup/")
-    page = client.get("/agency/login/setup/?next=/agency/").content.decode()
+    setup = client.get("/agency/login/setup/?next=/agency/")
+    check_page(setup)
+    page = setup.content.decode()
     assert "身份验证器绑定二维码" in page and "data:image/svg+xml" in page
     device = TOTPDevice.objects.get(user=shenhe, confirmed=False)
     response = client.post(
         "/agency/login/setup/?next=/agency/", {"code": current_code(device), "next": "/agency/"}
     )
     assert response["Location"].startswith("/agency/login/recovery-codes/")
-    codes_page = client.get(response["Location"]).content.decode()
+    codes_response = client.get(response["Location"])
+    check_page(codes_response)
+    codes_page = codes_response.content.decode()
     codes = re.findall(r"<code>([0-9a-z]+)</code>", codes_page)
     assert len(codes) == 10
     return codes
@@ -86,6 +92,7 @@ def test_a_later_login_asks_for_the_code_and_a_recovery_code_works_once(shenhe: 
 
     client = Client()
     assert password_step(client)["Location"].startswith("/agency/login/verify/")
+    check_page(client.get("/agency/login/verify/"))
     assert client.get("/agency/").status_code == 302  # the password alone opens nothing
     wrong = client.post("/agency/login/verify/", {"code": "000000", "next": "/agency/"})
     assert "动态口令不正确或已过期" in wrong.content.decode()
@@ -118,3 +125,15 @@ def test_a_password_only_session_reaches_neither_the_workbench_nor_the_admin(
 def test_the_admin_login_page_is_the_staff_login(client: Client) -> None:
     response = client.get("/admin/login/?next=/admin/cases/")
     assert response["Location"] == "/agency/login/?next=%2Fadmin%2Fcases%2F"
+
+
+def test_the_current_code_is_shown_only_with_development_affordances(
+    client: Client, shenhe: Any, settings: Any
+) -> None:
+    settings.YIBAO_DEV_AFFORDANCES = False
+    password_step(client)
+    assert "开发环境" not in client.get("/agency/login/setup/").content.decode()
+    settings.YIBAO_DEV_AFFORDANCES = True
+    page = client.get("/agency/login/setup/").content.decode()
+    device = TOTPDevice.objects.get(user=shenhe, confirmed=False)
+    assert f"开发环境：当前动态口令为 <code>{current_code(device)}</code>" in page

@@ -7,6 +7,7 @@ import base64
 import time
 
 import segno
+from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yibao.accounts.models import User
 from yibao.agency.forms import StaffCodeForm, StaffLoginForm
@@ -106,7 +109,8 @@ def staff_login_verify(request: HttpRequest) -> HttpResponse:
         else:
             _finish(request, user, device)
             return redirect(_next(request))
-    return render(request, "agency/login_verify.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "dev_code": _dev_code(user)}
+    return render(request, "agency/login_verify.html", context)
 
 
 @public_view
@@ -120,6 +124,7 @@ def staff_login_setup(request: HttpRequest) -> HttpResponse:
         return redirect("agency:login-verify")
     device = staff_app_enrollment(user)
     form = StaffCodeForm(request.POST if request.method == "POST" else None)
+    form.fields["code"].help_text = "请输入身份验证器为“医保公共服务平台”显示的6位数字"
     if request.method == "POST" and form.is_valid():
         origin = RequestOrigin.from_request(request)
         try:
@@ -143,8 +148,20 @@ def staff_login_setup(request: HttpRequest) -> HttpResponse:
             "qr": qr,
             "secret": " ".join(text[i : i + 4] for i in range(0, len(text), 4)),
             "next": _next(request),
+            "dev_code": _dev_code(user),
         },
     )
+
+
+def _dev_code(user: User) -> str:
+    """Development only (YIBAO_DEV_AFFORDANCES, refused by check --deploy): the app's current code,
+    so the demo can be tried without an authenticator app — like the captcha's PASSED."""
+    if not settings.YIBAO_DEV_AFFORDANCES:
+        return ""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    if device is None:
+        return ""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
 
 
 def _base32(secret: bytes) -> str:
