@@ -54,6 +54,8 @@ YIBAO_PROFILE = env_str("YIBAO_PROFILE", "national")
 # Development affordances (SMS outbox, fixed captcha answer, component gallery).
 YIBAO_DEV_AFFORDANCES = env_bool("YIBAO_DEV_AFFORDANCES", default=DEBUG)
 # Largest accepted upload, in bytes.
+# 证件号码 look-ups one operator may make in ten minutes (单个人员参保登记).
+YIBAO_PERSON_LOOKUPS_PER_OPERATOR = env_int("YIBAO_PERSON_LOOKUPS_PER_OPERATOR", 60)
 # Files one application may hold: per material and in all.
 YIBAO_MATERIALS_PER_ITEM = env_int("YIBAO_MATERIALS_PER_ITEM", 10)
 YIBAO_MATERIALS_PER_APPLICATION = env_int("YIBAO_MATERIALS_PER_APPLICATION", 30)

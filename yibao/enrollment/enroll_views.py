@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,12 +14,14 @@ from yibao.accounts.guards import hall_user
 from yibao.cases import services
 from yibao.cases.access import access_application_for_operator
 from yibao.cases.models import Application, Status
-from yibao.core.audit import RequestOrigin
+from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, set_code_choices
+from yibao.core.masking import mask_id_number
+from yibao.core.throttle import Throttle
 from yibao.core.validators.identity import validate_cert_number
 from yibao.enrollment.enroll_types import EMPLOYEE_ENROLLMENT, PERSON_FIELDS, EnrollmentForm
-from yibao.enrollment.models import Person
+from yibao.enrollment.models import Insurance, Person
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import id_facts
 from yibao.operators.access import GrantedRequest, grant_required
@@ -48,6 +51,41 @@ def _editing(request: GrantedRequest) -> Application | None:
     return application
 
 
+LOOKUP_REFUSED = Person()  # a marker: too many look-ups
+LOOKUP_REFUSED_MESSAGE = "证件号码查询过于频繁，请10分钟后再试"
+
+
+def _lookups() -> Throttle:
+    return Throttle(
+        "person-lookup", limit=int(settings.YIBAO_PERSON_LOOKUPS_PER_OPERATOR), window_seconds=600
+    )
+
+
+def _lookup(request: GrantedRequest, *, cert_type: str, cert_no: str) -> Person | None:
+    """The person registered with this 证件 (any unit's), counted per operator and audited: a
+    look-up by ID number is how a stranger's data would be fished for."""
+    operator = str(request.binding.operator_id)
+    if request.method == "GET":
+        if _lookups().exceeded(operator):
+            audit_event_record(actor=hall_user(request), action="person_lookup_refused", unit=request.unit,
+                               origin=RequestOrigin.from_request(request))  # fmt: skip
+            return LOOKUP_REFUSED
+        _lookups().hit(operator)
+    found = Person.objects.filter(cert_type=cert_type, cert_no=cert_no).first()
+    if request.method == "GET":
+        audit_event_record(
+            actor=hall_user(request), action="person_lookup", unit=request.unit, origin=RequestOrigin.from_request(request),
+            after={"cert_no": mask_id_number(cert_no), "found": found is not None,
+                   "of_unit": found is not None and _of_unit(found, request.unit.pk)},
+        )  # fmt: skip
+    return found
+
+
+def _of_unit(person: Person, unit_id: int) -> bool:
+    """The person has (or had) an insurance with the unit: its own records."""
+    return Insurance.objects.filter(person=person, unit_id=unit_id).exists()
+
+
 def _person_values(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
@@ -70,7 +108,8 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
     cert_no = str(source.get("cert_no") or (editing.payload.get("cert_no") if editing else "") or "").strip()
     lookup = LookupForm(initial={"cert_type": cert_type, "cert_no": cert_no})
     lookup_error = ""
-    person = None
+    person: Person | None = None
+    known_elsewhere = False
     form = None
     try:
         limits = limits_for(unit.division_id, timezone.localdate())
@@ -83,7 +122,15 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
         except ApplicationError as error:
             lookup_error = error.message
         else:
-            person = Person.objects.filter(cert_type=cert_type, cert_no=cert_no).first()
+            found = _lookup(request, cert_type=cert_type, cert_no=cert_no)
+            if found is LOOKUP_REFUSED:
+                lookup_error = LOOKUP_REFUSED_MESSAGE
+                cert_no = ""
+            elif found is not None and _of_unit(found, unit.pk):
+                person = found  # the unit's own record (a returning employee): it fills the form
+            elif found is not None:
+                known_elsewhere = True  # nothing of another unit's record is shown; the name is checked
+        if cert_no and not lookup_error:
             initial: dict[str, Any] = {"cert_type": cert_type, "cert_no": cert_no, "nationality": "CHN"}
             if editing is not None:
                 initial |= editing.payload
@@ -132,5 +179,6 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
             "limits": limits,
             "drafts": drafts,
             "person_fields": PERSON_FIELDS,
+            "known_elsewhere": known_elsewhere,
         },
     )

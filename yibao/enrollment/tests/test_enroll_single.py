@@ -66,7 +66,10 @@ def test_an_unknown_person_opens_every_field_with_gender_and_birth_from_the_id(
 def test_a_known_person_is_prefilled_and_their_own_fields_are_closed(
     client: Client, binding: Binding
 ) -> None:
-    person = PersonFactory.create()
+    person = PersonFactory.create()  # left this unit before: its own record fills the form
+    InsuranceFactory.create(
+        person=person, unit=binding.unit, insutype="310", status=Insurance.Status.TERMINATED
+    )
     soup = check_page(client.get(reverse("enrollment:enroll"), {"cert_type": "01", "cert_no": person.cert_no}),
                       echoed=(person.cert_no, person.mobile))  # fmt: skip
     name = soup.find("input", attrs={"name": "name"})
@@ -132,7 +135,13 @@ def test_a_person_insured_elsewhere_or_a_minor_is_refused(client: Client, bindin
     assert facts is not None
     Person.objects.filter(pk=other.person_id).update(gender=facts[0], birth_date=facts[1])
     response = client.post(
-        reverse("enrollment:enroll"), form_data(cert_no=other.person.cert_no, name=other.person.name)
+        reverse("enrollment:enroll"),
+        form_data(
+            cert_no=other.person.cert_no,
+            name=other.person.name,
+            gender=facts[0],
+            birth_date=facts[1].isoformat(),
+        ),
     )
     soup = check_page(response, echoed=(other.person.cert_no, other.person.mobile, "13812345678"))
     assert "该人员已在其他单位正常参保（险种310）" in soup.select_one(".error-summary").get_text()
