@@ -11,6 +11,8 @@ from yibao.changes.error_codes import ChangeErrorCode
 from yibao.changes.kinds import InfoChange
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
+from yibao.enrollment.scope import PersonScope
+from yibao.enrollment.selectors import HELD
 from yibao.units.models import Unit
 
 
@@ -21,6 +23,7 @@ def info_change_draft_save(
     actor: User,
     values: dict[str, Any],
     subject: dict[str, str] | None = None,
+    scope: PersonScope | None = None,
     application: Application | None = None,
     origin: RequestOrigin | None = None,
 ) -> Application:
@@ -32,6 +35,11 @@ def info_change_draft_save(
         **{name: str(given.get(name, "")) for name in kind.subject},
         **{k: v for k, v in values.items() if k in kind.editable_fields},
     }
+    if "person" in kind.subject:  # the person must be in the operator's 管理人群, as on the page
+        person_id = str(payload["person"])
+        held = None if scope is None or scope.unit.pk != unit.pk else scope.insurances(HELD)
+        if held is None or not held.filter(person_id=int(person_id) if person_id.isdigit() else 0).exists():
+            raise ApplicationError(ChangeErrorCode.PERSON_NOT_FOUND, "未查询到该人员在本单位的参保信息")
     current = kind.current_values(unit, payload)  # refuses a subject that is not the unit's
     if kind.record_check is not None:
         kind.record_check(current, payload)

@@ -28,6 +28,7 @@ from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error
 from yibao.enrollment.access import access_person
+from yibao.enrollment.scope import person_scope
 from yibao.enrollment.selectors import person_in_unit_by_cert_no
 from yibao.operators.access import GrantedRequest, grant_required
 
@@ -70,6 +71,7 @@ def _change_page(
                 actor=hall_user(request),
                 values=form.cleaned_data,
                 subject=subject,
+                scope=person_scope(request),
                 application=pending,
                 origin=origin,
             )
@@ -105,7 +107,7 @@ def _person_search(request: GrantedRequest, kind: InfoChange) -> HttpResponse:
     """输入身份证号，点击【查询】: the person's form page, or why not."""
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        person = person_in_unit_by_cert_no(request.unit, form.cleaned_data["cert_no"])
+        person = person_in_unit_by_cert_no(person_scope(request), form.cleaned_data["cert_no"])
         if person is not None:
             return redirect(kind.subject_page, person_id=person.pk)
         form.add_error("cert_no", NOT_FOUND)
@@ -113,7 +115,7 @@ def _person_search(request: GrantedRequest, kind: InfoChange) -> HttpResponse:
 
 
 def _person_change(request: GrantedRequest, kind: InfoChange, person_id: int) -> HttpResponse:
-    person = access_person(request.unit, person_id)
+    person = access_person(person_scope(request), person_id)
     return _change_page(request, kind, {"person": str(person.pk)})
 
 

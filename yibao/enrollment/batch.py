@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
-from yibao.core.spreadsheets.cells import problems_text
+from yibao.core.spreadsheets.cells import Problem, problems_text
 from yibao.core.spreadsheets.reader import gc_paused
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.policies import limits_for
@@ -34,6 +34,7 @@ from yibao.enrollment.rules import (
     records_for,
     row_problems,
 )
+from yibao.enrollment.scope import OUTSIDE_POPULATION, PersonScope
 from yibao.enrollment.sheets import EnrollmentSheetRow as SheetRow
 
 if TYPE_CHECKING:
@@ -61,18 +62,24 @@ class BatchResult:
         return bool(self.passed) and not self.failed
 
 
-def batch_validate(*, unit: Unit, rows: Sequence[SheetRow], today: datetime.date) -> BatchResult:
+def batch_validate(
+    *, unit: Unit, rows: Sequence[SheetRow], today: datetime.date, scope: PersonScope | None = None
+) -> BatchResult:
     """Check every row; the problems are added to each row's own (parsing) problems, at most one
     source per column, so a row says first what the file got wrong."""
     with gc_paused():
-        return _validate(unit=unit, rows=rows, today=today)
+        return _validate(unit=unit, rows=rows, today=today, scope=scope or PersonScope(unit=unit))
 
 
-def _validate(*, unit: Unit, rows: Sequence[SheetRow], today: datetime.date) -> BatchResult:
+def _validate(
+    *, unit: Unit, rows: Sequence[SheetRow], today: datetime.date, scope: PersonScope
+) -> BatchResult:
     limits = limits_for(unit.division_id, today)
     for sheet_row in rows:
         said = {p.column for p in sheet_row.problems}
         sheet_row.problems.extend(p for p in row_problems(sheet_row.data, limits) if p.column not in said)
+        if "人员类别" not in said and not scope.covers(sheet_row.data.psn_type):
+            sheet_row.problems.append(Problem("人员类别", OUTSIDE_POPULATION))
 
     # Positioned by spreadsheet row, so that the messages name the rows of the file.
     last = max((r.row for r in rows), default=1)

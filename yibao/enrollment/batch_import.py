@@ -34,6 +34,7 @@ from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.rules import EnrollmentRow, parse_base
+from yibao.enrollment.scope import PersonScope
 from yibao.enrollment.sheets import LAYOUT as ENROLLMENT_LAYOUT
 from yibao.enrollment.sheets import EnrollmentSheetRow, read_enrollment_file
 from yibao.units.models import Unit
@@ -51,7 +52,7 @@ class BatchFlow:
     application_type: ApplicationType
     layout: SheetLayout
     read: Callable[..., SheetRead[Any]]  # (data, *, max_rows)
-    validate: Callable[[Unit, list[SheetRow[Any]], datetime.date], tuple[list[Any], list[Any]]]
+    validate: Callable[[PersonScope, list[SheetRow[Any]], datetime.date], tuple[list[Any], list[Any]]]
     to_data: Callable[[SheetRow[Any]], dict[str, Any]]
 
 
@@ -190,9 +191,9 @@ EMPLOYEE_ENROLLMENT_BATCH = batch_application_type(
 
 
 def _enrollment_validate(
-    unit: Unit, rows: list[SheetRow[Any]], today: datetime.date
+    scope: PersonScope, rows: list[SheetRow[Any]], today: datetime.date
 ) -> tuple[list[Any], list[Any]]:
-    result = batch_validate(unit=unit, rows=rows, today=today)
+    result = batch_validate(unit=scope.unit, rows=rows, today=today, scope=scope)
     return result.passed, result.failed
 
 
@@ -216,11 +217,15 @@ def batch_import_start(
     original_name: str,
     origin: RequestOrigin,
     flow: BatchFlow = ENROLLMENT_FLOW,
+    psn_types: tuple[str, ...] | None = None,
 ) -> BatchImport:
     """批量导入: keep the file privately, then let the worker read and check it."""
     operator_check(user=actor, unit=unit, kind=flow.application_type)
     with transaction.atomic():
-        batch = BatchImport(unit=unit, kind=flow.kind, created_by=actor, original_name=original_name[:200])
+        batch = BatchImport(
+            unit=unit, kind=flow.kind, created_by=actor, original_name=original_name[:200],
+            psn_types=list(psn_types) if psn_types is not None else None,
+        )  # fmt: skip
         batch.file.save("import.xlsx", ContentFile(data), save=False)
         batch.save()
         audit_event_record(actor=actor, action="batch_import_started", unit=unit, target=batch, origin=origin)
@@ -265,7 +270,10 @@ def batch_import_run(batch_id: int) -> None:
             _progress(batch, status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now())
             return
         _progress(batch, stage="校验人员信息", rows_total=len(read.rows))
-        passed, failed = flow.validate(batch.unit, read.rows, timezone.localdate())
+        scope = PersonScope(
+            unit=batch.unit, psn_types=None if batch.psn_types is None else tuple(batch.psn_types)
+        )
+        passed, failed = flow.validate(scope, read.rows, timezone.localdate())
         _progress(batch, stage="保存校验结果", rows_done=len(read.rows) // 2)
         _store(batch, flow, passed, failed)
     except Exception:

@@ -36,6 +36,7 @@ from yibao.enrollment.interruption_batch import INTERRUPTION_FLOW
 from yibao.enrollment.interruption_sheets import interruption_template_xlsx
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.policies import limits_for
+from yibao.enrollment.scope import person_scope
 from yibao.enrollment.sheets import enrollment_template_xlsx
 from yibao.operators.access import GrantedRequest, grant_required
 
@@ -133,7 +134,7 @@ def _upload(request: GrantedRequest, screen: Screen) -> HttpResponse:
             batch = batch_import_start(
                 unit=unit, actor=hall_user(request), data=form.cleaned_data["file"],
                 original_name=getattr(upload, "name", "") or "", origin=RequestOrigin.from_request(request),
-                flow=screen.flow,
+                flow=screen.flow, psn_types=person_scope(request).psn_types,
             )  # fmt: skip
         except ApplicationError as error:
             add_application_error(form, error)

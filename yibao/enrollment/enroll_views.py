@@ -24,6 +24,7 @@ from yibao.enrollment.enroll_types import EMPLOYEE_ENROLLMENT, PERSON_FIELDS, En
 from yibao.enrollment.models import Insurance, Person
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import id_facts
+from yibao.enrollment.scope import OUTSIDE_POPULATION, person_scope
 from yibao.operators.access import GrantedRequest, grant_required
 
 
@@ -147,7 +148,13 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
                 initial.setdefault("insutypes", offered)
             data = request.POST if request.method == "POST" and "_save" in request.POST else None
             form = EnrollmentForm(data, initial=initial, known=person is not None, insutypes=offered)
-            if data is not None and form.is_valid():
+            if (
+                data is not None
+                and form.is_valid()
+                and not person_scope(request).covers(form.cleaned_data["psn_type"])
+            ):
+                form.add_error("psn_type", OUTSIDE_POPULATION)
+            elif data is not None and form.is_valid():
                 payload = dict(form.cleaned_data)
                 payload |= {"cert_type": cert_type, "cert_no": cert_no}
                 try:

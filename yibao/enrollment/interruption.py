@@ -24,7 +24,7 @@ from yibao.core.errors import ApplicationError
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import Insurance, PersonnelChange
 from yibao.enrollment.policies import interruption_window
-from yibao.units.models import Unit
+from yibao.enrollment.scope import PersonScope
 
 MAX_PERSONS = 200  # 少量中断; more people go through 批量文件中断
 
@@ -63,7 +63,7 @@ def _refuse(code: EnrollmentErrorCode, message: str, field: str | None = None) -
 
 def interruption_check(
     *,
-    unit: Unit,
+    scope: PersonScope,
     person_ids: list[int],
     pause_date: datetime.date,
     today: datetime.date,
@@ -88,7 +88,7 @@ def interruption_check(
                 f"中断日期须在{earliest:%Y-%m-%d}至{latest:%Y-%m-%d}之间，更早的中断请到医保经办机构办理",
                 field="pause_date",
             )
-    rows = Insurance.objects.filter(unit=unit, person_id__in=person_ids, status=Insurance.Status.ACTIVE)
+    rows = scope.insurances([Insurance.Status.ACTIVE]).filter(person_id__in=person_ids)
     if lock:
         rows = rows.select_for_update()
     held: dict[int, list[Insurance]] = {}
@@ -114,7 +114,7 @@ def interruption_check(
 def employee_interruption_draft_save(
     *,
     kind: ApplicationType,
-    unit: Unit,
+    scope: PersonScope,
     actor: User,
     person_ids: list[int],
     reason: str,
@@ -123,10 +123,10 @@ def employee_interruption_draft_save(
     origin: RequestOrigin | None = None,
 ) -> Application:
     """Check the rules against the records, then save the draft (or update the open one)."""
-    interruption_check(unit=unit, person_ids=person_ids, pause_date=pause_date, today=timezone.localdate())
+    interruption_check(scope=scope, person_ids=person_ids, pause_date=pause_date, today=timezone.localdate())
     return case_services.application_draft_save(
         kind=kind,
-        unit=unit,
+        unit=scope.unit,
         actor=actor,
         payload={
             "interrupted_persons": person_ids_text(person_ids),
@@ -146,7 +146,7 @@ def interruption_apply(application: Application, values: dict[str, str]) -> None
     person_ids = person_ids_parse(values["interrupted_persons"])
     pause_date = datetime.date.fromisoformat(values["pause_date"])
     held = interruption_check(
-        unit=application.unit,
+        scope=PersonScope(unit=application.unit),  # the reviewer's approval: the whole unit
         person_ids=person_ids,
         pause_date=pause_date,
         today=timezone.localdate(),

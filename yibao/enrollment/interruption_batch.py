@@ -35,7 +35,7 @@ from yibao.enrollment.interruption_sheets import (
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.policies import interruption_window
 from yibao.enrollment.rules import BATCH, duplicate_rows
-from yibao.units.models import Unit
+from yibao.enrollment.scope import PersonScope
 
 NOT_INSURED = "该人员不是本单位正常参保人员，不能中断"
 NAME_MISMATCH = "姓名与证件号码登记的姓名不一致，请核对"
@@ -50,15 +50,15 @@ class Held:
     start: datetime.date  # the latest 参保日期 of them
 
 
-def _held(unit: Unit, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Held]:
-    """(证件类型, 证件号码) → Held, for the persons actively insured with the unit; one query per
-    BATCH numbers."""
+def _held(scope: PersonScope, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Held]:
+    """(证件类型, 证件号码) → Held, for the persons in scope actively insured with the unit; one
+    query per BATCH numbers."""
     wanted = sorted(set(keys))
     found: dict[tuple[str, str], Held] = {}
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        rows = Insurance.objects.filter(
-            unit=unit, status=Insurance.Status.ACTIVE, person__cert_no__in=[no for _, no in chunk]
+        rows = (
+            scope.insurances([Insurance.Status.ACTIVE]).filter(person__cert_no__in=[no for _, no in chunk])
         ).values_list("person_id", "person__cert_type", "person__cert_no", "person__name", "start_date")
         for person_id, cert_type, cert_no, name, begun in rows:
             key = (cert_type, cert_no)
@@ -69,7 +69,7 @@ def _held(unit: Unit, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
 
 
 def interruption_batch_validate(
-    unit: Unit, rows: Sequence[SheetRow[Any]], today: datetime.date
+    scope: PersonScope, rows: Sequence[SheetRow[Any]], today: datetime.date
 ) -> tuple[list[InterruptionSheetRow], list[InterruptionSheetRow]]:
     """校验成功列表 and 校验失败列表: every rule, each row's problems added to its parsing ones."""
     earliest, latest = interruption_window(today)
@@ -83,7 +83,7 @@ def interruption_batch_validate(
     for index, problem in duplicate_rows(keys).items():
         by_row[index + 2].problems.append(problem)
 
-    held = _held(unit, (key for key in keys if key is not None))
+    held = _held(scope, (key for key in keys if key is not None))
     passed: list[InterruptionSheetRow] = []
     failed: list[InterruptionSheetRow] = []
     for sheet_row in rows:

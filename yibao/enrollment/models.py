@@ -174,6 +174,9 @@ class BatchImport(models.Model):
     )
     file = models.FileField("导入文件", storage=private_storage, upload_to=batch_file_name, max_length=200)
     original_name = models.CharField("原文件名", max_length=200, blank=True)
+    # The 人员类别 of the uploader's 管理人群 at the upload (None: the whole unit): the worker checks
+    # the rows within them, as the page would.
+    psn_types = models.JSONField("管理人群人员类别", null=True, blank=True, editable=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField("进度说明", max_length=40, blank=True)
     rows_total = models.PositiveIntegerField("总行数", default=0)

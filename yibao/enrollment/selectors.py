@@ -10,16 +10,16 @@ from django.db.models import QuerySet
 from yibao.core.masking import mask_id_number
 from yibao.core.reference import code_label
 from yibao.enrollment.models import Insurance, Person
-from yibao.units.models import Unit
+from yibao.enrollment.scope import PersonScope
 
 # Insurances an operator may change the person's information through (人员信息变更).
 HELD = (Insurance.Status.ACTIVE, Insurance.Status.PAUSED)
 
 
-def actively_insured_ids(unit: Unit) -> QuerySet[Insurance, Any]:
-    """Person ids with an active insurance in the unit, in a stable order (one row each)."""
+def actively_insured_ids(scope: PersonScope) -> QuerySet[Insurance, Any]:
+    """Person ids in scope with an active insurance in the unit, in a stable order (one row each)."""
     return (
-        Insurance.objects.filter(unit=unit, status=Insurance.Status.ACTIVE)
+        scope.insurances([Insurance.Status.ACTIVE])
         .values_list("person_id", flat=True)
         .order_by("person_id")
         .distinct()
@@ -38,11 +38,12 @@ class RosterRow:
     start_date: str
 
 
-def roster_rows(unit: Unit, person_ids: list[int]) -> list[RosterRow]:
+def roster_rows(scope: PersonScope, person_ids: list[int]) -> list[RosterRow]:
     """The given persons' active insurances in the unit, in the order of `person_ids`; persons
-    without one are left out. Two queries whatever the number of rows."""
+    without one, or outside the scope, are left out. Two queries whatever the number of rows."""
     insurances = (
-        Insurance.objects.filter(unit=unit, status=Insurance.Status.ACTIVE, person_id__in=person_ids)
+        scope.insurances([Insurance.Status.ACTIVE])
+        .filter(person_id__in=person_ids)
         .select_related("person")
         .order_by("person_id", "insutype")
     )
@@ -68,13 +69,15 @@ def roster_rows(unit: Unit, person_ids: list[int]) -> list[RosterRow]:
     return rows
 
 
-def person_in_unit_by_cert_no(unit: Unit, cert_no: str, *, statuses: tuple[str, ...] = HELD) -> Person | None:
-    """A person of the unit found by 证件号码 (any 证件类型), with an insurance in `statuses`."""
+def person_in_unit_by_cert_no(
+    scope: PersonScope, cert_no: str, *, statuses: tuple[str, ...] = HELD
+) -> Person | None:
+    """A person in scope found by 证件号码 (any 证件类型), with an insurance in `statuses`."""
     number = cert_no.strip().upper()
     if not number:
         return None
     return (
-        Person.objects.filter(cert_no=number, insurances__unit=unit, insurances__status__in=statuses)
+        Person.objects.filter(cert_no=number, pk__in=scope.insurances(statuses).values("person_id"))
         .distinct()
         .order_by("pk")
         .first()

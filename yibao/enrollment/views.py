@@ -20,6 +20,7 @@ from yibao.enrollment.interruption import employee_interruption_draft_save, pers
 from yibao.enrollment.interruption_types import EMPLOYEE_INTERRUPTION
 from yibao.enrollment.models import Insurance
 from yibao.enrollment.policies import interruption_window
+from yibao.enrollment.scope import person_scope
 from yibao.enrollment.selectors import actively_insured_ids, person_in_unit_by_cert_no, roster_rows
 from yibao.operators.access import GrantedRequest, grant_required
 
@@ -38,11 +39,11 @@ def _origin(request: HttpRequest) -> RequestOrigin:
 def interruption(request: GrantedRequest) -> HttpResponse:
     """少量中断: find a person by 证件号码 or tick persons of the roster, choose 中断原因 and
     中断日期, 下一步 → the workspace (打印报表, 附件上传, 保存)."""
-    unit = request.unit
+    unit, scope = request.unit, person_scope(request)
     kind = EMPLOYEE_INTERRUPTION
     pending = open_application(unit, kind)
     goto = request.POST.get("goto", "")  # 上一页 / 下一页 inside the form: the ticks go along
-    page = Paginator(actively_insured_ids(unit), PAGE_SIZE).get_page(
+    page = Paginator(actively_insured_ids(scope), PAGE_SIZE).get_page(
         goto or request.POST.get("page") or request.GET.get("page")
     )
     earliest, latest = interruption_window(timezone.localdate())
@@ -54,7 +55,7 @@ def interruption(request: GrantedRequest) -> HttpResponse:
         selected = form.cleaned_data.get("persons", []) if valid else _ticked(request)
         if request.POST.get("action") == "search":
             person = person_in_unit_by_cert_no(
-                unit, request.POST.get("cert_no", ""), statuses=(Insurance.Status.ACTIVE,)
+                scope, request.POST.get("cert_no", ""), statuses=(Insurance.Status.ACTIVE,)
             )
             if person is None:
                 search_error = NOT_FOUND
@@ -70,7 +71,7 @@ def interruption(request: GrantedRequest) -> HttpResponse:
             try:
                 application = employee_interruption_draft_save(
                     kind=kind,
-                    unit=unit,
+                    scope=scope,
                     actor=hall_user(request),
                     person_ids=selected,
                     reason=form.cleaned_data["reason"],
@@ -94,9 +95,9 @@ def interruption(request: GrantedRequest) -> HttpResponse:
     form.fields[
         "pause_date"
     ].help_text = f"可选择{earliest:%Y-%m-%d}至{latest:%Y-%m-%d}之间的日期，且不早于参保日期"
-    first = roster_rows(unit, [*found, *(i for i in selected if i not in found)])
+    first = roster_rows(scope, [*found, *(i for i in selected if i not in found)])
     shown = {row.person_id for row in first}
-    rows = first + [row for row in roster_rows(unit, list(page.object_list)) if row.person_id not in shown]
+    rows = first + [row for row in roster_rows(scope, list(page.object_list)) if row.person_id not in shown]
     return render(
         request,
         "enrollment/interruption.html",

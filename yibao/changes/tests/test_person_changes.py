@@ -15,6 +15,7 @@ from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonF
 from yibao.core.uploads import upload_check
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.rules import id_facts
+from yibao.enrollment.scope import PersonScope
 from yibao.operators.models import Binding
 from yibao.units.tests.helpers import png_bytes
 
@@ -54,7 +55,7 @@ def info_values(person: Person, **changes: str) -> dict[str, str]:
 def test_a_non_key_change_applies_at_once_by_default(binding: Binding, person: Person) -> None:
     user = binding.operator.user
     draft = info_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=user, subject=about(person),
         values=info_values(person, mobile="13900001111", emp_form="2"),
     )  # fmt: skip
     assert draft.payload["person"] == str(person.pk)
@@ -75,7 +76,7 @@ def test_a_non_key_change_waits_for_review_when_configured(
     settings.YIBAO_PERSON_INFO_AUTO_APPROVE = False
     user = binding.operator.user
     draft = info_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=user, subject=about(person),
         values=info_values(person, address="昆明市五华区1号"),
     )  # fmt: skip
     assert services.application_submit(application=draft, actor=user).status == Status.SUBMITTED
@@ -85,7 +86,7 @@ def test_a_non_key_change_waits_for_review_when_configured(
 def test_a_key_change_needs_print_scan_and_review(binding: Binding, person: Person) -> None:
     user = binding.operator.user
     draft = info_change_draft_save(
-        kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=user, subject=about(person),
+        kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=user, subject=about(person),
         values=key_values(person, name="王芳芳"),
     )  # fmt: skip
     services.application_print_mark(application=draft, actor=user)
@@ -113,7 +114,7 @@ def test_gender_and_birth_date_must_agree_with_the_id_number(binding: Binding, p
     for changes, field in (({"gender": wrong}, "gender"), ({"birth_date": "1988-03-08"}, "birth_date")):
         with pytest.raises(ApplicationError, match="与身份证号码不一致") as caught:
             info_change_draft_save(
-                kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
+                kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user,
                 subject=about(person), values=key_values(person, **changes),
             )  # fmt: skip
         assert caught.value.field == field
@@ -123,7 +124,7 @@ def test_gender_and_birth_date_must_agree_with_the_id_number(binding: Binding, p
 def test_nothing_changed_is_refused(binding: Binding, person: Person) -> None:
     with pytest.raises(ApplicationError, match="您未修改任何信息"):
         info_change_draft_save(
-            kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
+            kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user,
             subject=about(person), values=key_values(person),
         )  # fmt: skip
     assert not Application.objects.exists()
@@ -136,7 +137,7 @@ def test_a_person_of_another_unit_or_none_is_refused(binding: Binding) -> None:
     for person in (stranger, never, ended):
         with pytest.raises(ApplicationError, match="未查询到该人员在本单位的参保信息"):
             info_change_draft_save(
-                kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
+                kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user,
                 subject=about(person), values=key_values(person, name="改名"),
             )  # fmt: skip
         # the generic service asks the type, which checks the subject against the unit
@@ -152,7 +153,7 @@ def test_a_person_of_another_unit_or_none_is_refused(binding: Binding) -> None:
 def test_a_paused_person_may_still_be_changed(binding: Binding) -> None:
     person = InsuranceFactory.create(unit=binding.unit, status=Insurance.Status.PAUSED).person
     draft = info_change_draft_save(
-        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user, subject=about(person),
+        kind=EMPLOYEE_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user, subject=about(person),
         values=info_values(person, mobile="13900002222"),
     )  # fmt: skip
     assert (
@@ -184,7 +185,7 @@ def test_a_tampered_payload_cannot_change_the_id_number_or_lose_the_person(
 def test_approval_refuses_a_person_who_left_the_unit(binding: Binding, person: Person) -> None:
     settings_off = EMPLOYEE_INFO_CHANGE
     draft = info_change_draft_save(
-        kind=settings_off, unit=binding.unit, actor=binding.operator.user, subject=about(person),
+        kind=settings_off, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user, subject=about(person),
         values=info_values(person, mobile="13900003333"),
     )  # fmt: skip
     Insurance.objects.filter(person=person).update(status=Insurance.Status.TERMINATED)

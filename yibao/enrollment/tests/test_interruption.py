@@ -17,6 +17,7 @@ from yibao.enrollment.interruption import employee_interruption_draft_save
 from yibao.enrollment.interruption_types import EMPLOYEE_INTERRUPTION
 from yibao.enrollment.models import Insurance, PersonnelChange
 from yibao.enrollment.policies import interruption_window
+from yibao.enrollment.scope import PersonScope
 from yibao.operators.models import Binding
 from yibao.units.tests.helpers import png_bytes
 
@@ -37,7 +38,7 @@ def save(
 ) -> Application:
     return employee_interruption_draft_save(
         kind=EMPLOYEE_INTERRUPTION,
-        unit=binding.unit,
+        scope=PersonScope(unit=binding.unit),
         actor=binding.operator.user,
         person_ids=ids,
         reason=reason,

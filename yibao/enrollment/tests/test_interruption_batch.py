@@ -30,6 +30,7 @@ from yibao.enrollment.interruption_sheets import (
     read_interruption_file,
 )
 from yibao.enrollment.models import BatchImport, Insurance, Person, PersonnelChange
+from yibao.enrollment.scope import PersonScope
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.tests.helpers import png_bytes
@@ -101,7 +102,7 @@ def upload(client: Client, data: bytes, capture: Any) -> BatchImport:
 def problems_of(binding: Binding, rows: list[list[Any]]) -> dict[int, list[str]]:
     read = read_interruption_file(workbook(rows), max_rows=100)
     assert read.ok, read.error
-    passed, failed = interruption_batch_validate(binding.unit, read.rows, today())
+    passed, failed = interruption_batch_validate(PersonScope(unit=binding.unit), read.rows, today())
     assert len(passed) + len(failed) == len(rows)
     return {r.row: [f"{p.column}：{p.message}" for p in r.problems] for r in failed}
 
