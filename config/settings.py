@@ -54,6 +54,9 @@ YIBAO_PROFILE = env_str("YIBAO_PROFILE", "national")
 # Development affordances (SMS outbox, fixed captcha answer, component gallery).
 YIBAO_DEV_AFFORDANCES = env_bool("YIBAO_DEV_AFFORDANCES", default=DEBUG)
 # Largest accepted upload, in bytes.
+# 单位注册 answers about who is registered (账号, 统一社会信用代码, 经办人手机号) per address in the
+# login window.
+YIBAO_REGISTER_CHECKS_PER_IP = env_int("YIBAO_REGISTER_CHECKS_PER_IP", 20)
 # 证件号码 look-ups one operator may make in ten minutes (单个人员参保登记).
 YIBAO_PERSON_LOOKUPS_PER_OPERATOR = env_int("YIBAO_PERSON_LOOKUPS_PER_OPERATOR", 60)
 # Files one application may hold: per material and in all.

@@ -13,8 +13,9 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_key_change_flow import scan, upload
 from tests.e2e.test_operators import login_operator
 from yibao.cases.models import Application, Status
-from yibao.core.tests.factories import BindingFactory, PersonFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, grant
 from yibao.demo.numbers import make_id_number
+from yibao.enrollment.models import Insurance
 from yibao.enrollment.rules import id_facts
 
 NEW_ID = make_id_number("530102", datetime.date(1992, 4, 9), 7)
@@ -61,7 +62,8 @@ def test_a_new_person_is_entered_in_full(page: Any, tmp_path: Path) -> None:
 
 def test_a_known_person_is_prefilled(page: Any, tmp_path: Path) -> None:
     binding = grant(BindingFactory.create(), "employee-enrollment")
-    person = PersonFactory.create(name="钱芳")
+    person = PersonFactory.create(name="钱芳")  # worked for this unit before: its own record
+    InsuranceFactory.create(person=person, unit=binding.unit, status=Insurance.Status.TERMINATED)
     facts = id_facts("01", person.cert_no)
     assert facts is not None
     type(person).objects.filter(pk=person.pk).update(gender=facts[0], birth_date=facts[1])

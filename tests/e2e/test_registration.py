@@ -27,6 +27,7 @@ def fill_unit_step(page: Any, *, account: str = "dwe2e2026", uscc: str = "915301
     page.get_by_label("法定代表人姓名").fill("张伟")
     page.get_by_label("法定代表人证件号码").fill("530112199003071230")
     page.get_by_label("法定代表人移动电话").fill("13988887777")
+    page.get_by_label("图形验证码").fill("PASSED")
 
 
 def read_code_from_outbox(page: Any, mobile: str) -> str:

@@ -32,6 +32,7 @@ USCC_UNKNOWN_MESSAGE = (
 )
 HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入"
 ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
+TOO_MANY_CHECKS_MESSAGE = "操作过于频繁，请稍后再试"
 OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
 
 

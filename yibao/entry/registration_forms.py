@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
 from yibao.entry.registration import (
     ACCOUNT_TAKEN_MESSAGE,
+    TOO_MANY_CHECKS_MESSAGE,
     USCC_REGISTERED_MESSAGE,
     USCC_UNKNOWN_MESSAGE,
     account_taken,
@@ -56,11 +58,23 @@ class UnitStepForm(HallForm):
     legal_rep_cert_type = forms.ChoiceField(label="法定代表人证件类型")
     legal_rep_cert_no = forms.CharField(label="法定代表人证件号码", max_length=30)
     legal_rep_mobile = forms.CharField(label="法定代表人移动电话", max_length=20)
+    captcha = captcha_field()
 
-    def __init__(self, *args: Any, password_kept: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        password_kept: bool = False,
+        captcha_passed: bool = False,
+        may_answer: Callable[[], bool] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         profile = get_profile()
         self.password_kept = password_kept
+        if captcha_passed:  # answered once in this registration: not asked again
+            del self.fields["captcha"]
+        # Whether this address may still be told if an account or a USCC is registered
+        self.may_answer = may_answer or (lambda: True)
         set_code_choices(self, "emp_type", "emp_type")
         set_code_choices(self, "legal_rep_cert_type", "psn_cert_type", blank=False)
         self.fields["legal_rep_cert_type"].initial = "01"
@@ -78,8 +92,6 @@ class UnitStepForm(HallForm):
             raise forms.ValidationError("账号不能使用手机号码，请更换")
         if len(account) == 18 and uscc_is_valid(account.upper()):
             raise forms.ValidationError("账号不能使用统一社会信用代码，请更换")
-        if account_taken(account):
-            raise forms.ValidationError(ACCOUNT_TAKEN_MESSAGE)
         return str(account)
 
     def _identifiers(self) -> tuple[str, ...]:
@@ -92,12 +104,24 @@ class UnitStepForm(HallForm):
         return str(password)
 
     def clean_uscc(self) -> str:
-        uscc = run_check(validate_uscc, self.cleaned_data["uscc"], field="uscc")
-        if uscc_registered(uscc):
-            raise forms.ValidationError(USCC_REGISTERED_MESSAGE)
-        if get_profile().require_known_uscc and not uscc_held(uscc):
-            raise forms.ValidationError(USCC_UNKNOWN_MESSAGE)
-        return str(uscc)
+        return str(run_check(validate_uscc, self.cleaned_data["uscc"], field="uscc"))
+
+    def _registry_check(self, data: dict[str, Any]) -> None:
+        """Whether the account or the USCC is taken — told (as the manual words it) only to a
+        request that answered the captcha, and to an address within its budget of such answers,
+        so the form cannot be used to list who is registered."""
+        if self.errors.get("captcha") or not {"account", "uscc"} & set(data):
+            return
+        if not self.may_answer():
+            self.add_error(None, TOO_MANY_CHECKS_MESSAGE)
+            return
+        if "account" in data and account_taken(data["account"]):
+            self.add_error("account", ACCOUNT_TAKEN_MESSAGE)
+        if "uscc" in data:
+            if uscc_registered(data["uscc"]):
+                self.add_error("uscc", USCC_REGISTERED_MESSAGE)
+            elif get_profile().require_known_uscc and not uscc_held(data["uscc"]):
+                self.add_error("uscc", USCC_UNKNOWN_MESSAGE)
 
     def clean_postcode(self) -> str:
         return str(run_check(validate_postcode, self.cleaned_data["postcode"], field="postcode"))
@@ -118,6 +142,7 @@ class UnitStepForm(HallForm):
                 )
             except ApplicationError as error:
                 add_application_error(self, error)
+        self._registry_check(data)
         return data
 
 

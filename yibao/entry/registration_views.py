@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,7 +17,9 @@ from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error, is_refresh, without_errors
 from yibao.core.guards import public_view
 from yibao.core.masking import mask_phone
+from yibao.core.throttle import Throttle
 from yibao.entry.registration import (
+    TOO_MANY_CHECKS_MESSAGE,
     NewOperatorDetails,
     UnitDetails,
     operator_password_confirm,
@@ -42,15 +46,42 @@ def _save_state(request: HttpRequest, state: dict[str, Any]) -> None:
     request.session[WIZARD] = state
 
 
+def _registry_answers() -> Throttle:
+    return Throttle(
+        "register-registry-answers",
+        limit=int(settings.YIBAO_REGISTER_CHECKS_PER_IP),
+        window_seconds=int(settings.YIBAO_LOGIN_IP_WINDOW_MINUTES) * 60,
+    )
+
+
+def _may_answer(request: HttpRequest) -> bool:
+    """Count one answer about who is registered for this address; False past the budget."""
+    address = RequestOrigin.from_request(request).ip_address or "unknown"
+    if _registry_answers().exceeded(address):
+        return False
+    _registry_answers().hit(address)
+    return True
+
+
 @public_view
 def register_unit(request: HttpRequest) -> HttpResponse:
     """Step 1: 单位信息录入."""
     state = _state(request)
     kept = "password_hash" in state
+    captcha_passed = bool(state.get("captcha_ok"))
     if request.method == "POST":
-        form = UnitStepForm(request.POST, password_kept=kept)
+        form = UnitStepForm(
+            request.POST,
+            password_kept=kept,
+            captcha_passed=captcha_passed,
+            may_answer=lambda: _may_answer(request),
+        )
         if is_refresh(request.POST):
             without_errors(form)
+        elif not form.is_valid() and "captcha" in form.fields and "captcha" not in form.errors:
+            state["captcha_ok"] = True  # answered: what was typed stays, the captcha is not asked again
+            _save_state(request, state)
+            form.fields.pop("captcha")
         elif form.is_valid():
             data = form.cleaned_data
             state["unit"] = {name: data[name] for name in UNIT_FIELDS} | {"admdvs": data["admdvs"]}
@@ -60,7 +91,7 @@ def register_unit(request: HttpRequest) -> HttpResponse:
             return redirect("entry:register-operator")
     else:
         initial = dict(state.get("unit", {}))
-        form = UnitStepForm(initial=initial, password_kept=kept)
+        form = UnitStepForm(initial=initial, password_kept=kept, captcha_passed=captcha_passed)
     return render(request, "entry/register_unit.html", {"form": form, "steps": STEPS, "step": 0})
 
 
@@ -72,13 +103,17 @@ def register_operator(request: HttpRequest) -> HttpResponse:
         return redirect("entry:register")
     data = request.POST if request.method == "POST" else None
     mobile = (data.get("mobile", "") if data else state.get("sms_mobile", "")).strip()
-    existing = bool(mobile) and operator_for_mobile(mobile) is not None
+    refused = data is not None and bool(mobile) and not _may_answer(request)
+    existing = not refused and bool(mobile) and operator_for_mobile(mobile) is not None
     captcha_passed = bool(mobile) and state.get("sms_mobile") == mobile
     form = OperatorStepForm(
         data, existing=existing, captcha_passed=captcha_passed, initial={"mobile": mobile}
     )
     notice = ""
-    if data is not None:
+    if refused:  # this address asked too often whether a mobile is registered
+        form = without_errors(form)
+        form.errors[NON_FIELD_ERRORS] = form.error_class([TOO_MANY_CHECKS_MESSAGE])
+    elif data is not None:
         if "_back" in data:
             return redirect("entry:register")
         if "_captcha_refresh" in data:

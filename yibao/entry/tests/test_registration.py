@@ -28,6 +28,8 @@ UNIT_STEP = {
     "legal_rep_cert_type": "01",
     "legal_rep_cert_no": "530112199003071230",
     "legal_rep_mobile": "13988887777",
+    "captcha_0": "x",
+    "captcha_1": "PASSED",
 }
 MOBILE = "13812340000"
 OPERATOR_STEP = {
