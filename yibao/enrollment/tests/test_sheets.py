@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 import python_calamine
-import xlsxwriter
 
 from yibao.core.spreadsheets.cells import Problem
+from yibao.core.tests import spreadsheet_files
 from yibao.demo.numbers import make_id_number
 from yibao.enrollment.sheets import (
     CODE_SHEET,
@@ -70,25 +70,8 @@ def workbook(
     sheets: Sequence[str] = (),
     extra: Callable[[Any, Any], None] | None = None,
 ) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(SHEET)
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, header)
-    for number, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            if isinstance(value, datetime.date):
-                sheet.write_datetime(number, column, datetime.datetime.combine(value, datetime.time()), day)
-            elif isinstance(value, str):
-                sheet.write_string(number, column, value)
-            else:
-                sheet.write_number(number, column, value)
-    for name in sheets:
-        book.add_worksheet(name)
-    if extra is not None:
-        extra(book, sheet)
-    book.close()
-    return buffer.getvalue()
+    """A 批量参保登记 file: the core test helper with this layout's sheet and header."""
+    return spreadsheet_files.workbook(rows, header=header, sheet_name=SHEET, sheets=sheets, extra=extra)
 
 
 def read(data: bytes, max_rows: int = 100) -> SheetRead:
