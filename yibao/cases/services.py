@@ -10,8 +10,9 @@ were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -204,7 +205,8 @@ def application_lines_store(
     unit: Unit,
     actor: User,
     payload: dict[str, Any],
-    lines: Sequence[Line],
+    lines: Iterable[Line],
+    failed: int,
     progress: Callable[[int], None] | None = None,
     origin: RequestOrigin | None = None,
 ) -> Application:
@@ -214,11 +216,11 @@ def application_lines_store(
 
     When every row passed, the payload goes through the type's checks like any draft's; with
     failures the lines stay for 导出失败数据 and the type's check keeps the application from going
-    on until a file passes. Either way the printed form no longer matches. `progress` hears how
-    many lines are written."""
+    on until a file passes (`failed` says how many of `lines` failed; the lines are read once, as
+    they come, so a large file is never held twice). Either way the printed form no longer matches.
+    `progress` hears how many lines are written."""
     binding = operator_check(user=actor, unit=unit, kind=kind)
     clean = _check_payload(kind, payload)
-    failed = sum(1 for line in lines if line.error)
     if not failed:
         _check_rules(kind, unit, clean)
     with transaction.atomic():
@@ -236,14 +238,15 @@ def application_lines_store(
             application.save(update_fields=["payload", "printed_at", "updated_at"])
         LineItem.objects.filter(application=application).delete()
         writer = BulkWriter.for_connection(connection)
-        for start in range(0, len(lines), LINES_PER_WRITE):
-            chunk = lines[start : start + LINES_PER_WRITE]
+        stream, written = iter(lines), 0
+        while chunk := list(islice(stream, LINES_PER_WRITE)):
             values = ((application.pk, line.row, line.data, line.error[:300]) for line in chunk)
             bulk_write(writer, LineItem, ("application", "row", "data", "error"), values)
+            written += len(chunk)
             if progress is not None:
-                progress(start + len(chunk))
+                progress(written)
         audit_event_record(actor=actor, action="application_lines_stored", unit=unit, target=application,
-                           after={"type": kind.code, "lines": len(lines), "failed": failed}, origin=origin)  # fmt: skip
+                           after={"type": kind.code, "lines": written, "failed": failed}, origin=origin)  # fmt: skip
     return application
 
 
