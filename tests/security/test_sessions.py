@@ -49,3 +49,14 @@ def test_pages_of_a_logged_in_user_are_not_stored(admin_client: Client) -> None:
 
 def test_public_pages_stay_cacheable(client: Client) -> None:
     assert "no-store" not in client.get("/").get("Cache-Control", "")
+
+
+def test_a_form_posted_after_the_lifetime_is_not_repeated(admin_client: Client, settings: Any) -> None:
+    settings.YIBAO_SESSION_MAX_SECONDS = 3600
+    admin_client.get(HOME)
+    session = admin_client.session
+    session[STARTED_KEY] = int(time.time()) - 3601
+    session.save()
+    response = admin_client.post("/hall/unit/info/", {"address": "x"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert "_auth_user_id" not in admin_client.session

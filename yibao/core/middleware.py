@@ -33,7 +33,9 @@ class SessionLifetimeMiddleware:
             elif now - int(started) > settings.YIBAO_SESSION_MAX_SECONDS:
                 logout(request)
                 messages.info(request, EXPIRED_MESSAGE)
-                return redirect(request.get_full_path())
+                # a page is asked for again (its guard asks for a login); a form post is not
+                # repeated: the portal says why the session ended
+                return redirect(request.get_full_path() if request.method in {"GET", "HEAD"} else "/")
         return self.get_response(request)
 
 
