@@ -13,7 +13,7 @@ Every step leaves an audit event.
 
 from __future__ import annotations
 
-from django_otp import devices_for_user, match_token
+from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -101,7 +101,3 @@ def staff_recovery_codes_renew(*, user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
-
-
-def staff_devices(user: User) -> list[Device]:
-    return list(devices_for_user(user, confirmed=True))

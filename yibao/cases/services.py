@@ -301,14 +301,19 @@ def _open_key_keep(application: Application, kind: ApplicationType) -> None:
     key = kind.open_key(application.payload)
     if key == application.open_key:
         return
-    holder = (
+    holder = _key_holder(application, key)
+    if holder is not None:
+        raise _already_open(kind, holder)
+    application.open_key = key
+
+
+def _key_holder(application: Application, key: str) -> Application | None:
+    """Another application of the unit holding the matter `key` open."""
+    return (
         Application.objects.filter(unit_id=application.unit_id, open_key=key)
         .exclude(pk=application.pk)
         .first()
     )
-    if holder is not None:
-        raise _already_open(kind, holder)
-    application.open_key = key
 
 
 def _status_set(application: Application, status: str) -> None:
@@ -320,8 +325,7 @@ def _status_set(application: Application, status: str) -> None:
         application.open_key = None
         return
     key = kind.open_key(application.payload)
-    taken = Application.objects.filter(unit_id=application.unit_id, open_key=key).exclude(pk=application.pk)
-    application.open_key = None if taken.exists() else key
+    application.open_key = None if _key_holder(application, key) is not None else key
 
 
 def _lock_for_operator(application: Application, unit: Unit) -> Application:

@@ -3,6 +3,7 @@ is open, then 下一步 to the application's workspace (打印报表, 附件上�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +53,6 @@ def _editing(request: GrantedRequest) -> Application | None:
     return application
 
 
-LOOKUP_REFUSED = Person()  # a marker: too many look-ups
 LOOKUP_REFUSED_MESSAGE = "证件号码查询过于频繁，请10分钟后再试"
 
 
@@ -62,24 +62,30 @@ def _lookups() -> Throttle:
     )
 
 
-def _lookup(request: GrantedRequest, *, cert_type: str, cert_no: str) -> Person | None:
-    """The person registered with this 证件 (any unit's), counted per operator and audited: a
-    look-up by ID number is how a stranger's data would be fished for."""
+@dataclass(frozen=True)
+class Lookup:
+    person: Person | None  # registered with this 证件, any unit's
+    of_unit: bool  # it has (or had) an insurance with this unit: its own record
+
+
+def _lookup(request: GrantedRequest, *, cert_type: str, cert_no: str) -> Lookup | None:
+    """Who is registered with this 证件, counted per operator and audited (a look-up by ID number
+    is how a stranger's data would be fished for); None when the operator asked too often."""
     operator = str(request.binding.operator_id)
     if request.method == "GET":
         if _lookups().exceeded(operator):
             audit_event_record(actor=hall_user(request), action="person_lookup_refused", unit=request.unit,
                                origin=RequestOrigin.from_request(request))  # fmt: skip
-            return LOOKUP_REFUSED
+            return None
         _lookups().hit(operator)
     found = Person.objects.filter(cert_type=cert_type, cert_no=cert_no).first()
+    answer = Lookup(person=found, of_unit=found is not None and _of_unit(found, request.unit.pk))
     if request.method == "GET":
         audit_event_record(
             actor=hall_user(request), action="person_lookup", unit=request.unit, origin=RequestOrigin.from_request(request),
-            after={"cert_no": mask_id_number(cert_no), "found": found is not None,
-                   "of_unit": found is not None and _of_unit(found, request.unit.pk)},
+            after={"cert_no": mask_id_number(cert_no), "found": found is not None, "of_unit": answer.of_unit},
         )  # fmt: skip
-    return found
+    return answer
 
 
 def _of_unit(person: Person, unit_id: int) -> bool:
@@ -123,13 +129,13 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
         except ApplicationError as error:
             lookup_error = error.message
         else:
-            found = _lookup(request, cert_type=cert_type, cert_no=cert_no)
-            if found is LOOKUP_REFUSED:
+            answer = _lookup(request, cert_type=cert_type, cert_no=cert_no)
+            if answer is None:
                 lookup_error = LOOKUP_REFUSED_MESSAGE
                 cert_no = ""
-            elif found is not None and _of_unit(found, unit.pk):
-                person = found  # the unit's own record (a returning employee): it fills the form
-            elif found is not None:
+            elif answer.of_unit:
+                person = answer.person  # the unit's own record (a returning employee): it fills the form
+            elif answer.person is not None:
                 known_elsewhere = True  # nothing of another unit's record is shown; the name is checked
         if cert_no and not lookup_error:
             initial: dict[str, Any] = {"cert_type": cert_type, "cert_no": cert_no, "nationality": "CHN"}

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from yibao.accounts.models import User
 from yibao.operators.models import Binding, BusinessItem, Grant
 from yibao.units.models import RoleCertification
+from yibao.units.selectors import unit_roles_held
 
 
 def binding_active(*, user: User, unit_id: int) -> Binding | None:
@@ -105,8 +106,8 @@ def grant_decide(*, user: User, unit_id: int, item_code: str) -> GrantDecision:
     )
     if active_item is None:
         return GrantDecision(binding=found, item=None, refusal=GrantRefusal.UNKNOWN_ITEM)
-    role_missing = bool(active_item.required_role) and not unit_holds_role(
-        unit_id=unit_id, role=active_item.required_role
+    role_missing = bool(active_item.required_role) and active_item.required_role not in unit_roles_held(
+        found.unit
     )
     refusal = GrantRefusal.ROLE_MISSING if role_missing else GrantRefusal.NOT_GRANTED
     return GrantDecision(binding=found, item=active_item, refusal=refusal)
@@ -118,9 +119,3 @@ def items_in_force(*, user: User, unit_id: int) -> set[str]:
     if not user.is_authenticated or user.kind != User.Kind.OPERATOR:
         return set()
     return set(_in_force(_grants(user=user, unit_id=unit_id)).values_list("item__code", flat=True))
-
-
-def unit_holds_role(*, unit_id: int, role: str) -> bool:
-    return RoleCertification.objects.filter(
-        unit_id=unit_id, role=role, status=RoleCertification.Status.CERTIFIED
-    ).exists()
