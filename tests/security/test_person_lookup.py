@@ -13,23 +13,17 @@ from django.urls import reverse
 from tests.pagecheck import check_page
 from yibao.cases.models import Application
 from yibao.core.models import AuditEvent
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UnitFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UnitFactory, grant, operator_login
 from yibao.enrollment.rules import id_facts
 from yibao.enrollment.tests.test_enroll_single import form_data
 from yibao.operators.models import Binding
-from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def binding(client: Client) -> Binding:
-    binding = grant(BindingFactory.create(), "employee-enrollment")
-    client.force_login(binding.operator.user)
-    session = client.session
-    session[CURRENT_UNIT_KEY] = binding.unit_id
-    session.save()
-    return binding
+    return operator_login(client, grant(BindingFactory.create(), "employee-enrollment"))
 
 
 @pytest.fixture

@@ -14,13 +14,12 @@ from yibao.cases.models import Application
 from yibao.changes.person_types import EMPLOYEE_INFO_CHANGE
 from yibao.changes.services import info_change_draft_save
 from yibao.core.errors import ApplicationError
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant, operator_login
 from yibao.enrollment.batch import batch_validate
 from yibao.enrollment.interruption import interruption_check
 from yibao.enrollment.scope import OUTSIDE_POPULATION, PersonScope
 from yibao.enrollment.tests.test_batch import TODAY, sheet_row
 from yibao.operators.models import Binding
-from yibao.operators.session import CURRENT_UNIT_KEY
 
 pytestmark = pytest.mark.django_db
 ITEMS = ("employee-info-change", "employee-interruption", "employee-enrollment")
@@ -30,12 +29,7 @@ RETIREES = ("1201", "1202", "1260")
 @pytest.fixture
 def binding(client: Client) -> Binding:
     """An operator granted the handling items for the 退休人员 population only."""
-    binding = grant(BindingFactory.create(), *ITEMS, populations=("retired",))
-    client.force_login(binding.operator.user)
-    session = client.session
-    session[CURRENT_UNIT_KEY] = binding.unit_id
-    session.save()
-    return binding
+    return operator_login(client, grant(BindingFactory.create(), *ITEMS, populations=("retired",)))
 
 
 @pytest.fixture

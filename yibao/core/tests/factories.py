@@ -152,3 +152,14 @@ def staff_login(client: Any, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def operator_login(client: Any, binding: Binding) -> Binding:
+    """Log the binding's operator in, working for its unit (as after 选择单位)."""
+    from yibao.operators.session import CURRENT_UNIT_KEY
+
+    client.force_login(binding.operator.user)
+    session = client.session
+    session[CURRENT_UNIT_KEY] = binding.unit_id
+    session.save()
+    return binding
