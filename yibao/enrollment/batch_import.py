@@ -43,7 +43,7 @@ LINES_PER_WRITE = 2_000
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 100_000))
+    return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 50_000))
 
 
 @dataclass(frozen=True)
