@@ -22,9 +22,11 @@ from yibao.cases.types import ApplicationType
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.error_codes import EnrollmentErrorCode
-from yibao.enrollment.models import Insurance, PersonnelChange
+from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.pending import pending_interruptions
 from yibao.enrollment.policies import interruption_window
 from yibao.enrollment.scope import PersonScope
+from yibao.units.models import Unit
 
 MAX_PERSONS = 200  # 少量中断; more people go through 批量文件中断
 
@@ -111,6 +113,22 @@ def interruption_check(
     return held
 
 
+def interruption_pending_check(unit: Unit, person_ids: list[int]) -> None:
+    """Refuses persons already in another of the unit's 中断参保 waiting for review (at saving and
+    at submitting)."""
+    held = pending_interruptions(unit, person_ids)
+    if held:
+        names = dict(Person.objects.filter(pk__in=list(held)).values_list("pk", "name"))
+        first = next(i for i in person_ids if i in held)
+        more = f"等{len(held)}人" if len(held) > 1 else ""
+        raise _refuse(
+            EnrollmentErrorCode.PENDING,
+            f"{names.get(first, '')}{more}已在待审核的职工中断参保中（办件编号 {held[first]}），"
+            "审核完成前不能重复中断，请取消勾选",
+            field="persons",
+        )
+
+
 def employee_interruption_draft_save(
     *,
     kind: ApplicationType,
@@ -124,6 +142,7 @@ def employee_interruption_draft_save(
 ) -> Application:
     """Check the rules against the records, then save the draft (or update the open one)."""
     interruption_check(scope=scope, person_ids=person_ids, pause_date=pause_date, today=timezone.localdate())
+    interruption_pending_check(scope.unit, person_ids)
     return case_services.application_draft_save(
         kind=kind,
         unit=scope.unit,

@@ -33,9 +33,16 @@ from yibao.enrollment.interruption_sheets import (
     read_interruption_file,
 )
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
+from yibao.enrollment.pending import (
+    INTERRUPTION_BATCH,
+    pending_batch_refusal,
+    pending_interruption_problem,
+    pending_interruptions,
+)
 from yibao.enrollment.policies import interruption_window
 from yibao.enrollment.rules import BATCH, duplicate_rows
 from yibao.enrollment.scope import PersonScope
+from yibao.units.models import Unit
 
 NOT_INSURED = "该人员不是本单位正常参保人员，不能中断"
 NAME_MISMATCH = "姓名与证件号码登记的姓名不一致，请核对"
@@ -84,6 +91,7 @@ def interruption_batch_validate(
         by_row[index + 2].problems.append(problem)
 
     held = _held(scope, (key for key in keys if key is not None))
+    pending = pending_interruptions(scope.unit, (h.person_id for h in held.values()))
     passed: list[InterruptionSheetRow] = []
     failed: list[InterruptionSheetRow] = []
     for sheet_row in rows:
@@ -102,6 +110,10 @@ def interruption_batch_validate(
                 sheet_row.problems.append(Problem("证件号码", NOT_INSURED))
             else:
                 data.person_id = person.person_id
+                if person.person_id in pending:
+                    sheet_row.problems.append(
+                        Problem("证件号码", pending_interruption_problem(pending[person.person_id]))
+                    )
                 if data.name and data.name != person.name:
                     sheet_row.problems.append(Problem("姓名", NAME_MISMATCH))
                 if data.pause_date and data.pause_date < person.start:
@@ -183,14 +195,25 @@ def interruption_batch_apply(application: Application) -> None:
     )
 
 
+def _pending_interruptions(unit: Unit, application: Application) -> str:
+    names = dict(
+        LineItem.objects.filter(application=application, error="").values_list(
+            "data__person_id", "data__name"
+        )
+    )
+    held = pending_interruptions(unit, (int(i) for i in names))
+    return pending_batch_refusal([names[i] for i in names if int(i) in held], "职工中断参保") if held else ""
+
+
 EMPLOYEE_INTERRUPTION_BATCH = batch_application_type(
-    code="employee-interruption-batch",
+    code=INTERRUPTION_BATCH,
     name="职工中断参保（批量）",
     item_code="employee-interruption",
     form_page="enrollment:interruption-batch",
     count_label="中断人数",
     form_name="职工中断参保申报表（批量）",
     apply=interruption_batch_apply,
+    pending=_pending_interruptions,
 )
 
 
