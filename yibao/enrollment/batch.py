@@ -38,6 +38,7 @@ from yibao.enrollment.rules import (
 )
 from yibao.enrollment.scope import OUTSIDE_POPULATION, PersonScope
 from yibao.enrollment.sheets import EnrollmentSheetRow as SheetRow
+from yibao.enrollment.standing import pauses_due_apply
 
 if TYPE_CHECKING:
     from yibao.cases.models import Application
@@ -220,6 +221,8 @@ def batch_apply(
             ]
             if conflicts:
                 raise ApplicationError(BatchErrorCode.CONFLICT, _conflict_message(conflicts))
+            # a pause elsewhere whose date has come is stored before the new relations are
+            pauses_due_apply(today=timezone.localdate(), person_ids=[p.pk for p in known.persons.values()])
             _apply(
                 writer, unit=unit, rows=rows, known=known.persons, application=application, day=effective_date
             )

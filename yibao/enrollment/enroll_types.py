@@ -26,6 +26,7 @@ from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.pending import ENROLLMENT, pending_enrollment_problem, pending_enrollments
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import EnrollmentRow, parse_base, record_problems, records_for, row_problems
+from yibao.enrollment.standing import pauses_due_apply
 from yibao.units.models import Unit
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "nation", "nationality", "first_work_date")
@@ -180,6 +181,8 @@ def enrollment_apply(application: Application) -> None:
             first_work_date=row.first_work_date,
         )
     else:
+        # a pause elsewhere whose date has come is stored before the new relations are
+        pauses_due_apply(today=timezone.localdate(), person_ids=[person.pk])
         updates = {k: getattr(row, k) for k in ("mobile", "address") if getattr(row, k)}
         if updates:
             Person.objects.filter(pk=person.pk).update(**updates, updated_at=timezone.now())
