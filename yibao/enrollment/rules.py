@@ -12,11 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from yibao.core.errors import ApplicationError
 from yibao.core.spreadsheets.cells import Problem
 from yibao.core.validators._text import to_halfwidth
 from yibao.core.validators.identity import validate_cert_number
 from yibao.enrollment.models import Insurance, Person
+from yibao.enrollment.standing import in_force
 
 MIN_WORKING_AGE = 16
 BATCH = 900  # ID numbers per query (SQLite allows 999 parameters)
@@ -176,10 +179,13 @@ def records_for(keys: Iterable[tuple[str, str]]) -> Known:
                 persons[(person.cert_type, person.cert_no)] = person
     active: dict[tuple[int, str], int] = {}
     ids = sorted(p.pk for p in persons.values())
+    today = timezone.localdate()
     for start in range(0, len(ids), BATCH):
-        rows = Insurance.objects.filter(
-            person_id__in=ids[start : start + BATCH], status=Insurance.Status.ACTIVE
-        ).values_list("person_id", "insutype", "unit_id")
+        rows = (  # active today: a pause counts from its date (`standing`)
+            Insurance.objects.filter(person_id__in=ids[start : start + BATCH])
+            .filter(in_force(today))
+            .values_list("person_id", "insutype", "unit_id")
+        )
         for person_id, insutype, unit_id in rows:
             active[(person_id, insutype)] = unit_id
     return Known(persons=persons, active=active)
