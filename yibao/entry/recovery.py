@@ -88,8 +88,7 @@ def recovery_guard(*, key: str, origin: RequestOrigin) -> None:
     """Refuse while this identity or this address has failed too often."""
     locked = lockout.account_locked_seconds(key)
     if locked:
-        minutes = max(1, (locked + 59) // 60)
-        raise ApplicationError(RecoveryErrorCode.LIMITED, f"验证失败次数过多，请{minutes}分钟后再试")
+        raise ApplicationError(RecoveryErrorCode.LIMITED, _limited_message(locked))
     if lockout.address_limited(origin.ip_address):
         raise ApplicationError(RecoveryErrorCode.LIMITED, "验证失败次数过多，请稍后再试")
 
@@ -97,7 +96,15 @@ def recovery_guard(*, key: str, origin: RequestOrigin) -> None:
 def recovery_mismatch(*, key: str, origin: RequestOrigin) -> ApplicationError:
     lockout.login_failure_record(account_key=key, ip_address=origin.ip_address)
     audit_event_record(actor=None, action="password_recovery_failed", after={"key": key}, origin=origin)
-    return ApplicationError(RecoveryErrorCode.MISMATCH, MISMATCH_MESSAGE)
+    locked = lockout.account_locked_seconds(key)
+    if locked:
+        return ApplicationError(RecoveryErrorCode.LIMITED, _limited_message(locked))
+    left = lockout.attempts_left(key)
+    return ApplicationError(RecoveryErrorCode.MISMATCH, f"{MISMATCH_MESSAGE}（还可尝试{left}次）")
+
+
+def _limited_message(seconds: int) -> str:
+    return f"验证失败次数过多，请{max(1, (seconds + 59) // 60)}分钟后再试"
 
 
 def password_recover(*, claimant: Claimant, new_password: str, key: str, origin: RequestOrigin) -> None:

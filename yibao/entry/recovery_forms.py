@@ -14,7 +14,7 @@ from yibao.core.validators.contact import validate_mobile
 from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
-from yibao.core.widgets import PasswordStrengthInput
+from yibao.core.widgets import KeptPasswordInput, PasswordStrengthInput
 from yibao.entry.registration_forms import PASSWORD_MISMATCH
 
 FINAL_ONLY = ("new_password", "new_password_confirm", "sms_code")
@@ -25,7 +25,7 @@ IDENTIFIERS = ("account", "uscc", "mobile", "cert_no", "legal_rep_cert_no")
 class RecoveryForm(HallForm):
     new_password = forms.CharField(label="新密码", widget=PasswordStrengthInput, max_length=64, strip=False)
     new_password_confirm = forms.CharField(
-        label="确认密码", widget=forms.PasswordInput, max_length=64, strip=False
+        label="确认密码", widget=KeptPasswordInput, max_length=64, strip=False
     )
     captcha = captcha_field()
     sms_code = forms.CharField(label="短信验证码", max_length=6)

@@ -88,13 +88,20 @@ def test_wrong_details_get_one_generic_answer_and_are_limited(client, binding) -
         {"verifier_name": "别人"},
         {"mobile": "13900000000"},
     ]
-    for extra in cases:
+    for left, extra in zip((4, 3, 2), cases, strict=True):
         response = client.post(url, {**uscc_details(binding, **extra), "_send_sms": "1"})
-        assert errors(response, echo) == ["填写的信息与系统登记的信息不一致，请核对后重新输入"]
+        assert errors(response, echo) == [
+            f"填写的信息与系统登记的信息不一致，请核对后重新输入（还可尝试{left}次）"
+        ]
     client.post(url, {**uscc_details(binding, unit_name="x"), "_send_sms": "1"})
-    client.post(url, {**uscc_details(binding, unit_name="y"), "_send_sms": "1"})
+    response = client.post(url, {**uscc_details(binding, unit_name="y"), "_send_sms": "1"})
+    soup = check_page(response, echoed=echo)
+    assert soup.select_one(".error-summary") is None
+    assert soup.select_one(".blocked-box p").get_text() == "验证失败次数过多，请10分钟后再试"
     response = client.post(url, {**uscc_details(binding), "_send_sms": "1"})
-    assert errors(response, echo) == ["验证失败次数过多，请10分钟后再试"]
+    soup = check_page(response, echoed=echo)
+    assert soup.select_one(".blocked-box h2").get_text() == "暂时无法找回密码"
+    assert soup.select_one(".blocked-box p").get_text() == "验证失败次数过多，请10分钟后再试"
     assert SmsMessage.objects.count() == 0
 
 
