@@ -121,6 +121,21 @@ def test_populations_tab_lists_codes_with_labels(client, unit, get_page) -> None
     assert soup.select_one('.tabs a[aria-current="page"]').get_text() == "单位管理人群"
 
 
+def test_every_code_of_every_population_has_its_label(client, unit, get_page) -> None:
+    """Issue 20 item 17: «1160 1160» — the local-extension codes had no label."""
+    from yibao.units.models import Population
+
+    unit.populations.set(Population.objects.all())
+    soup = get_page("/hall/unit/populations/")
+    items = [li.get_text(" ", strip=True) for li in soup.select("tbody li")]
+    assert "1160 地方扩展（在职）" in items
+    assert "1260 地方扩展（退休）" in items
+    assert "1360 地方扩展（离休）" in items
+    for item in items:
+        code, _, label = item.partition(" ")
+        assert label and label != code, item
+
+
 def test_roles_page_shows_every_role_and_its_state(client, unit, get_page) -> None:
     RoleCertification.objects.create(
         unit=unit, role=UnitRole.PHARMACY, status=RoleCertification.Status.FAILED, reason="未查询到"
