@@ -134,3 +134,22 @@ def test_beijing_logs_both_kinds_in_through_one_box(page: Any, settings: Any) ->
     screenshot(page, "login-beijing")
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="选择单位")).to_be_visible()
+
+
+def test_an_operator_opening_a_unit_admin_page_is_told_what_to_do(page: Any) -> None:
+    binding = BindingFactory.create()
+    page.goto(page.base_url + "/hall/login/?tab=operator")
+    page.get_by_label("经办人手机号").fill(binding.operator.mobile)
+    page.get_by_label("密码").fill(PASSWORD)
+    fill_captcha(page)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_label(binding.unit.name).check()
+    page.get_by_role("button", name="确认登录").click()
+    expect(page.get_by_role("heading", name="单位网厅首页")).to_be_visible()
+
+    page.goto(page.base_url + f"/hall/operators/{binding.pk}/grants/")
+    expect(page.get_by_role("heading", name="此页面需使用单位管理账号登录")).to_be_visible()
+    expect(page.get_by_text("请退出后在“单位账号登录”中使用单位账号登录")).to_be_visible()
+    screenshot(page, "wrong-account-operator")
+    page.get_by_role("main").get_by_role("link", name="返回单位网厅首页").click()
+    expect(page.get_by_role("heading", name="单位网厅首页")).to_be_visible()

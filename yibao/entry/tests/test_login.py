@@ -207,13 +207,25 @@ def test_hall_pages_are_closed_to_the_wrong_kind_of_user(client) -> None:
     binding = BindingFactory.create()
     assert client.get("/hall/")["Location"].startswith("/hall/login/?next=")
     unit_login(client, unit.account.username)
-    assert client.get("/hall/").status_code == 404
+    # Issue 20 item 17: not a bare 404 but a hall page saying which account the page needs.
+    soup = check_page(client.get("/hall/"), status=403)
+    assert soup.h1.get_text() == "此页面需使用经办人账号登录"
+    assert "您当前使用单位管理账号登录" in visible_text(soup)
+    assert soup.select_one(".site-header__user").get_text() == unit.account.username
+    assert soup.find("a", string="返回单位管理首页")["href"] == "/hall/unit/"
     client.post("/hall/logout/")
     operator_login(client, binding.operator.mobile)
-    assert client.get("/hall/unit/").status_code == 404
+    client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})
+    soup = check_page(client.get(f"/hall/operators/{binding.pk}/grants/"), status=403)
+    assert soup.h1.get_text() == "此页面需使用单位管理账号登录"
+    text = visible_text(soup)
+    assert "您当前使用经办人账号登录" in text
+    assert "请退出后在“单位账号登录”中使用单位账号登录" in text
+    assert soup.find("a", string="返回单位网厅首页")["href"] == "/hall/"
+    assert soup.select_one("form[action='/hall/logout/'] button").get_text() == "退出登录"
     staff = UserFactory.create(is_staff=True)
     client.force_login(staff)
-    assert client.get("/hall/").status_code == 404
+    assert check_page(client.get("/hall/"), status=403).h1.get_text() == "此页面需使用经办人账号登录"
 
 
 @pytest.mark.django_db

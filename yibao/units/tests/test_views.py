@@ -201,12 +201,12 @@ def test_anonymous_is_sent_to_login(client, url) -> None:
 
 
 @pytest.mark.parametrize("url", [*URLS, "/hall/unit/info/confirm/"])
-def test_operators_and_staff_get_404(client, url, staff_user) -> None:
+def test_operators_and_staff_are_refused(client, url, staff_user) -> None:
     binding = BindingFactory.create()
     client.force_login(binding.operator.user)
-    assert client.get(url).status_code in (404, 405)
+    assert client.get(url).status_code in (403, 405)
     client.force_login(staff_user)
-    assert client.get(url).status_code in (404, 405)
+    assert client.get(url).status_code in (403, 405)
 
 
 def test_an_operator_cannot_post_a_change(client) -> None:
@@ -214,7 +214,7 @@ def test_an_operator_cannot_post_a_change(client) -> None:
     client.force_login(binding.operator.user)
     assert (
         client.post("/hall/unit/info/", {"legal_rep_mobile": "13712345678", "address": "x"}).status_code
-        == 404
+        == 403
     )
-    assert client.post("/hall/unit/roles/medical/certify/", {"confirm": "1"}).status_code == 404
+    assert client.post("/hall/unit/roles/medical/certify/", {"confirm": "1"}).status_code == 403
     assert not RoleCertification.objects.filter(role="medical").exists()
