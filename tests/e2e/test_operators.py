@@ -133,6 +133,24 @@ def test_grant_and_revoke_then_the_operator_sees_it(page: Any, browser: Any) -> 
     operator.context.close()
 
 
+def test_every_grant_checkbox_is_a_small_box_before_its_label(page: Any) -> None:
+    """Issue 20 item 17: 数据权限 was drawn as a large empty square in a column of its own."""
+    binding = BindingFactory.create()
+    login_unit_admin(page, binding.unit.account.get_username())
+    page.goto(page.base_url + f"/hall/operators/{binding.pk}/grants/")
+    expect(page.get_by_role("heading", name="权限管理")).to_be_visible()
+    screenshot(page, "operators-grants-layout")
+    column = page.get_by_label("在职职工").bounding_box()
+    for label in ("允许查看完整证件号码和手机号码", "在职职工", "医药企业线上报送医保谈判药品配备机构"):
+        box = page.get_by_label(label).bounding_box()
+        text = page.locator("label", has_text=label).bounding_box()
+        assert box["width"] <= 24 and box["height"] <= 24, (label, box)
+        assert text["x"] > box["x"] + box["width"] - 1, (label, text, box)  # the label beside its box
+        assert text["y"] < box["y"] + box["height"], (label, text, box)  # on the same line, not below
+    full = page.get_by_label("允许查看完整证件号码和手机号码").bounding_box()
+    assert abs(full["x"] - column["x"]) < 2, (full, column)  # in the first column, like the others
+
+
 def test_an_item_goes_to_one_operator_only_under_the_national_profile(page: Any) -> None:
     first = grant(BindingFactory.create(operator__name="张三"), "roster")
     second = BindingFactory.create(unit=first.unit, operator__name="王强")

@@ -38,6 +38,8 @@ from yibao.units.tests.helpers import png_bytes
 
 ACTORS = ("anon", "admin_a", "admin_b", "op_granted", "op_plain", "op_b", "staff")
 REDIRECT, OK, DENIED, NOT_FOUND, NOT_ALLOWED = 302, 200, 403, 404, 405
+# Another kind of account: a hall page saying which account the page needs (issue 20 item 17).
+WRONG_KIND = 403
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,8 @@ class Row:
 
 
 def unit_admin_page(*, b: int = OK) -> dict[str, int]:
-    return {"anon": REDIRECT, "admin_a": OK, "admin_b": b, "op_granted": NOT_FOUND, "op_plain": NOT_FOUND,
-            "op_b": NOT_FOUND, "staff": NOT_FOUND}  # fmt: skip
+    return {"anon": REDIRECT, "admin_a": OK, "admin_b": b, "op_granted": WRONG_KIND, "op_plain": WRONG_KIND,
+            "op_b": WRONG_KIND, "staff": WRONG_KIND}  # fmt: skip
 
 
 def unit_admin_post(*, a: int = REDIRECT, b: int = REDIRECT) -> dict[str, int]:
@@ -74,8 +76,8 @@ def unit_admin_post(*, a: int = REDIRECT, b: int = REDIRECT) -> dict[str, int]:
 
 
 def operator_page(*, op_status: int = OK) -> dict[str, int]:
-    return {"anon": REDIRECT, "admin_a": NOT_FOUND, "admin_b": NOT_FOUND, "op_granted": op_status,
-            "op_plain": op_status, "op_b": op_status, "staff": NOT_FOUND}  # fmt: skip
+    return {"anon": REDIRECT, "admin_a": WRONG_KIND, "admin_b": WRONG_KIND, "op_granted": op_status,
+            "op_plain": op_status, "op_b": op_status, "staff": WRONG_KIND}  # fmt: skip
 
 
 A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries

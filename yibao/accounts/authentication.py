@@ -20,7 +20,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
 
-INVALID_MESSAGE = "账号或密码错误，请重新输入"
+INVALID_MESSAGE = "账号或密码错误"
 # Checked against when no account matches, so that both answers take the same time.
 _DUMMY_HASH = make_password("yibao-timing-equaliser")
 
@@ -66,7 +66,7 @@ def login_password_check(
         if now_locked:
             audit_event_record(actor=user, action="account_locked", after=shown, origin=origin)
             raise ApplicationError(LoginErrorCode.LOCKED, lockout.lock_message(now_locked))
-        raise ApplicationError(LoginErrorCode.INVALID, INVALID_MESSAGE)
+        raise ApplicationError(LoginErrorCode.INVALID, lockout.failure_message(INVALID_MESSAGE, key))
     assert user is not None  # noqa: S101 - valid implies a user
     lockout.login_failures_clear(account_key=key)
     return user

@@ -41,6 +41,25 @@ def key_locked_seconds(account_key: str, *, attempts: int, minutes: int) -> int:
     return max(0, int((unlock_at - _now()).total_seconds() + 0.999))
 
 
+def attempts_left(account_key: str) -> int:
+    """Failures this account may still have before it locks (the profile's numbers)."""
+    profile = get_profile()
+    window = datetime.timedelta(minutes=profile.lockout_minutes)
+    failed = LoginFailure.objects.filter(account_key=account_key, occurred_at__gt=_now() - window).count()
+    return max(0, profile.lockout_attempts - failed)
+
+
+def failure_message(reason: str, account_key: str) -> str:
+    """`reason` («账号或密码错误») with how many tries are left before the lock, so that the lock
+    never comes as a surprise."""
+    profile = get_profile()
+    left = attempts_left(account_key)
+    return (
+        f"{reason}，还可尝试{left}次（连续失败{profile.lockout_attempts}次，"
+        f"账户将被锁定{profile.lockout_minutes}分钟）"
+    )
+
+
 def address_limited(ip_address: str | None) -> bool:
     if not ip_address:
         return False

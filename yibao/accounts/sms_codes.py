@@ -109,11 +109,14 @@ def sms_code_send(
     return record
 
 
-def sms_code_verify(*, phone: str, purpose: str, code: str, context: str = "") -> None:
+def sms_code_verify(*, phone: str, purpose: str, code: str, context: str = "", consume: bool = True) -> None:
     """Accept the newest code of this phone, purpose and context once; raise ApplicationError
     otherwise (a code another unit asked for is not accepted).
 
-    A wrong code is counted (the count is committed before the error is raised).
+    A wrong code is counted (the count is committed before the error is raised). With
+    `consume=False` a right code is only checked, not spent: a flow that has more to check after
+    the code (a password) checks it so, and spends it with `consume=True` in the transaction that
+    writes what the code allows, so a refusal after the code does not cost the user a new one.
     """
     entered = (code or "").strip()
     if not entered:
@@ -142,7 +145,7 @@ def sms_code_verify(*, phone: str, purpose: str, code: str, context: str = "") -
             left = RULES.max_attempts - record.attempts
             message = "短信验证码不正确" + (f"，还可尝试{left}次" if left else "，请重新获取")
             failure = ApplicationError(SmsErrorCode.WRONG, message, field="sms_code")
-        else:
+        elif consume:
             record.used_at = _now()
             record.save(update_fields=["used_at"])
     if failure is not None:

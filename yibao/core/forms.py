@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 
 from yibao.core.errors import ApplicationError
 from yibao.core.reference import code_choices
@@ -45,14 +47,37 @@ def without_errors(form: F) -> F:
     return form
 
 
+def typed_values_forget(form: forms.BaseForm, *names: str) -> None:
+    """Show these fields empty when the bound form comes back (a password found wrong)."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    for name in names:
+        data[name] = ""
+    form.data = data
+
+
 def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a service's error at its field, or at the top of the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """Why a form cannot go on for now (a lockout): shown on its own, not as a typing error."""
+
+    title: str
+    message: str
+    hint: str = ""
+
+
 class HallForm(forms.Form):
-    """Base form of the hall: empty required fields are worded 请输入…/请选择… by field kind."""
+    """Base form of the hall: empty required fields are worded 请输入…/请选择… by field kind.
+
+    `blocked` says the form cannot go on for now whatever is typed (an account locked after too
+    many failures): the error summary shows it under its own title, not «提交的信息有误».
+    """
+
+    blocked: Blocked | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,6 +43,9 @@ class PolicyProfile:
     lockout_minutes: int
     ca_login: bool
     uscc_login: bool
+    # One login box «单位账号/经办人账号» for both kinds of account (Beijing 002 §三 screenshot):
+    # a mobile number is an operator's account, anything else a unit's.
+    combined_login: bool = False
     # Registration only for USCCs the agency already holds as insured units (Henan manual).
     require_known_uscc: bool = False
     # A business item may be granted to only one operator of a unit (national manual 003 §1.2.1.4.2).
@@ -69,7 +72,9 @@ PROFILES: dict[str, PolicyProfile] = {
         uscc_login=True,
         exclusive_grants=True,
     ),
-    # Beijing, manual 002: «必须由8-16位数字、大写、小写字母组成»; 5 failures lock for 10 minutes.
+    # Beijing, manual 002: password «必须由8-16位数字、大写、小写字母组成» (修改密码); the unit
+    # account «注册时填写的 8-20 位由数字、字母组成的字符串» (FAQ 2); one login box
+    # «单位账号/经办人账号» (§三); 5 failures lock for 10 minutes (FAQ 7).
     "beijing": PolicyProfile(
         code="beijing",
         label="北京市医疗保障局公共服务平台",
@@ -77,15 +82,18 @@ PROFILES: dict[str, PolicyProfile] = {
         password_max=16,
         password_classes=(CharClass.DIGIT, CharClass.UPPER, CharClass.LOWER),
         password_hint="必须由8-16位数字、大写、小写字母组成",
-        account_min=4,
-        account_max=30,
-        account_hint="不支持中文、各单位自行设定、仅供登录使用",
+        account_min=8,
+        account_max=20,
+        account_hint="8-20位，由数字、字母组成，注册后不可更改",
         lockout_attempts=5,
         lockout_minutes=10,
         ca_login=True,
         uscc_login=False,
+        combined_login=True,
     ),
-    # Yunnan, manual 000: «请输入8-16位字符密码，必须由数字、字母组成».
+    # Yunnan, manual 000: «请输入8-16位字符密码，必须由数字、字母组成»; 单位账号 + 密码 only
+    # (001 FAQ 2.1: log in with the USCC at the national hall to learn the account, then use the
+    # account here); the account itself follows the national hall (001 FAQ 2.1).
     "yunnan": PolicyProfile(
         code="yunnan",
         label="云南省医疗保障公共服务平台",
@@ -99,7 +107,7 @@ PROFILES: dict[str, PolicyProfile] = {
         lockout_attempts=5,
         lockout_minutes=10,
         ca_login=False,
-        uscc_login=True,
+        uscc_login=False,
     ),
     # Henan, manual 004: 账号 «请输入8-20位字符, 含数字, 可自定义», 由字母和数字组成;
     # 密码 «请输入8-20位字符, 含数字».

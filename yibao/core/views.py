@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from yibao.core.forms import ComponentGalleryForm, DivisionQueryForm, is_refresh, without_errors
@@ -45,6 +45,7 @@ def division_options(request: HttpRequest) -> HttpResponse:
 
 
 @dev_affordance
+@never_cache  # the form comes back with the password typed
 def component_gallery(request: HttpRequest) -> HttpResponse:
     """Development page: every shared field with its server-side check."""
     result = None

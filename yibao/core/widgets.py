@@ -96,7 +96,19 @@ class RegionPickerField(forms.MultiValueField):
         return chain[2]
 
 
-class PasswordStrengthInput(forms.PasswordInput):
+class KeptPasswordInput(forms.PasswordInput):
+    """A password input that shows again what was typed when its page comes back: after
+    发送验证码, 换一张, a region's 选择 or an error elsewhere, nobody types a password twice.
+
+    A view whose page may carry a typed password back must not let it be cached (`never_cache`);
+    a password the server refused as wrong is not shown again (`typed_values_forget`).
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, render_value=True)
+
+
+class PasswordStrengthInput(KeptPasswordInput):
     """A password input with the 密码强度 弱/中/强 meter that updates as the user types."""
 
     template_name = "components/password_strength_input.html"

@@ -7,6 +7,7 @@ The password check, its lockout counting and its audit events are accounts' part
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from django.db.models import Q
@@ -16,6 +17,7 @@ from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
+from yibao.core.validators._text import to_halfwidth
 from yibao.entry.error_codes import UnitChoiceErrorCode
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
@@ -24,6 +26,28 @@ from yibao.units.models import Unit
 class LoginKind(StrEnum):
     UNIT = "unit"
     OPERATOR = "operator"
+
+
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def login_kind_by_shape(identifier: str) -> LoginKind | None:
+    """Which kind of account an identifier is by its shape alone (never by who exists): a mobile
+    number is an operator's (单位注册 refuses unit accounts that look like one), anything with a
+    letter a unit's (unit account or USCC); None when the shape does not tell (other digits)."""
+    typed = to_halfwidth(identifier).strip()
+    if _MOBILE.fullmatch(typed):
+        return LoginKind.OPERATOR
+    if _LETTER.search(typed):
+        return LoginKind.UNIT
+    return None
+
+
+def login_kind_combined(identifier: str) -> LoginKind:
+    """The one login box «单位账号/经办人账号» (combined_login profiles): a mobile number logs an
+    operator in, anything else a unit admin."""
+    return LoginKind.OPERATOR if login_kind_by_shape(identifier) is LoginKind.OPERATOR else LoginKind.UNIT
 
 
 def _find_unit_admin(identifier: str) -> User | None:
@@ -45,7 +69,7 @@ def _find_operator(mobile: str) -> User | None:
 
 def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origin: RequestOrigin) -> User:
     """Return the user the credentials belong to, or raise ApplicationError (and count it)."""
-    identifier = identifier.strip()
+    identifier = to_halfwidth(identifier).strip()
     user = _find_unit_admin(identifier) if kind is LoginKind.UNIT else _find_operator(identifier)
     return login_password_check(user=user, kind=kind, identifier=identifier, password=password, origin=origin)
 

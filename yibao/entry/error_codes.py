@@ -12,6 +12,7 @@ class RegistrationErrorCode(StrEnum):
     USCC_UNKNOWN = "registration.uscc_unknown"
     HELD_MISMATCH = "registration.held_mismatch"
     OPERATOR_PASSWORD_WRONG = "registration.operator_password_wrong"
+    OPERATOR_LOCKED = "registration.operator_locked"
     MOBILE_TAKEN = "registration.mobile_taken"
 
 

@@ -9,17 +9,23 @@ from django import forms
 from yibao.accounts.forms import captcha_field
 from yibao.core.forms import HallForm
 from yibao.core.profiles import get_profile
+from yibao.core.widgets import KeptPasswordInput
 
 
 class UnitLoginForm(HallForm):
     kind = forms.CharField(widget=forms.HiddenInput, initial="unit")
     account = forms.CharField(label="单位账号", max_length=40)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=64, strip=False)
+    password = forms.CharField(label="密码", widget=KeptPasswordInput, max_length=64, strip=False)
     captcha = captcha_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if get_profile().uscc_login:
+        profile = get_profile()
+        if profile.combined_login:  # one box for both kinds of account (Beijing)
+            self.fields["account"].label = "单位账号/经办人账号"
+            self.fields["account"].help_text = "单位管理账号，或经办人手机号"
+            self.fields["account"].error_messages["required"] = "请输入单位账号或经办人账号"
+        elif profile.uscc_login:
             self.fields["account"].label = "单位账号/统一社会信用代码"
             self.fields["account"].error_messages["required"] = "请输入单位账号或统一社会信用代码"
         self.fields["password"].error_messages["required"] = "请输入密码"
@@ -28,7 +34,7 @@ class UnitLoginForm(HallForm):
 class OperatorLoginForm(HallForm):
     kind = forms.CharField(widget=forms.HiddenInput, initial="operator")
     mobile = forms.CharField(label="经办人手机号", max_length=20)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=64, strip=False)
+    password = forms.CharField(label="密码", widget=KeptPasswordInput, max_length=64, strip=False)
     captcha = captcha_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

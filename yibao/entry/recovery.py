@@ -8,20 +8,25 @@ The result names the account; a password is never shown (we cannot: only hashes 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 
 from yibao.accounts import lockout
-from yibao.accounts.models import User
+from yibao.accounts.models import SmsPurpose, User
 from yibao.accounts.services import user_password_recover
+from yibao.accounts.sms import sms_backend
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.core.masking import mask_phone
 from yibao.entry.error_codes import RecoveryErrorCode
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
+logger = logging.getLogger(__name__)
 MISMATCH_MESSAGE = "填写的信息与系统登记的信息不一致，请核对后重新输入"
 
 
@@ -32,6 +37,8 @@ class Claimant:
     user: User
     phone: str
     account_label: str  # what the result page shows as the account
+    # Told once the password is set, when the code went to a phone other than this one.
+    notify_phone: str = ""
 
 
 def _bound_operator(unit: Unit, mobile: str, name: str) -> Operator | None:
@@ -52,9 +59,15 @@ def resolve_unit_by_uscc(data: dict[str, Any]) -> Claimant | None:
     ):
         return None
     if data["verifier"] == "legal_rep":
-        if data["verifier_name"].strip() != unit.legal_rep_name or not unit.legal_rep_mobile:
+        # The legal representative's details vouch for the request; the code goes to the phone
+        # typed, which may be the person's own (a new operator, Yunnan 000 §1.1: «此处的经办人
+        # 手机号可以填写本人（新经办人）的手机号»). Holding that phone is proven by the code; the
+        # legal representative's phone on record is told afterwards, so a reset cannot go unseen.
+        if data["verifier_name"].strip() != unit.legal_rep_name or not data.get("mobile"):
             return None
-        return Claimant(unit.account, unit.legal_rep_mobile, unit.account.get_username())
+        phone = data["mobile"]
+        notify = unit.legal_rep_mobile if unit.legal_rep_mobile and unit.legal_rep_mobile != phone else ""
+        return Claimant(unit.account, phone, unit.account.get_username(), notify_phone=notify)
     operator = _bound_operator(unit, data.get("mobile") or "", data["verifier_name"].strip())
     if operator is None:
         return None
@@ -88,8 +101,7 @@ def recovery_guard(*, key: str, origin: RequestOrigin) -> None:
     """Refuse while this identity or this address has failed too often."""
     locked = lockout.account_locked_seconds(key)
     if locked:
-        minutes = max(1, (locked + 59) // 60)
-        raise ApplicationError(RecoveryErrorCode.LIMITED, f"验证失败次数过多，请{minutes}分钟后再试")
+        raise ApplicationError(RecoveryErrorCode.LIMITED, _limited_message(locked))
     if lockout.address_limited(origin.ip_address):
         raise ApplicationError(RecoveryErrorCode.LIMITED, "验证失败次数过多，请稍后再试")
 
@@ -97,11 +109,45 @@ def recovery_guard(*, key: str, origin: RequestOrigin) -> None:
 def recovery_mismatch(*, key: str, origin: RequestOrigin) -> ApplicationError:
     lockout.login_failure_record(account_key=key, ip_address=origin.ip_address)
     audit_event_record(actor=None, action="password_recovery_failed", after={"key": key}, origin=origin)
-    return ApplicationError(RecoveryErrorCode.MISMATCH, MISMATCH_MESSAGE)
+    locked = lockout.account_locked_seconds(key)
+    if locked:
+        return ApplicationError(RecoveryErrorCode.LIMITED, _limited_message(locked))
+    left = lockout.attempts_left(key)
+    return ApplicationError(RecoveryErrorCode.MISMATCH, f"{MISMATCH_MESSAGE}（还可尝试{left}次）")
+
+
+def _limited_message(seconds: int) -> str:
+    return f"验证失败次数过多，请{max(1, (seconds + 59) // 60)}分钟后再试"
 
 
 def password_recover(*, claimant: Claimant, new_password: str, key: str, origin: RequestOrigin) -> None:
-    """Set the new password (the SMS code has been checked) and lift any login lockout."""
+    """Set the new password (the SMS code has been checked) and lift any login lockout; tell the
+    phone on record when the code went elsewhere."""
     user_password_recover(
         user=claimant.user, password_hash=make_password(new_password), lock_key=key, origin=origin
     )
+    if claimant.notify_phone:
+        audit_event_record(
+            actor=claimant.user,
+            action="password_recovery_notified",
+            after={
+                "verified_phone": mask_phone(claimant.phone),
+                "notified": mask_phone(claimant.notify_phone),
+            },
+            origin=origin,
+        )
+        text = RESET_NOTICE.format(account=claimant.account_label, phone=mask_phone(claimant.phone))
+        transaction.on_commit(lambda: _notify(claimant.notify_phone, text))
+
+
+RESET_NOTICE = (
+    "【医保服务平台】单位账号{account}的登录密码已通过“找回密码”重置，接收验证码的手机号为{phone}。"
+    "如非本单位授权的操作，请立即联系当地医保经办机构。"
+)
+
+
+def _notify(phone: str, text: str) -> None:
+    try:
+        sms_backend().send(phone=phone, text=text, purpose=SmsPurpose.RECOVER_UNIT)
+    except Exception:  # the password is set; a notice that fails is logged, not the user's problem
+        logger.warning("recovery notice to %s failed", mask_phone(phone), exc_info=True)

@@ -14,7 +14,7 @@ from yibao.core.validators.contact import validate_mobile
 from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
-from yibao.core.widgets import PasswordStrengthInput
+from yibao.core.widgets import KeptPasswordInput, PasswordStrengthInput
 from yibao.entry.registration_forms import PASSWORD_MISMATCH
 
 FINAL_ONLY = ("new_password", "new_password_confirm", "sms_code")
@@ -25,7 +25,7 @@ IDENTIFIERS = ("account", "uscc", "mobile", "cert_no", "legal_rep_cert_no")
 class RecoveryForm(HallForm):
     new_password = forms.CharField(label="新密码", widget=PasswordStrengthInput, max_length=64, strip=False)
     new_password_confirm = forms.CharField(
-        label="确认密码", widget=forms.PasswordInput, max_length=64, strip=False
+        label="确认密码", widget=KeptPasswordInput, max_length=64, strip=False
     )
     captcha = captcha_field()
     sms_code = forms.CharField(label="短信验证码", max_length=6)
@@ -84,8 +84,10 @@ class UnitByUsccForm(RecoveryForm):
     mobile = forms.CharField(
         label="经办人手机号",
         max_length=20,
-        required=False,
-        help_text="联系验证人为经办人时填写，可填写本人（新经办人）已绑定本单位的手机号",
+        help_text=(
+            "短信验证码发送至此手机号。联系验证人为法人时，可填写本人（新经办人）的手机号，"
+            "重置后将短信告知单位登记的法人手机号；联系验证人为经办人时，请填写该经办人绑定本单位的手机号"
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -99,8 +101,6 @@ class UnitByUsccForm(RecoveryForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("verifier") == "operator" and not data.get("mobile") and "mobile" not in self.errors:
-            self.add_error("mobile", "联系验证人为经办人时，请输入经办人手机号")
         if data.get("legal_rep_cert_type") and data.get("legal_rep_cert_no"):
             try:
                 data["legal_rep_cert_no"] = validate_cert_number(

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from yibao.accounts.authentication import typed_lock_key
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error, without_errors
+from yibao.core.forms import Blocked, add_application_error, without_errors
 from yibao.core.guards import public_view
 from yibao.core.masking import mask_phone
+from yibao.entry.error_codes import RecoveryErrorCode
 from yibao.entry.recovery import (
     Claimant,
     password_recover,
@@ -33,6 +35,8 @@ from yibao.entry.recovery_forms import (
     UnitByUsccForm,
 )
 
+LIMITED_TITLE = "暂时无法找回密码"
+LIMITED_HINT = "验证失败次数过多，为保护账户安全已暂停验证；如无法完成认证，请联系当地医保经办机构。"
 DONE = "yibao_recovery_done"
 VERIFIED = "yibao_recovery_verified"
 
@@ -120,7 +124,10 @@ def _recovery(request: HttpRequest, way: Way) -> HttpResponse:
                 }
                 return redirect("entry:recovery-done")
         except ApplicationError as error:
-            add_application_error(form, error)
+            if error.code is RecoveryErrorCode.LIMITED:
+                form.blocked = Blocked(LIMITED_TITLE, error.message, LIMITED_HINT)
+            else:
+                add_application_error(form, error)
     return render(
         request,
         "entry/recovery_form.html",
@@ -134,16 +141,19 @@ def _recovery(request: HttpRequest, way: Way) -> HttpResponse:
 
 
 @public_view
+@never_cache  # the form comes back with the new passwords typed
 def recovery_unit_uscc(request: HttpRequest) -> HttpResponse:
     return _recovery(request, WAYS["unit-uscc"])
 
 
 @public_view
+@never_cache  # the form comes back with the new passwords typed
 def recovery_unit_account(request: HttpRequest) -> HttpResponse:
     return _recovery(request, WAYS["unit-account"])
 
 
 @public_view
+@never_cache  # the form comes back with the new passwords typed
 def recovery_operator(request: HttpRequest) -> HttpResponse:
     return _recovery(request, WAYS["operator"])
 

@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 
 from yibao.accounts import lockout
 from yibao.accounts.authentication import user_lock_key
-from yibao.accounts.models import User
+from yibao.accounts.models import SmsPurpose, User
 from yibao.accounts.services import user_create
+from yibao.accounts.sms_codes import sms_code_verify
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
@@ -102,13 +103,20 @@ def operator_password_confirm(*, operator: Operator, password: str, origin: Requ
     locked = lockout.account_locked_seconds(key)
     if locked:
         raise ApplicationError(
-            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, lockout.lock_message(locked), field="password"
+            RegistrationErrorCode.OPERATOR_LOCKED, lockout.lock_message(locked), field="password"
         )
     lockout.login_failure_record(account_key=key, ip_address=origin.ip_address)
     if not operator.user.check_password(password):
         audit_event_record(actor=operator.user, action="registration_operator_password_failed", origin=origin)
+        locked = lockout.account_locked_seconds(key)
         raise ApplicationError(
-            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG, OPERATOR_PASSWORD_WRONG_MESSAGE, field="password"
+            RegistrationErrorCode.OPERATOR_LOCKED
+            if locked
+            else RegistrationErrorCode.OPERATOR_PASSWORD_WRONG,
+            lockout.lock_message(locked)
+            if locked
+            else lockout.failure_message(OPERATOR_PASSWORD_WRONG_MESSAGE, key),
+            field="password",
         )
     lockout.login_failures_clear(account_key=key)
 
@@ -128,10 +136,17 @@ def unit_register(
     mobile: str,
     new_operator: NewOperatorDetails | None,
     existing_password: str | None,
+    sms_code: str,
     origin: RequestOrigin,
 ) -> Registration:
     """Create the unit admin account, the unit (or attach to the insured unit held for the USCC),
-    the operator (or reuse the one that owns the mobile) and their binding."""
+    the operator (or reuse the one that owns the mobile) and their binding.
+
+    The SMS code to `mobile` is checked first, so that only the owner of the phone learns whether
+    an existing operator's password is right (and wrong ones count towards that user's lockout);
+    it is spent only with the rows it allows, so a wrong password or a taken account does not cost
+    a new code (and the 60-second wait for one)."""
+    sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=sms_code, consume=False)
     if account_taken(unit.account):
         raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
     if uscc_registered(unit.uscc):
@@ -148,6 +163,7 @@ def unit_register(
         raise ApplicationError(RegistrationErrorCode.MOBILE_TAKEN, "请填写经办人信息", field="name")
     try:
         with transaction.atomic():
+            sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=sms_code)
             admin = user_create(username=unit.account, password_hash=unit.password_hash, kind=User.Kind.UNIT)
             record = unit_register_create(
                 account=admin, details=unit.registration(), held=held, origin=origin

@@ -18,7 +18,7 @@ from yibao.core.validators.contact import validate_mobile, validate_postcode
 from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
-from yibao.core.widgets import PasswordStrengthInput, RegionPickerField
+from yibao.core.widgets import KeptPasswordInput, PasswordStrengthInput, RegionPickerField
 from yibao.entry.registration import (
     ACCOUNT_TAKEN_MESSAGE,
     TOO_MANY_CHECKS_MESSAGE,
@@ -45,15 +45,14 @@ class UnitStepForm(HallForm):
 
     account = forms.CharField(label="账号", max_length=40)
     password = forms.CharField(label="密码", widget=PasswordStrengthInput, max_length=64, strip=False)
-    password_confirm = forms.CharField(
-        label="确认密码", widget=forms.PasswordInput, max_length=64, strip=False
-    )
+    password_confirm = forms.CharField(label="确认密码", widget=KeptPasswordInput, max_length=64, strip=False)
     name = forms.CharField(label="单位名称", max_length=200)
     emp_type = forms.ChoiceField(label="机构类型")
     admdvs = RegionPickerField(label="医保区划")
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
     address = forms.CharField(label="单位注册地址", max_length=200)
-    postcode = forms.CharField(label="邮政编码", max_length=10)
+    # Optional: the national manual (003 图3) marks every field of 企业信息 with * but this one.
+    postcode = forms.CharField(label="邮政编码", max_length=10, required=False)
     legal_rep_name = forms.CharField(label="法定代表人姓名", max_length=50)
     legal_rep_cert_type = forms.ChoiceField(label="法定代表人证件类型")
     legal_rep_cert_no = forms.CharField(label="法定代表人证件号码", max_length=30)
@@ -124,7 +123,8 @@ class UnitStepForm(HallForm):
                 self.add_error("uscc", USCC_UNKNOWN_MESSAGE)
 
     def clean_postcode(self) -> str:
-        return str(run_check(validate_postcode, self.cleaned_data["postcode"], field="postcode"))
+        postcode = self.cleaned_data["postcode"].strip()
+        return str(run_check(validate_postcode, postcode, field="postcode")) if postcode else ""
 
     def clean_legal_rep_mobile(self) -> str:
         return str(
@@ -152,9 +152,7 @@ class OperatorStepForm(HallForm):
 
     mobile = forms.CharField(label="经办人手机号", max_length=20)
     password = forms.CharField(label="经办人密码", widget=PasswordStrengthInput, max_length=64, strip=False)
-    password_confirm = forms.CharField(
-        label="确认密码", widget=forms.PasswordInput, max_length=64, strip=False
-    )
+    password_confirm = forms.CharField(label="确认密码", widget=KeptPasswordInput, max_length=64, strip=False)
     name = forms.CharField(label="经办人姓名", max_length=50)
     cert_type = forms.ChoiceField(label="经办人证件类型")
     cert_no = forms.CharField(label="证件号码", max_length=30)
@@ -186,7 +184,7 @@ class OperatorStepForm(HallForm):
         if existing:
             for name in self.PERSONAL:
                 del self.fields[name]
-            self.fields["password"].widget = forms.PasswordInput()
+            self.fields["password"].widget = KeptPasswordInput()
             self.fields[
                 "password"
             ].help_text = "该手机号已被注册过，无需填写经办人信息，请输入该经办人的登录密码"

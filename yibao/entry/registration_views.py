@@ -9,25 +9,28 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from yibao.accounts.models import SmsPurpose
-from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send, sms_code_verify
+from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error, is_refresh, without_errors
+from yibao.core.forms import Blocked, add_application_error, is_refresh, typed_values_forget, without_errors
 from yibao.core.guards import public_view
 from yibao.core.masking import mask_phone
 from yibao.core.throttle import Throttle
+from yibao.entry.error_codes import RegistrationErrorCode
 from yibao.entry.registration import (
     TOO_MANY_CHECKS_MESSAGE,
     NewOperatorDetails,
     UnitDetails,
-    operator_password_confirm,
     unit_register,
 )
 from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
 from yibao.operators.selectors import operator_for_mobile
 
+OPERATOR_LOCKED_TITLE = "经办人账户已锁定"
+OPERATOR_LOCKED_HINT = "如忘记该经办人的密码，可通过登录页的“忘记密码”找回经办人密码后再注册。"
 WIZARD = "yibao_registration"
 DONE = "yibao_registration_done"
 STEPS = ("单位信息录入", "经办人信息", "注册完成")
@@ -64,6 +67,7 @@ def _may_answer(request: HttpRequest) -> bool:
 
 
 @public_view
+@never_cache  # the form comes back with the passwords typed
 def register_unit(request: HttpRequest) -> HttpResponse:
     """Step 1: 单位信息录入."""
     state = _state(request)
@@ -96,6 +100,7 @@ def register_unit(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
+@never_cache
 def register_operator(request: HttpRequest) -> HttpResponse:
     """Step 2: 经办人信息, with 发送验证码 and the existing-operator case."""
     state = _state(request)
@@ -171,11 +176,6 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
         return None
     origin = RequestOrigin.from_request(request)
     try:
-        # The SMS code first: only the owner of the phone ever learns whether the existing
-        # operator's password was right, and wrong passwords count towards that user's lockout.
-        sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=data["sms_code"])
-        if operator is not None:
-            operator_password_confirm(operator=operator, password=data["password"], origin=origin)
         unit = state["unit"]
         result = unit_register(
             unit=UnitDetails(
@@ -204,9 +204,18 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
                 password_hash=make_password(data["password"]),
             ),
             existing_password=data["password"] if operator is not None else None,
+            sms_code=data["sms_code"],
             origin=origin,
         )
     except ApplicationError as error:
+        if error.code in {
+            RegistrationErrorCode.OPERATOR_PASSWORD_WRONG,
+            RegistrationErrorCode.OPERATOR_LOCKED,
+        }:
+            typed_values_forget(form, "password")
+        if error.code is RegistrationErrorCode.OPERATOR_LOCKED:
+            form.blocked = Blocked(OPERATOR_LOCKED_TITLE, error.message, OPERATOR_LOCKED_HINT)
+            return None
         if error.field in {"account", "uscc"}:
             error = ApplicationError(error.code, f"单位信息：{error.message}（请返回上一步修改）")
         add_application_error(form, error)

@@ -11,15 +11,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from yibao.accounts.error_codes import LoginErrorCode
 from yibao.accounts.guards import hall_user, login_required
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error, without_errors
+from yibao.core.forms import Blocked, add_application_error, typed_values_forget, without_errors
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard, public_view
-from yibao.entry.authentication import LoginKind, login_authenticate, operator_unit_choose, operator_units
+from yibao.core.profiles import get_profile
+from yibao.entry.authentication import (
+    LoginKind,
+    login_authenticate,
+    login_kind_by_shape,
+    login_kind_combined,
+    operator_unit_choose,
+    operator_units,
+)
 from yibao.entry.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 
@@ -40,56 +50,93 @@ def _page_guard(target: str) -> str | None:
     return None if match.view_name in LOGIN_STEPS else getattr(match.func, GUARD_ATTRIBUTE, None)
 
 
+LOCKED_TITLE = "账户已锁定"
+LOCKED_HINT = "如忘记密码，可点击下方“忘记密码”找回，设置新密码后账户立即解锁。"
+ADDRESS_LIMITED_TITLE = "暂时无法登录"
+# Typed in the other tab: said so, and the typed account and password carried over.
+TO_OPERATOR_TAB = (
+    "您输入的是手机号码。手机号码是经办人账号，已为您切换到“经办人账号登录”，请输入图形验证码后登录。"
+)
+TO_UNIT_TAB = "您输入的不是手机号码。经办人账号为手机号码；单位账号请在“单位账号登录”中登录，已为您切换，请输入图形验证码后登录。"
+FIELD_OF = {LoginKind.UNIT: "account", LoginKind.OPERATOR: "mobile"}
+
+
 @public_view
+@never_cache  # the form comes back with the password typed
 def login(request: HttpRequest) -> HttpResponse:
-    """单位账号登录 / 经办人账号登录, two tabs of one page."""
+    """单位账号登录 / 经办人账号登录, two tabs of one page; one box for both under a profile
+    with `combined_login` (Beijing)."""
+    combined = get_profile().combined_login
     tab = request.POST.get("kind") or request.GET.get("tab") or "unit"
-    tab = tab if tab in {"unit", "operator"} else "unit"
-    unit_form = UnitLoginForm(request.POST if request.method == "POST" and tab == "unit" else None)
-    operator_form = OperatorLoginForm(
-        request.POST if request.method == "POST" and tab == "operator" else None
-    )
-    form = unit_form if tab == "unit" else operator_form
-    if request.method == "POST":
-        if CAPTCHA_REFRESH in request.POST:
+    tab = "unit" if combined or tab not in {"unit", "operator"} else tab
+    data = request.POST if request.method == "POST" else None
+    unit_form = UnitLoginForm(data if tab == "unit" else None)
+    operator_form = OperatorLoginForm(data if tab == "operator" else None)
+    form: UnitLoginForm | OperatorLoginForm = unit_form if tab == "unit" else operator_form
+    notice = ""
+    if data is not None:
+        typed = str(data.get(FIELD_OF[LoginKind(tab)], ""))
+        other = None if combined else login_kind_by_shape(typed)
+        if CAPTCHA_REFRESH in data:
             without_errors(form)
+        elif other is not None and other != tab:
+            # The account belongs to the other tab: go there with what was typed (a new captcha).
+            tab = other
+            carried = {FIELD_OF[other]: typed.strip(), "password": str(data.get("password", ""))}
+            unit_form, operator_form = (
+                (UnitLoginForm(initial=carried), operator_form)
+                if other is LoginKind.UNIT
+                else (unit_form, OperatorLoginForm(initial=carried))
+            )
+            notice = TO_OPERATOR_TAB if other is LoginKind.OPERATOR else TO_UNIT_TAB
         elif form.is_valid():
             origin = RequestOrigin.from_request(request)
-            identifier = form.cleaned_data["account" if tab == "unit" else "mobile"]
+            identifier = form.cleaned_data[FIELD_OF[LoginKind(tab)]]
+            kind = login_kind_combined(identifier) if combined else LoginKind(tab)
             try:
                 user = login_authenticate(
-                    kind=LoginKind(tab),
-                    identifier=identifier,
-                    password=form.cleaned_data["password"],
-                    origin=origin,
+                    kind=kind, identifier=identifier, password=form.cleaned_data["password"], origin=origin
                 )
             except ApplicationError as error:
-                add_application_error(form, error)
+                typed_values_forget(form, "password")
+                if error.code is LoginErrorCode.LOCKED:
+                    form.blocked = Blocked(LOCKED_TITLE, error.message, LOCKED_HINT)
+                elif error.code is LoginErrorCode.IP_LIMITED:
+                    form.blocked = Blocked(ADDRESS_LIMITED_TITLE, error.message)
+                else:
+                    add_application_error(form, error)
             else:
-                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                audit_event_record(actor=user, action="login", after={"kind": tab}, origin=origin)
-                target = request.POST.get("next") or request.GET.get("next", "")
-                safe = url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                )
-                guard = _page_guard(target) if safe else None
-                if user.kind == User.Kind.UNIT:
-                    return redirect(target if guard == Guard.UNIT_ADMIN else "entry:unit-home")
-                if user.must_change_password:
-                    return redirect("entry:account-password")
-                if guard in HALL_GUARDS:
-                    request.session[NEXT_AFTER_UNIT] = target
-                return redirect("entry:choose-unit")
+                return _logged_in(request, user, kind=kind, origin=origin)
     return render(
         request,
         "entry/login.html",
         {
             "tab": tab,
+            "combined": combined,
             "unit_form": unit_form,
             "operator_form": operator_form,
+            "notice": notice,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
+
+
+def _logged_in(request: HttpRequest, user: User, *, kind: LoginKind, origin: RequestOrigin) -> HttpResponse:
+    """Start the session and go where the user was headed (or the kind's home page)."""
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit_event_record(actor=user, action="login", after={"kind": str(kind)}, origin=origin)
+    target = request.POST.get("next") or request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    guard = _page_guard(target) if safe else None
+    if user.kind == User.Kind.UNIT:
+        return redirect(target if guard == Guard.UNIT_ADMIN else "entry:unit-home")
+    if user.must_change_password:
+        return redirect("entry:account-password")
+    if guard in HALL_GUARDS:
+        request.session[NEXT_AFTER_UNIT] = target
+    return redirect("entry:choose-unit")
 
 
 @login_required

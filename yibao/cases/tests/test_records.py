@@ -401,15 +401,15 @@ def test_an_operator_without_any_item_for_it_gets_not_found(client: Client, sett
     assert client.get(reverse("cases:detail", args=[application.pk])).status_code == 404
 
 
-def test_the_unit_admin_gets_not_found(client: Client, binding: Binding, settings: Any) -> None:
+def test_the_unit_admin_is_refused(client: Client, binding: Binding, settings: Any) -> None:
     application = non_key_submitted(binding, settings)
     account = Unit.objects.get(pk=binding.unit_id).account
     assert account is not None
     client.force_login(account)
-    assert client.get(LIST).status_code == 404
+    assert client.get(LIST).status_code == 403
     for name in ("cases:detail", "cases:withdraw"):
-        assert client.get(reverse(name, args=[application.pk])).status_code == 404
-    assert client.post(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"}).status_code == 404
+        assert client.get(reverse(name, args=[application.pk])).status_code == 403
+    assert client.post(reverse("cases:withdraw", args=[application.pk]), {"confirm": "1"}).status_code == 403
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 

@@ -69,7 +69,8 @@ def test_every_rule_is_worded_in_chinese_at_its_field(client) -> None:
         "password": "abcdefgh",
         "admdvs_2": "",
     }
-    soup = check_page(client.post("/_dev/components/", data))
+    response = client.post("/_dev/components/", data)
+    soup = check_page(response)
     assert errors_of(soup) == {
         "统一社会信用代码": ["统一社会信用代码校验位不正确"],
         "证件号码": ["身份证号码校验位不正确"],
@@ -80,9 +81,10 @@ def test_every_rule_is_worded_in_chinese_at_its_field(client) -> None:
         "医保区划": ["请选择区县"],
     }
     assert soup.select_one(".error-summary") is not None
-    # What was typed survives the error (except the password).
+    # What was typed survives the error, the password too (it is not retyped, issue 20 item 11).
     assert soup.select_one("#id_account")["value"] == "单位账号"
-    assert soup.select_one("#id_password").get("value") is None
+    assert soup.select_one("#id_password")["value"] == "abcdefgh"
+    assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.django_db

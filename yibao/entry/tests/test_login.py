@@ -43,6 +43,19 @@ def form_errors(response) -> list[str]:
     return [li.get_text() for li in soup.select(".error-summary li")]
 
 
+def invalid(left: int) -> list[str]:
+    return [f"账号或密码错误，还可尝试{left}次（连续失败5次，账户将被锁定10分钟）"]
+
+
+def blocked(response) -> list[str]:
+    """A lockout: shown under its own title, with no «提交的信息有误» summary."""
+    soup = check_page(response)
+    assert soup.select_one(".error-summary") is None
+    box = soup.select_one(".blocked-box")
+    assert box is not None
+    return [p.get_text() for p in box.select("h2, p")]
+
+
 @pytest.mark.django_db
 def test_login_page_has_both_tabs_with_captcha(get_page) -> None:
     soup = get_page("/hall/login/")
@@ -80,17 +93,15 @@ def test_unit_admin_logs_in_by_uscc(client) -> None:
 def test_the_beijing_profile_has_no_uscc_login(client, settings) -> None:
     settings.YIBAO_PROFILE = "beijing"
     unit = UnitFactory.create()
-    assert form_errors(unit_login(client, unit.uscc)) == ["账号或密码错误，请重新输入"]
+    assert form_errors(unit_login(client, unit.uscc)) == invalid(4)
     assert unit_login(client, unit.account.username).status_code == 302
 
 
 @pytest.mark.django_db
 def test_wrong_password_and_unknown_account_get_the_same_answer(client) -> None:
     unit = UnitFactory.create()
-    assert form_errors(unit_login(client, unit.account.username, "Wrong12345")) == [
-        "账号或密码错误，请重新输入"
-    ]
-    assert form_errors(unit_login(client, "nobody0001")) == ["账号或密码错误，请重新输入"]
+    assert form_errors(unit_login(client, unit.account.username, "Wrong12345")) == invalid(4)
+    assert form_errors(unit_login(client, "nobody0001")) == invalid(4)
     assert AuditEvent.objects.filter(action="login_failed").count() == 2
 
 
@@ -115,15 +126,19 @@ def test_empty_fields_say_what_is_missing(client) -> None:
 def test_five_failures_lock_the_account_for_ten_minutes(client, clock) -> None:
     unit = UnitFactory.create()
     account = unit.account.username
-    for _ in range(4):
-        assert form_errors(unit_login(client, account, "Wrong12345")) == ["账号或密码错误，请重新输入"]
-    assert form_errors(unit_login(client, account, "Wrong12345")) == [
-        "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    # Each failure says how many tries are left before the lock (issue 20 item 17).
+    for left in (4, 3, 2, 1):
+        assert form_errors(unit_login(client, account, "Wrong12345")) == invalid(left)
+    locked = [
+        "账户已锁定",
+        "登录失败次数过多，账户已被锁定，请10分钟后再试",
+        "如忘记密码，可点击下方“忘记密码”找回，设置新密码后账户立即解锁。",
     ]
+    assert blocked(unit_login(client, account, "Wrong12345")) == locked
     # Even the right password is refused while locked.
-    assert form_errors(unit_login(client, account)) == ["登录失败次数过多，账户已被锁定，请10分钟后再试"]
+    assert blocked(unit_login(client, account)) == locked
     clock.move(minutes=6)
-    assert form_errors(unit_login(client, account)) == ["登录失败次数过多，账户已被锁定，请4分钟后再试"]
+    assert blocked(unit_login(client, account))[1] == "登录失败次数过多，账户已被锁定，请4分钟后再试"
     clock.move(minutes=4)
     assert unit_login(client, account).status_code == 302
     assert AuditEvent.objects.filter(action="account_locked").count() == 1
@@ -135,7 +150,10 @@ def test_failures_are_limited_per_address(client, clock, settings) -> None:
     unit = UnitFactory.create()
     for n in range(3):
         unit_login(client, f"guess{n:04d}x")
-    assert form_errors(unit_login(client, unit.account.username)) == ["登录失败次数过多，请稍后再试"]
+    assert blocked(unit_login(client, unit.account.username)) == [
+        "暂时无法登录",
+        "登录失败次数过多，请稍后再试",
+    ]
 
 
 @pytest.mark.django_db
@@ -189,13 +207,25 @@ def test_hall_pages_are_closed_to_the_wrong_kind_of_user(client) -> None:
     binding = BindingFactory.create()
     assert client.get("/hall/")["Location"].startswith("/hall/login/?next=")
     unit_login(client, unit.account.username)
-    assert client.get("/hall/").status_code == 404
+    # Issue 20 item 17: not a bare 404 but a hall page saying which account the page needs.
+    soup = check_page(client.get("/hall/"), status=403)
+    assert soup.h1.get_text() == "此页面需使用经办人账号登录"
+    assert "您当前使用单位管理账号登录" in visible_text(soup)
+    assert soup.select_one(".site-header__user").get_text() == unit.account.username
+    assert soup.find("a", string="返回单位管理首页")["href"] == "/hall/unit/"
     client.post("/hall/logout/")
     operator_login(client, binding.operator.mobile)
-    assert client.get("/hall/unit/").status_code == 404
+    client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})
+    soup = check_page(client.get(f"/hall/operators/{binding.pk}/grants/"), status=403)
+    assert soup.h1.get_text() == "此页面需使用单位管理账号登录"
+    text = visible_text(soup)
+    assert "您当前使用经办人账号登录" in text
+    assert "请退出后在“单位账号登录”中使用单位账号登录" in text
+    assert soup.find("a", string="返回单位网厅首页")["href"] == "/hall/"
+    assert soup.select_one("form[action='/hall/logout/'] button").get_text() == "退出登录"
     staff = UserFactory.create(is_staff=True)
     client.force_login(staff)
-    assert client.get("/hall/").status_code == 404
+    assert check_page(client.get("/hall/"), status=403).h1.get_text() == "此页面需使用经办人账号登录"
 
 
 @pytest.mark.django_db
@@ -246,12 +276,14 @@ def test_one_lockout_whichever_identifier_is_typed(client, clock) -> None:
     for _ in range(3):
         unit_login(client, unit.account.username, "Wrong12345")
     unit_login(client, unit.uscc, "Wrong12345")
-    assert form_errors(unit_login(client, unit.uscc, "Wrong12345")) == [
-        "登录失败次数过多，账户已被锁定，请10分钟后再试"
-    ]
-    assert form_errors(unit_login(client, unit.account.username)) == [
-        "登录失败次数过多，账户已被锁定，请10分钟后再试"
-    ]
+    assert (
+        blocked(unit_login(client, unit.uscc, "Wrong12345"))[1]
+        == "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    )
+    assert (
+        blocked(unit_login(client, unit.account.username))[1]
+        == "登录失败次数过多，账户已被锁定，请10分钟后再试"
+    )
 
 
 @pytest.mark.django_db
@@ -295,3 +327,54 @@ def test_after_login_a_step_of_the_login_is_no_page_to_return_to(client) -> None
         )
         assert client.post("/hall/login/choose-unit/", {"unit": binding.unit.pk})["Location"] == "/hall/"
         client.post("/hall/logout/")
+
+
+@pytest.mark.django_db
+def test_a_mobile_typed_as_a_unit_account_leads_to_the_operator_tab(client) -> None:
+    from yibao.accounts.models import LoginFailure
+
+    binding = BindingFactory.create()
+    mobile = binding.operator.mobile
+    response = unit_login(client, mobile)
+    soup = check_page(response, echoed=(mobile,))
+    assert soup.select_one(".error-summary") is None
+    assert soup.select_one(".tabs a[aria-current]").get_text() == "经办人账号登录"
+    assert "手机号码是经办人账号，已为您切换到“经办人账号登录”" in visible_text(soup)
+    assert soup.select_one("input[name=mobile]")["value"] == mobile
+    assert soup.select_one("input[name=password]")["value"] == PASSWORD
+    assert soup.select_one("input[name=kind]")["value"] == "operator"
+    assert not LoginFailure.objects.exists()  # nothing was checked, nothing counted
+
+
+@pytest.mark.django_db
+def test_a_unit_account_typed_as_a_mobile_leads_to_the_unit_tab(client) -> None:
+    unit = UnitFactory.create()
+    response = operator_login(client, unit.account.username)
+    soup = check_page(response)
+    assert soup.select_one(".tabs a[aria-current]").get_text() == "单位账号登录"
+    assert "经办人账号为手机号码" in visible_text(soup)
+    assert soup.select_one("input[name=account]")["value"] == unit.account.username
+    # A mistyped mobile (digits only) is not moved: it is answered as a failed login.
+    assert form_errors(operator_login(client, "1380000000")) == invalid(4)
+
+
+@pytest.mark.django_db
+def test_beijing_has_one_login_box_for_both_kinds_of_account(client, settings, get_page) -> None:
+    settings.YIBAO_PROFILE = "beijing"
+    soup = get_page("/hall/login/?tab=operator")
+    assert soup.select(".tabs a") == []
+    labels = [label.get_text() for label in soup.select(".login__form .field__label")]
+    assert labels[0] == "单位账号/经办人账号"
+    binding = BindingFactory.create()
+    assert unit_login(client, binding.unit.account.username)["Location"] == "/hall/unit/"
+    client.post("/hall/logout/")
+    assert unit_login(client, binding.operator.mobile)["Location"] == "/hall/login/choose-unit/"
+    assert AuditEvent.objects.filter(action="login").count() == 2
+
+
+@pytest.mark.django_db
+def test_yunnan_logs_units_in_with_the_unit_account_only(client, settings) -> None:
+    settings.YIBAO_PROFILE = "yunnan"
+    unit = UnitFactory.create()
+    assert form_errors(unit_login(client, unit.uscc)) == invalid(4)
+    assert unit_login(client, unit.account.username)["Location"] == "/hall/unit/"

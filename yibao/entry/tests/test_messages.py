@@ -304,7 +304,7 @@ def test_operator_cannot_open_another_operators_message(operator_client, binding
 
 def test_read_all_of_another_mailbox_is_not_reachable(operator_client, binding) -> None:
     theirs = message_send(unit=binding.unit, title="单位的")
-    assert operator_client.post(UNIT_READ_ALL).status_code == 404
+    assert operator_client.post(UNIT_READ_ALL).status_code == 403
     assert unread_flag(theirs)
 
 
@@ -326,20 +326,20 @@ def test_anonymous_read_all_changes_nothing(client, unit, url) -> None:
 
 def test_operator_cannot_open_unit_pages(operator_client, unit) -> None:
     message = message_send(unit=unit, title="单位的")
-    check_page(operator_client.get(UNIT_LIST), status=404)
-    check_page(operator_client.get(unit_detail(message)), status=404)
+    check_page(operator_client.get(UNIT_LIST), status=403)
+    check_page(operator_client.get(unit_detail(message)), status=403)
     assert unread_flag(message)
 
 
 def test_unit_admin_cannot_open_operator_pages(unit_admin, binding) -> None:
     message = message_send(operator=binding.operator, title="经办人的")
-    check_page(unit_admin.get(OPERATOR_LIST), status=404)
-    check_page(unit_admin.get(operator_detail(message)), status=404)
-    assert unit_admin.post(OPERATOR_READ_ALL).status_code == 404
+    check_page(unit_admin.get(OPERATOR_LIST), status=403)
+    check_page(unit_admin.get(operator_detail(message)), status=403)
+    assert unit_admin.post(OPERATOR_READ_ALL).status_code == 403
     assert unread_flag(message)
 
 
 def test_staff_cannot_open_either(client, staff_user) -> None:
     client.force_login(staff_user)
-    assert client.get(UNIT_LIST).status_code == 404
-    assert client.get(OPERATOR_LIST).status_code == 404
+    assert client.get(UNIT_LIST).status_code == 403
+    assert client.get(OPERATOR_LIST).status_code == 403

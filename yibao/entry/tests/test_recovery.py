@@ -71,12 +71,58 @@ def test_unit_recovers_by_uscc_through_a_bound_operator(
 def test_unit_recovers_by_uscc_through_the_legal_representative(
     client, binding, django_capture_on_commit_callbacks
 ) -> None:
-    data = uscc_details(binding, verifier="legal_rep", verifier_name=binding.unit.legal_rep_name, mobile="")
+    """The legal representative's details vouch; the code goes to the phone typed."""
+    unit = binding.unit
+    data = uscc_details(
+        binding, verifier="legal_rep", verifier_name=unit.legal_rep_name, mobile=unit.legal_rep_mobile
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/hall/password-recovery/unit-uscc/", {**data, "_send_sms": "1"})
-    code = sent_code(binding.unit.legal_rep_mobile)
-    response = client.post("/hall/password-recovery/unit-uscc/", {**data, "sms_code": code})
+    code = sent_code(unit.legal_rep_mobile)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/hall/password-recovery/unit-uscc/", {**data, "sms_code": code})
     assert response["Location"] == "/hall/password-recovery/done/"
+    assert SmsMessage.objects.filter(phone=unit.legal_rep_mobile).count() == 1  # no notice to itself
+
+
+@pytest.mark.django_db
+def test_a_new_operator_recovers_with_their_own_phone_and_the_legal_rep_is_told(
+    client, binding, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 20 item 17, Yunnan 000 §1.1: «此处的经办人手机号可以填写本人（新经办人）的手机号»."""
+    unit = binding.unit
+    own = "13700001111"  # bound to nothing
+    data = uscc_details(binding, verifier="legal_rep", verifier_name=unit.legal_rep_name, mobile=own)
+    echo = (unit.legal_rep_cert_no, own)
+    url = "/hall/password-recovery/unit-uscc/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "_send_sms": "1"})
+    assert "短信验证码已发送至137****1111" in visible_text(check_page(response, echoed=echo))
+    assert not SmsMessage.objects.filter(phone=unit.legal_rep_mobile).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "sms_code": sent_code(own)})
+    assert response["Location"] == "/hall/password-recovery/done/"
+    unit.account.refresh_from_db()
+    assert unit.account.check_password(NEW)
+    notice = SmsMessage.objects.get(phone=unit.legal_rep_mobile).text
+    assert f"单位账号{unit.account.username}的登录密码已通过“找回密码”重置" in notice
+    assert "137****1111" in notice
+    assert AuditEvent.objects.filter(action="password_recovery_notified").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_legal_rep_way_needs_the_legal_reps_details_and_a_phone(client, binding) -> None:
+    unit = binding.unit
+    url = "/hall/password-recovery/unit-uscc/"
+    base = uscc_details(
+        binding, verifier="legal_rep", verifier_name=unit.legal_rep_name, mobile="13700001111"
+    )
+    echo = (unit.legal_rep_cert_no, "13700001111")
+    response = client.post(url, {**base, "mobile": "", "_send_sms": "1"})
+    assert errors(response, echo) == ["经办人手机号：请输入经办人手机号"]
+    response = client.post(url, {**base, "verifier_name": binding.operator.name + "x", "_send_sms": "1"})
+    assert errors(response, echo)[0].startswith("填写的信息与系统登记的信息不一致")
+    assert SmsMessage.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -88,13 +134,20 @@ def test_wrong_details_get_one_generic_answer_and_are_limited(client, binding) -
         {"verifier_name": "别人"},
         {"mobile": "13900000000"},
     ]
-    for extra in cases:
+    for left, extra in zip((4, 3, 2), cases, strict=True):
         response = client.post(url, {**uscc_details(binding, **extra), "_send_sms": "1"})
-        assert errors(response, echo) == ["填写的信息与系统登记的信息不一致，请核对后重新输入"]
+        assert errors(response, echo) == [
+            f"填写的信息与系统登记的信息不一致，请核对后重新输入（还可尝试{left}次）"
+        ]
     client.post(url, {**uscc_details(binding, unit_name="x"), "_send_sms": "1"})
-    client.post(url, {**uscc_details(binding, unit_name="y"), "_send_sms": "1"})
+    response = client.post(url, {**uscc_details(binding, unit_name="y"), "_send_sms": "1"})
+    soup = check_page(response, echoed=echo)
+    assert soup.select_one(".error-summary") is None
+    assert soup.select_one(".blocked-box p").get_text() == "验证失败次数过多，请10分钟后再试"
     response = client.post(url, {**uscc_details(binding), "_send_sms": "1"})
-    assert errors(response, echo) == ["验证失败次数过多，请10分钟后再试"]
+    soup = check_page(response, echoed=echo)
+    assert soup.select_one(".blocked-box h2").get_text() == "暂时无法找回密码"
+    assert soup.select_one(".blocked-box p").get_text() == "验证失败次数过多，请10分钟后再试"
     assert SmsMessage.objects.count() == 0
 
 

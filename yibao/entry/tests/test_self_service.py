@@ -114,5 +114,5 @@ def test_account_pages_are_for_operators_only(client) -> None:
     binding = BindingFactory.create()
     assert client.get("/hall/account/")["Location"].startswith("/hall/login/")
     client.force_login(binding.unit.account)
-    assert client.get("/hall/account/").status_code == 404
-    assert client.post("/hall/account/confirm/", {"confirm": "1"}).status_code == 404
+    assert client.get("/hall/account/").status_code == 403
+    assert client.post("/hall/account/confirm/", {"confirm": "1"}).status_code == 403

@@ -146,9 +146,9 @@ def test_operator_staff_and_anonymous_are_refused(client, unit, licence_url, sta
     response = client.get(licence_url)
     assert response.status_code == 302 and response["Location"].startswith("/hall/login/")
     client.force_login(BindingFactory.create(unit=unit).operator.user)
-    assert client.get(licence_url).status_code == 404
+    assert client.get(licence_url).status_code == 403
     staff_login(client, staff_user)
-    assert client.get(licence_url).status_code == 404
+    assert client.get(licence_url).status_code == 403
 
 
 # --- the agency's review in the Django admin --------------------------------------------------

@@ -121,6 +121,21 @@ def test_populations_tab_lists_codes_with_labels(client, unit, get_page) -> None
     assert soup.select_one('.tabs a[aria-current="page"]').get_text() == "单位管理人群"
 
 
+def test_every_code_of_every_population_has_its_label(client, unit, get_page) -> None:
+    """Issue 20 item 17: «1160 1160» — the local-extension codes had no label."""
+    from yibao.units.models import Population
+
+    unit.populations.set(Population.objects.all())
+    soup = get_page("/hall/unit/populations/")
+    items = [li.get_text(" ", strip=True) for li in soup.select("tbody li")]
+    assert "1160 地方扩展（在职）" in items
+    assert "1260 地方扩展（退休）" in items
+    assert "1360 地方扩展（离休）" in items
+    for item in items:
+        code, _, label = item.partition(" ")
+        assert label and label != code, item
+
+
 def test_roles_page_shows_every_role_and_its_state(client, unit, get_page) -> None:
     RoleCertification.objects.create(
         unit=unit, role=UnitRole.PHARMACY, status=RoleCertification.Status.FAILED, reason="未查询到"
@@ -186,12 +201,12 @@ def test_anonymous_is_sent_to_login(client, url) -> None:
 
 
 @pytest.mark.parametrize("url", [*URLS, "/hall/unit/info/confirm/"])
-def test_operators_and_staff_get_404(client, url, staff_user) -> None:
+def test_operators_and_staff_are_refused(client, url, staff_user) -> None:
     binding = BindingFactory.create()
     client.force_login(binding.operator.user)
-    assert client.get(url).status_code in (404, 405)
+    assert client.get(url).status_code in (403, 405)
     client.force_login(staff_user)
-    assert client.get(url).status_code in (404, 405)
+    assert client.get(url).status_code in (403, 405)
 
 
 def test_an_operator_cannot_post_a_change(client) -> None:
@@ -199,7 +214,7 @@ def test_an_operator_cannot_post_a_change(client) -> None:
     client.force_login(binding.operator.user)
     assert (
         client.post("/hall/unit/info/", {"legal_rep_mobile": "13712345678", "address": "x"}).status_code
-        == 404
+        == 403
     )
-    assert client.post("/hall/unit/roles/medical/certify/", {"confirm": "1"}).status_code == 404
+    assert client.post("/hall/unit/roles/medical/certify/", {"confirm": "1"}).status_code == 403
     assert not RoleCertification.objects.filter(role="medical").exists()
