@@ -249,8 +249,8 @@ MEDIA_URL = "/media-not-served/"
 # Uploads nobody may fetch by URL (营业执照 …): read only through views that check access.
 YIBAO_PRIVATE_MEDIA_ROOT = Path(env_str("YIBAO_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 # 批量参保登记: the largest file and the most rows one import may hold.
-YIBAO_BATCH_MAX_BYTES = env_int("YIBAO_BATCH_MAX_BYTES", 20 * 1024 * 1024)
-YIBAO_BATCH_MAX_ROWS = env_int("YIBAO_BATCH_MAX_ROWS", 100_000)
+YIBAO_BATCH_MAX_BYTES = env_int("YIBAO_BATCH_MAX_BYTES", 10 * 1024 * 1024)
+YIBAO_BATCH_MAX_ROWS = env_int("YIBAO_BATCH_MAX_ROWS", 50_000)
 # Internal API for the core system / tax bureau (/api/internal/): off while the token is unset.
 YIBAO_INTERNAL_API_TOKEN = env_str("YIBAO_INTERNAL_API_TOKEN")
 # At least 32 random bytes: 43 characters of secrets.token_urlsafe(32) (64 of token_hex(32)).

@@ -16,6 +16,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
+# pauses whose 中断日期 came while no worker ran (the worker runs the ones scheduled from now on)
+$PY manage.py insurance_pauses_apply
 $PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &

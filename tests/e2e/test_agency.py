@@ -46,8 +46,7 @@ def authenticator_code(secret: str) -> str:
 
 
 def claim(page: Any) -> None:
-    # With the keyboard, as a keyboard user would: the PDF viewer in the frame above can swallow
-    # a mouse click while it is still loading.
+    # With the keyboard, as a keyboard user would.
     page.wait_for_load_state("load")
     button = page.get_by_role("button", name="领取")
     button.focus()
@@ -84,7 +83,14 @@ def test_a_reviewer_returns_then_approves_a_key_info_change(page: Any) -> None:
     image = page.get_by_role("img", name="单位参保关键信息变更表")
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth") == 40  # really loaded
-    expect(page.get_by_title("营业执照")).to_be_visible()  # the PDF in its frame
+    pdf_page = page.get_by_role("img", name="营业执照 第1页")  # the PDF drawn as images
+    pdf_page.scroll_into_view_if_needed()
+    expect(pdf_page).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pdf_page.element_handle())
+    assert pdf_page.evaluate("img => img.naturalWidth") == 1240
+    with page.expect_download() as download:  # the PDF itself is only a download
+        page.get_by_role("link", name="下载原文件").click()
+    assert download.value.suggested_filename == f"{application.number}-licence.pdf"
     screenshot(page, "agency-review")
 
     claim(page)

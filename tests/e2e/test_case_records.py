@@ -57,9 +57,19 @@ def test_query_read_the_opinion_and_withdraw(page: Any, settings: Any) -> None:
     expect(page.get_by_text("您确定要撤回该办件吗？")).to_be_visible()
     screenshot(page, "case-records-withdraw-confirm")
     page.get_by_role("button", name="确定").click()
-    expect(page.locator(".messages")).to_contain_text("撤回成功")
-    expect(page.locator(".record-summary")).to_contain_text("已撤回")
+    expect(page.locator(".messages")).to_contain_text("撤回成功，办件已回到草稿状态")
+    expect(page.locator(".record-summary")).to_contain_text("草稿")
     expect(page.locator(".timeline li").last).to_contain_text("撤回")
     screenshot(page, "case-records-withdrawn")
-    assert Application.objects.get(pk=waiting.pk).status == Status.WITHDRAWN
+    assert Application.objects.get(pk=waiting.pk).status == Status.DRAFT
     assert Application.objects.get(pk=returned.pk).status == Status.RETURNED
+
+    # the draft it became can be deleted (删除), after a confirmation
+    page.get_by_role("link", name="删除").click()
+    expect(page.get_by_text("您确定要删除该办件吗？")).to_be_visible()
+    page.get_by_role("button", name="确定").click()
+    expect(page.locator(".messages")).to_contain_text("删除成功")
+    expect(page.locator(".record-summary")).to_contain_text("已删除")
+    expect(page.locator(".timeline li").last).to_contain_text("删除")
+    screenshot(page, "case-records-deleted")
+    assert Application.objects.get(pk=waiting.pk).status == Status.DELETED

@@ -207,6 +207,13 @@ ROWS: list[Row] = [
         {"confirm": "1"},
         expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT},
     ),
+    Row(
+        "cases:delete",
+        APP,
+        "post",
+        {"confirm": "1"},
+        expect={**operator_page(op_status=NOT_FOUND), "op_granted": REDIRECT},
+    ),
     # 查询服务 (the granted operator holds only 职工花名册查询)
     Row("queries:unit-basic-info", expect=operator_page(op_status=DENIED)),
     Row("queries:unit-insurance-info", expect=operator_page(op_status=DENIED)),

@@ -18,8 +18,18 @@ urlpatterns = [
         views.material,
         name="material",
     ),
+    path(
+        "applications/<int:application_id>/materials/<int:material_id>/pages/<int:page>/",
+        views.material_page,
+        name="material-page",
+    ),
     path("certifications/", views.certifications, name="certifications"),
     path("certifications/licences/<int:submission_id>/", views.licence_review, name="licence-review"),
     path("certifications/licences/<int:submission_id>/file/", views.licence_file, name="licence-file"),
+    path(
+        "certifications/licences/<int:submission_id>/pages/<int:page>/",
+        views.licence_page,
+        name="licence-page",
+    ),
     path("certifications/roles/<int:certification_id>/", views.role_review, name="role-review"),
 ]

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
-from csp.constants import SELF
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,14 +32,13 @@ from yibao.cases.reviewers import reviewer_prefixes
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
+from yibao.core.file_responses import IMAGE_TYPES, PDF, pdf_page_response, pdf_preview, uploaded_file_response
 from yibao.core.forms import add_application_error
 from yibao.core.guards import staff_required
 from yibao.core.masking import mask_phone
 from yibao.units import services as units
-from yibao.units.views import licence_file_response
 
 PAGE_SIZE = 20
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
@@ -125,6 +123,13 @@ def _actor_label(label: str) -> str:
     return mask_phone(label) if MOBILE.fullmatch(label) else label or "系统"
 
 
+def _pdf_pages(file: Any, url_name: str, *args: int) -> dict[str, Any]:
+    """A stored PDF as the review pages draw it: the count and each drawn page's image URL."""
+    preview = pdf_preview(file)
+    urls = [(number, reverse(url_name, args=[*args, number])) for number in preview["pages"]]
+    return {**preview, "pages": urls}
+
+
 def _review_page(
     request: HttpRequest,
     application: Application,
@@ -139,7 +144,9 @@ def _review_page(
             "material": material,
             "name": spec.name if (spec := kind.material(material.code)) else material.code,
             "is_image": material.content_type in IMAGE_TYPES,
-            "is_pdf": material.content_type == "application/pdf",
+            "pdf": _pdf_pages(material.file, "agency:material-page", application.pk, material.pk)
+            if material.content_type == PDF
+            else None,
             "url": reverse("agency:material", args=[application.pk, material.pk]),
         }
         for material in application.materials.all()
@@ -228,23 +235,20 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @staff_required
 def material(request: HttpRequest, application_id: int, material_id: int) -> HttpResponse:
-    """One uploaded material, inline (the review page shows it in <img> or <iframe>)."""
+    """One uploaded material: an image inline, a PDF as a download (the review page draws it)."""
     application = access_application_for_reviewer(_user(request), application_id)
     found = access_material(application, material_id)
-    return _file_response(found.file, found.content_type)
+    return uploaded_file_response(found.file, found.content_type, f"{application.number}-{found.code}")
 
 
-def _file_response(file: Any, content_type: str) -> HttpResponse:
-    """Stream a private file inline, never sniffed or cached, and framable by our own pages only
-    (the review page shows PDFs in an <iframe>)."""
-    response = licence_file_response(file, content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Frame-Options"] = "SAMEORIGIN"  # the middleware keeps a value already set
-    if "Content-Security-Policy" in response:  # an image: sandboxed, and framable by us
-        response["Content-Security-Policy"] += "; frame-ancestors 'self'"
-    else:
-        setattr(response, "_csp_replace", {"frame-ancestors": [SELF]})  # noqa: B010 - django-csp's per-response hook
-    return response
+@staff_required
+def material_page(request: HttpRequest, application_id: int, material_id: int, page: int) -> HttpResponse:
+    """Page `page` of an uploaded PDF material, drawn as an image for the review page."""
+    application = access_application_for_reviewer(_user(request), application_id)
+    found = access_material(application, material_id)
+    if found.content_type != PDF:
+        raise Http404
+    return pdf_page_response(found.file, page)
 
 
 # --- 资质认证 and 角色认证 ----------------------------------------------------------------------
@@ -336,6 +340,9 @@ def licence_review(request: HttpRequest, submission_id: int) -> HttpResponse:
             "form": form,
             "pending": submission.status == submission.Status.PENDING,
             "is_image": submission.content_type in IMAGE_TYPES,
+            "pdf": _pdf_pages(submission.file, "agency:licence-page", submission.pk)
+            if submission.content_type == PDF
+            else None,
             "file_url": reverse("agency:licence-file", args=[submission.pk]),
             "waiting": selectors.waiting_label(submission.created_at),
             "nav": "certifications",
@@ -345,9 +352,18 @@ def licence_review(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @staff_required
 def licence_file(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """The licence file of a unit in the reviewer's regions, inline."""
+    """The licence file of a unit in the reviewer's regions: an image inline, a PDF as a download."""
     submission = access_licence_for_reviewer(_user(request), submission_id)
-    return _file_response(submission.file, submission.content_type)
+    return uploaded_file_response(submission.file, submission.content_type, f"营业执照-{submission.pk}")
+
+
+@staff_required
+def licence_page(request: HttpRequest, submission_id: int, page: int) -> HttpResponse:
+    """Page `page` of a PDF licence, drawn as an image for the review page."""
+    submission = access_licence_for_reviewer(_user(request), submission_id)
+    if submission.content_type != PDF:
+        raise Http404
+    return pdf_page_response(submission.file, page)
 
 
 @staff_required

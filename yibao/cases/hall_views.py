@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from yibao.cases.selectors import application_change_rows, application_outcome
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
+from yibao.core.file_responses import uploaded_file_response
 from yibao.operators.session import OperatorRequest, operator_required
 
 
@@ -128,20 +129,12 @@ def material_remove(request: OperatorRequest, application_id: int, material_id: 
 
 @operator_required
 def material_file(request: OperatorRequest, application_id: int, material_id: int) -> HttpResponse:
-    """An uploaded material, to those who may see the application."""
+    """An uploaded material, to those who may see the application (a PDF as a download)."""
     application = access_application_for_operator(request, application_id)
     material = access_material(application, material_id)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response: HttpResponse = FileResponse(handle, content_type=material.content_type)  # type: ignore[assignment]
-    response["Content-Disposition"] = f'inline; filename="{material.code}-{material.pk}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if material.content_type.startswith("image/"):
-        response["Content-Security-Policy"] = "sandbox"  # an image needs nothing more
-    return response
+    return uploaded_file_response(
+        material.file, material.content_type, f"{application.number}-{material.code}"
+    )
 
 
 @require_POST

@@ -15,7 +15,8 @@ class Status(models.TextChoices):
     APPROVED = "approved", "审核通过"
     REJECTED = "rejected", "审核不通过"
     RETURNED = "returned", "退回补正"
-    WITHDRAWN = "withdrawn", "已撤回"
+    WITHDRAWN = "withdrawn", "已撤回"  # earlier withdrawals; 撤回 now returns the application to 草稿
+    DELETED = "deleted", "已删除"
 
 
 class Application(TimeStampedModel):
@@ -80,6 +81,7 @@ class Event(models.Model):
         SUBMITTED = "submitted", "提交申报"
         RESUBMITTED = "resubmitted", "补正后重新提交"
         WITHDRAWN = "withdrawn", "撤回"
+        DELETED = "deleted", "删除"
         CLAIMED = "claimed", "领取审核"
         RELEASED = "released", "放弃审核"
         APPROVED = "approved", "审核通过"

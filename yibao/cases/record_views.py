@@ -1,9 +1,10 @@
 """办件记录查询 (Henan 004) with 待审核业务 / 已审核业务 (Yunnan 001 §1.4): the operator's list of
 the unit's applications, one application's detail (timeline, changes, materials, opinion) and
-撤回 before review. Reads through selectors, the one write through the withdraw service."""
+撤回 before review and 删除 of a draft. Reads through selectors, writes through the services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,9 +25,10 @@ from yibao.cases.selectors import (
     application_materials,
     application_records,
     application_withdrawable,
+    delete_refusal,
     withdraw_refusal,
 )
-from yibao.cases.services import application_withdraw
+from yibao.cases.services import application_delete, application_withdraw
 from yibao.cases.types import application_type, type_name
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -36,7 +38,13 @@ from yibao.operators.session import OperatorRequest, operator_required
 
 PAGE_SIZE = 20
 WITHDRAW_QUESTION = "您确定要撤回该办件吗？"
-WITHDRAWN = "撤回成功"
+WITHDRAW_CONSEQUENCE = (
+    "撤回后，医保经办机构将不再审核该办件，办件回到草稿状态：您可以修改后重新提交，也可以删除。"
+)
+WITHDRAWN = "撤回成功，办件已回到草稿状态，可修改后重新提交"
+DELETE_QUESTION = "您确定要删除该办件吗？"
+DELETE_CONSEQUENCE = "删除后不能恢复，办件记录中保留其办理过程；如需办理，请重新申报。"
+DELETED = "删除成功"
 FILTERS = ("type_code", "start", "end", "status")
 
 
@@ -90,6 +98,7 @@ def _detail_context(request: OperatorRequest, application: Application) -> dict[
         "materials": application_materials(application),
         "decided": application.status in REVIEWED and application.decided_at is not None,
         "may_withdraw": may_transact and application_withdrawable(application),
+        "may_delete": may_transact and not delete_refusal(application),
         "may_correct": may_transact and application.status in {Status.RETURNED, Status.DRAFT},
     }
 
@@ -101,28 +110,57 @@ def record_detail(request: OperatorRequest, application_id: int) -> HttpResponse
     return render(request, "cases/records/detail.html", _detail_context(request, application))
 
 
-@operator_required
-def record_withdraw(request: OperatorRequest, application_id: int) -> HttpResponse:
-    """撤回: a confirmation page, then the service (refused once a reviewer has taken it up)."""
+def _confirmed_step(
+    request: OperatorRequest,
+    application_id: int,
+    *,
+    action: str,
+    step: Callable[..., None],
+    refusal: Callable[[Application], str],
+    question: str,
+    consequence: str,
+    done: str,
+) -> HttpResponse:
+    """A confirmation page, then the service on POST (which decides; `refusal` only explains)."""
     application = access_application_for_operator(request, application_id)
     if request.method == "POST" and WithdrawForm(request.POST).is_valid():
         try:
-            application_withdraw(
+            step(
                 application=application, actor=hall_user(request), origin=RequestOrigin.from_request(request)
             )
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, WITHDRAWN)
+            messages.success(request, done)
         return redirect("cases:detail", application_id=application.pk)
     return render(
         request,
-        "cases/records/withdraw.html",
+        "cases/records/confirm.html",
         {
             "application": application,
+            "action": action,
             "type_label": type_name(application.type_code),
-            "question": WITHDRAW_QUESTION,
-            "refusal": withdraw_refusal(application),
+            "question": question,
+            "consequence": consequence,
+            "refusal": refusal(application),
             "form": WithdrawForm(),
         },
     )
+
+
+@operator_required
+def record_withdraw(request: OperatorRequest, application_id: int) -> HttpResponse:
+    """撤回: back to 草稿 (refused once a reviewer has taken it up)."""
+    return _confirmed_step(
+        request, application_id, action="撤回", step=application_withdraw, refusal=withdraw_refusal,
+        question=WITHDRAW_QUESTION, consequence=WITHDRAW_CONSEQUENCE, done=WITHDRAWN,
+    )  # fmt: skip
+
+
+@operator_required
+def record_delete(request: OperatorRequest, application_id: int) -> HttpResponse:
+    """删除: a draft not yet submitted."""
+    return _confirmed_step(
+        request, application_id, action="删除", step=application_delete, refusal=delete_refusal,
+        question=DELETE_QUESTION, consequence=DELETE_CONSEQUENCE, done=DELETED,
+    )  # fmt: skip

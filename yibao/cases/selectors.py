@@ -236,15 +236,31 @@ def withdraw_refusal(application: Application) -> str:
 # --- 我的待办件 ------------------------------------------------------------------------------
 
 
+def delete_refusal(application: Application) -> str:
+    """Why 删除 is not offered (the service's own wording), or "" when it is."""
+    if application.status != Status.DRAFT:
+        return f"办件当前状态为“{application.get_status_display()}”，只有未提交的草稿可以删除"
+    return ""
+
+
+TODO_LIMIT = 50
+
+
 def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
-    """The unit's applications returned for correction (退回补正) that this operator may open:
-    it holds the type's business item or 办件记录查询 there. Newest decision first."""
+    """What waits for the unit: applications returned for correction (退回补正) and drafts not yet
+    submitted (未提交, including those withdrawn), of the types this operator may handle there
+    (it holds the type's business item, or 办件记录查询 to look). Returned ones first, then the
+    most recently touched."""
     codes = items_in_force(user=user, unit_id=unit.pk)
     if not codes:
         return []
     may_open = {kind.code for kind in application_types() if RECORDS_ITEM in codes or kind.item_code in codes}
-    returned = Application.objects.filter(unit=unit, status=Status.RETURNED, type_code__in=may_open).order_by(
-        "-decided_at", "-id"
+    waiting = Application.objects.filter(
+        unit=unit, status__in=[Status.RETURNED, Status.DRAFT], type_code__in=may_open
+    ).only("pk", "type_code", "status", "number", "decided_at", "updated_at")
+    returned = list(waiting.filter(status=Status.RETURNED).order_by("-decided_at", "-id")[:TODO_LIMIT])
+    drafts = list(
+        waiting.filter(status=Status.DRAFT).order_by("-updated_at", "-id")[: TODO_LIMIT - len(returned)]
     )
     return [
         {
@@ -253,5 +269,13 @@ def operator_todos(*, unit: Unit, user: User) -> list[dict[str, Any]]:
             "date": app.decided_at,
             "number": app.number,
         }
-        for app in returned[:50]
+        for app in returned
+    ] + [
+        {
+            "title": f"{type_name(app.type_code)} 未提交",
+            "url": reverse("cases:detail", args=[app.pk]),
+            "date": app.updated_at,
+            "number": app.number,
+        }
+        for app in drafts
     ]

@@ -1,5 +1,6 @@
 """The application state machine: draft → submitted → approved | rejected | returned (退回补正,
-resubmittable) | withdrawn (by the operator before review).
+resubmittable); submitted → draft again when the operator withdraws it (撤回) before review;
+draft → deleted (删除).
 
 Every transition goes through a function here: it checks the source state, the actor (the
 operator's binding and grant, or the reviewer's claim and regions), stamps the time, appends a
@@ -504,7 +505,9 @@ def application_submit(
 def application_withdraw(
     *, application: Application, actor: User, origin: RequestOrigin | None = None
 ) -> None:
-    """撤回: before a reviewer has taken it up."""
+    """撤回: before a reviewer has taken it up, the application goes back to 草稿 — the unit
+    corrects and submits it again, or deletes it (删除). The form stays printed and the materials
+    uploaded: nothing the unit did is lost."""
     kind = application_type(application.type_code)
     operator_check(user=actor, unit=application.unit, kind=kind)
     with transaction.atomic():
@@ -515,12 +518,34 @@ def application_withdraw(
             )
         if locked.reviewer_id is not None:
             raise _refuse(CaseErrorCode.ALREADY_CLAIMED, "医保经办机构已开始审核该办件，不能撤回")
-        _status_set(locked, Status.WITHDRAWN)
+        _status_set(locked, Status.DRAFT)
         locked.save(update_fields=["status", "open_key", "updated_at"])
         _event(locked, Event.Action.WITHDRAWN, actor)
         audit_event_record(
             actor=actor, action="application_withdrawn", unit=locked.unit, target=locked, origin=origin
         )
+    application.refresh_from_db()
+
+
+def application_delete(*, application: Application, actor: User, origin: RequestOrigin | None = None) -> None:
+    """删除: a draft (未提交) the unit no longer wants. It stays in 办件记录 as 已删除 with its
+    history, and no longer holds its matter open (the person, the unit's change) for another."""
+    kind = application_type(application.type_code)
+    operator_check(user=actor, unit=application.unit, kind=kind)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().filter(pk=application.pk).first()
+        if locked is None:
+            raise _refuse(CaseErrorCode.NOT_FOUND, "办件不存在")
+        if locked.status != Status.DRAFT:
+            raise _refuse(
+                CaseErrorCode.WRONG_STATE,
+                f"办件当前状态为“{locked.get_status_display()}”，只有未提交的草稿可以删除",
+            )
+        _status_set(locked, Status.DELETED)
+        locked.save(update_fields=["status", "open_key", "updated_at"])
+        _event(locked, Event.Action.DELETED, actor)
+        audit_event_record(actor=actor, action="application_deleted", unit=locked.unit, target=locked,
+                           before={"type": kind.code, "payload": locked.payload}, origin=origin)  # fmt: skip
     application.refresh_from_db()
 
 

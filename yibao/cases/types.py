@@ -64,7 +64,7 @@ class ApplicationType:
     distinct_by: tuple[str, ...] = ()
     # The statuses in which an application keeps another with the same `open_key` from being
     # started (a database constraint): by default from the first save until it is decided or
-    # withdrawn. Batch types hold only while being prepared: a unit may submit one file and
+    # deleted. Batch types hold only while being prepared: a unit may submit one file and
     # prepare the next.
     open_statuses: frozenset[str] = frozenset({"draft", "returned", "submitted"})
 

@@ -20,6 +20,7 @@ from yibao.core.masking import mask_id_number
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name, division_path
 from yibao.enrollment.models import Insurance, Person
+from yibao.enrollment.standing import status_label_on
 from yibao.queries.selectors import unit_insurance_rows
 from yibao.units.models import Unit
 
@@ -125,7 +126,7 @@ def unit_certificate_content(unit: Unit, *, today: datetime.date) -> dict[str, A
     """单位参保证明: per 险种 the unit's status, 首次参保年月, 参保人数 and the months paid."""
     paid = _paid_months(unit)
     rows = []
-    for row in unit_insurance_rows(unit):
+    for row in unit_insurance_rows(unit, today=today):
         months = paid.get(row.insutype, {})
         rows.append(
             {
@@ -167,7 +168,7 @@ def person_certificate_content(unit: Unit, person: Person, *, today: datetime.da
             {
                 "insutype": insutype,
                 "insutype_label": code_label("insutype", insutype),
-                "status": insurance.get_status_display(),
+                "status": status_label_on(insurance, today),
                 "psn_type": code_label("psn_type", insurance.psn_type),
                 "first_ym": ym_label(insurance.first_insured_ym),
                 "months": months.get("months", 0),

@@ -199,7 +199,7 @@ EMPLOYEE_INFO_CHANGE = InfoChange(
     current=person_current,
     apply=applying(PersonInfoForm, _write),
     subject=("person",),
-    materials=(MaterialSpec("other", "其他证明材料", required=False, note="如有需要，可上传相关证明材料"),),
+    # Henan 004: 填写所需数据，点击“保存”进行业务提交 — no material, no printed form
     auto_approve=setting_on("YIBAO_PERSON_INFO_AUTO_APPROVE"),
     record="人员信息",
     kept=("mobile",),

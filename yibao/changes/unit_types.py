@@ -101,6 +101,8 @@ UNIT_INFO_CHANGE = InfoChange(
     form=NonKeyChangeForm,
     current=_current(NON_KEY_FIELDS),
     apply=applying(NonKeyChangeForm, _write),
+    # Henan 004: 填写所需数据，上传材料，点击“保存”进行业务提交 — the workspace takes the material
+    # (the manual names none required: a new contact number has no document to show)
     materials=(MaterialSpec("other", "其他证明材料", required=False, note="如有需要，可上传相关证明材料"),),
     auto_approve=setting_on("YIBAO_UNIT_INFO_AUTO_APPROVE"),
     record="单位信息",

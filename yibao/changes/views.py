@@ -3,7 +3,7 @@
 One algorithm serves the four: find the record (the unit itself; a person of the unit by
 证件号码 first), show its current values, take the editable (pencil) fields, save the draft
 through the service, then go on in the shared workspace (打印报表, 附件上传, 保存); a type that
-needs neither a printed form nor materials is submitted at once (保存). Reads go through
+takes neither a printed form nor materials is submitted at once (保存). Reads go through
 selectors and `access_person`, writes through the services.
 """
 
@@ -58,7 +58,9 @@ def _change_page(
     for name in kept:
         shown = display_value(name, current.get(name, "")) or "无"
         form.fields[name].help_text = f"当前：{shown}。如需变更请输入新的号码，不变更请留空"
-    direct = not kind.printed_form and not kind.materials_required
+    # The manual's steps: a type with a printed form or materials goes on in the workspace (打印,
+    # 上传材料, 保存); one with neither is submitted by the form's 保存 (职工参保非关键信息变更).
+    direct = not kind.printed_form and not kind.materials
     key = request.POST.get("submit_key", "")
     done = Application.objects.filter(submit_key=key, unit=unit).first() if key else None
     if done is not None:  # the same form sent twice: show what the first one made

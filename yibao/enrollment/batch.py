@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
+from yibao.core.masking import mask_id_number
 from yibao.core.spreadsheets.cells import Problem, problems_text
 from yibao.core.spreadsheets.reader import gc_paused
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.pending import pending_enrollment_problem, pending_enrollments
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import (
     BATCH,
@@ -36,6 +38,7 @@ from yibao.enrollment.rules import (
 )
 from yibao.enrollment.scope import OUTSIDE_POPULATION, PersonScope
 from yibao.enrollment.sheets import EnrollmentSheetRow as SheetRow
+from yibao.enrollment.standing import pauses_due_apply
 
 if TYPE_CHECKING:
     from yibao.cases.models import Application
@@ -95,6 +98,11 @@ def _validate(
     known = records_for((r.data.cert_type, r.data.cert_no) for r in checkable)
     for sheet_row in checkable:
         sheet_row.problems.extend(record_problems(sheet_row.data, known, unit_id=unit.pk))
+    pending = pending_enrollments(unit, ((r.data.cert_type, r.data.cert_no) for r in checkable))
+    for sheet_row in checkable:
+        number = pending.get((sheet_row.data.cert_type, sheet_row.data.cert_no))
+        if number is not None:
+            sheet_row.problems.append(Problem("证件号码", pending_enrollment_problem(number)))
 
     result = BatchResult()
     for sheet_row in rows:
@@ -165,9 +173,20 @@ def _first_insured(person_ids: Iterable[int]) -> dict[tuple[int, str], int]:
 
 
 def _conflict_message(conflicts: list[tuple[EnrollmentRow, str]]) -> str:
-    shown = "；".join(f"{row.name}（{row.cert_no}）{text}" for row, text in conflicts[:SHOWN_CONFLICTS])
-    more = f"等{len(conflicts)}人" if len(conflicts) > SHOWN_CONFLICTS else ""
-    return f"以下人员不能参保登记{more}，本批次未做任何修改，请重新导入校验：{shown}"
+    """The reviewer's refusal at approval: how many persons (not person × 险种) cannot be enrolled
+    now, the first few with why, and what to do (the unit re-imports; the reviewer cannot)."""
+    by_person: dict[tuple[str, str], tuple[EnrollmentRow, list[str]]] = {}
+    for row, text in conflicts:
+        by_person.setdefault((row.cert_type, row.cert_no), (row, []))[1].append(text)
+    shown = "；".join(
+        f"{row.name}（{mask_id_number(row.cert_no)}）{'，'.join(dict.fromkeys(texts))}"
+        for row, texts in list(by_person.values())[:SHOWN_CONFLICTS]
+    )
+    more = "等" if len(by_person) > SHOWN_CONFLICTS else ""
+    return (
+        f"本批次中有{len(by_person)}人现在不能参保登记，未做任何修改。请退回补正，由单位重新导入校验后再提交："
+        f"{shown}{more}"
+    )
 
 
 def batch_apply(
@@ -202,6 +221,8 @@ def batch_apply(
             ]
             if conflicts:
                 raise ApplicationError(BatchErrorCode.CONFLICT, _conflict_message(conflicts))
+            # a pause elsewhere whose date has come is stored before the new relations are
+            pauses_due_apply(today=timezone.localdate(), person_ids=[p.pk for p in known.persons.values()])
             _apply(
                 writer, unit=unit, rows=rows, known=known.persons, application=application, day=effective_date
             )
@@ -228,7 +249,7 @@ def _guard_refusal(error: Exception) -> Exception:
     return ApplicationError(
         BatchErrorCode.CONFLICT,
         "登记时发现本批次中有人员已在其他单位正常参保或已被登记（可能刚由其他业务办理），"
-        "本批次未做任何修改，请重新导入校验",
+        "本批次未做任何修改。请退回补正，由单位重新导入校验后再提交",
     )
 
 

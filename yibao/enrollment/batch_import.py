@@ -33,6 +33,7 @@ from yibao.core.spreadsheets.reader import SheetRead, SheetRow, gc_paused
 from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
+from yibao.enrollment.pending import ENROLLMENT_BATCH, pending_batch_refusal, pending_enrollments
 from yibao.enrollment.rules import EnrollmentRow, parse_base
 from yibao.enrollment.scope import PersonScope
 from yibao.enrollment.sheets import LAYOUT as ENROLLMENT_LAYOUT
@@ -43,7 +44,7 @@ LINES_PER_WRITE = 2_000
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 100_000))
+    return int(getattr(settings, "YIBAO_BATCH_MAX_ROWS", 50_000))
 
 
 @dataclass(frozen=True)
@@ -132,16 +133,39 @@ def batch_current(unit: Unit) -> dict[str, Any]:
     return {}
 
 
-def batch_check(unit: Unit, payload: dict[str, Any]) -> list[str]:
-    """A batch application goes on only when its file was read and every row passed."""
-    batch = BatchImport.objects.filter(pk=int(payload.get("batch") or 0), unit=unit).first()
-    if batch is None or batch.status != BatchImport.Status.DONE:
-        return ["请先批量导入人员文件并等待校验完成"]
-    if batch.failed:
-        return [f"校验失败列表中还有{batch.failed}人，请导出失败数据修改后重新导入，全部校验通过后才能继续"]
-    if not batch.passed:
-        return ["文件中没有可办理的人员"]
-    return []
+def _batch_checker(
+    pending: Callable[[Unit, Application], str],
+) -> Callable[[Unit, dict[str, Any]], list[str]]:
+    """A batch application's `check`: its file was read and every row passed, and — once the lines
+    are stored — none of its persons is in another of the unit's pending applications of the kind
+    (`pending` says why, or "")."""
+
+    def check(unit: Unit, payload: dict[str, Any]) -> list[str]:
+        batch = BatchImport.objects.filter(pk=int(payload.get("batch") or 0), unit=unit).first()
+        if batch is None or batch.status != BatchImport.Status.DONE:
+            return ["请先批量导入人员文件并等待校验完成"]
+        if batch.failed:
+            return [
+                f"校验失败列表中还有{batch.failed}人，请导出失败数据修改后重新导入，全部校验通过后才能继续"
+            ]
+        if not batch.passed:
+            return ["文件中没有可办理的人员"]
+        if batch.application is not None:
+            refusal = pending(unit, batch.application)
+            if refusal:
+                return [refusal]
+        return []
+
+    return check
+
+
+def _pending_enrollments(unit: Unit, application: Application) -> str:
+    keys = {
+        (str(data.get("cert_type", "")), str(data.get("cert_no", ""))): str(data.get("name", ""))
+        for data in LineItem.objects.filter(application=application, error="").values_list("data", flat=True)
+    }
+    held = pending_enrollments(unit, keys)
+    return pending_batch_refusal([keys[key] for key in keys if key in held], "职工参保登记") if held else ""
 
 
 def batch_application_type(
@@ -153,9 +177,11 @@ def batch_application_type(
     count_label: str,
     form_name: str,
     apply: Callable[[Application], None],
+    pending: Callable[[Unit, Application], str],
 ) -> ApplicationType:
     """Register the application of a kind of batch file: it names its import and how many persons
-    it holds, goes on only when every row passed, and needs the printed form stamped."""
+    it holds, goes on only when every row passed and none of its persons is pending in another
+    application of the kind (`pending`), and needs the printed form stamped."""
     return application_type_register(
         ApplicationType(
             code=code,
@@ -168,7 +194,7 @@ def batch_application_type(
             ),
             current=batch_current,
             apply=apply,
-            check=batch_check,
+            check=_batch_checker(pending),
             printed_form=True,
             requires_change=False,
             materials=(
@@ -180,13 +206,14 @@ def batch_application_type(
 
 
 EMPLOYEE_ENROLLMENT_BATCH = batch_application_type(
-    code="employee-enrollment-batch",
+    code=ENROLLMENT_BATCH,
     name="职工参保登记（批量）",
     item_code="employee-enrollment",
     form_page="enrollment:enroll-batch",
     count_label="登记人数",
     form_name="职工参保登记表（批量）",
     apply=batch_apply_application,
+    pending=_pending_enrollments,
 )
 
 

@@ -26,6 +26,7 @@ from yibao.core.validators._text import to_halfwidth
 from yibao.core.validators.names import normalise_name
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.pending import ENROLLMENT, pending_enrollment_problem, pending_enrollments
 from yibao.enrollment.policies import limits_for
 from yibao.enrollment.rules import (
     EnrollmentRow,
@@ -35,6 +36,7 @@ from yibao.enrollment.rules import (
     records_for,
     row_problems,
 )
+from yibao.enrollment.standing import pauses_due_apply
 from yibao.units.models import Unit
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "nation", "nationality", "first_work_date")
@@ -166,6 +168,10 @@ def enrollment_row_problems(unit: Unit, row: EnrollmentRow, today: datetime.date
     problems = row_problems(row, limits)
     if not problems:
         problems = record_problems(row, records_for([(row.cert_type, row.cert_no)]), unit_id=unit.pk)
+    if not problems:
+        number = pending_enrollments(unit, [(row.cert_type, row.cert_no)]).get((row.cert_type, row.cert_no))
+        if number is not None:
+            problems = [Problem("证件号码", pending_enrollment_problem(number))]
     return problems
 
 
@@ -208,6 +214,8 @@ def enrollment_apply(application: Application) -> None:
             first_work_date=row.first_work_date,
         )
     else:
+        # a pause elsewhere whose date has come is stored before the new relations are
+        pauses_due_apply(today=timezone.localdate(), person_ids=[person.pk])
         updates = {k: getattr(row, k) for k in ("mobile", "address") if getattr(row, k)}
         if updates:
             Person.objects.filter(pk=person.pk).update(**updates, updated_at=timezone.now())
@@ -260,7 +268,7 @@ def _check(unit: Unit, payload: dict[str, Any]) -> list[str]:
 
 EMPLOYEE_ENROLLMENT = application_type_register(
     ApplicationType(
-        code="employee-enrollment",
+        code=ENROLLMENT,
         name="职工参保登记",
         item_code="employee-enrollment",
         form_page="enrollment:enroll",

@@ -9,3 +9,4 @@ class EnrollmentErrorCode(StrEnum):
     DATE_OUTSIDE_WINDOW = "enrollment.date_outside_window"
     DATE_BEFORE_START = "enrollment.date_before_start"
     INVALID_VALUE = "enrollment.invalid_value"
+    PENDING = "enrollment.pending"

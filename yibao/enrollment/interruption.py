@@ -22,9 +22,13 @@ from yibao.cases.types import ApplicationType
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.enrollment.error_codes import EnrollmentErrorCode
-from yibao.enrollment.models import Insurance, PersonnelChange
+from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.pending import pending_interruptions
 from yibao.enrollment.policies import interruption_window
+from yibao.enrollment.rules import BATCH
 from yibao.enrollment.scope import PersonScope
+from yibao.enrollment.standing import pause_run_schedule
+from yibao.units.models import Unit
 
 MAX_PERSONS = 200  # 少量中断; more people go through 批量文件中断
 
@@ -101,6 +105,13 @@ def interruption_check(
             field="persons",
         )
     for insurances in held.values():
+        due = min((i.pause_date for i in insurances if i.pause_date is not None), default=None)
+        if due is not None:
+            raise _refuse(
+                EnrollmentErrorCode.PENDING,
+                f"{insurances[0].person.name}已办理中断参保（中断日期 {due:%Y-%m-%d}），不能重复中断",
+                field="persons",
+            )
         start = max(i.start_date for i in insurances)
         if pause_date < start:
             raise _refuse(
@@ -109,6 +120,22 @@ def interruption_check(
                 field="pause_date",
             )
     return held
+
+
+def interruption_pending_check(unit: Unit, person_ids: list[int]) -> None:
+    """Refuses persons already in another of the unit's 中断参保 waiting for review (at saving and
+    at submitting)."""
+    held = pending_interruptions(unit, person_ids)
+    if held:
+        names = dict(Person.objects.filter(pk__in=list(held)).values_list("pk", "name"))
+        first = next(i for i in person_ids if i in held)
+        more = f"等{len(held)}人" if len(held) > 1 else ""
+        raise _refuse(
+            EnrollmentErrorCode.PENDING,
+            f"{names.get(first, '')}{more}已在待审核的职工中断参保中（办件编号 {held[first]}），"
+            "审核完成前不能重复中断，请取消勾选",
+            field="persons",
+        )
 
 
 def employee_interruption_draft_save(
@@ -124,6 +151,7 @@ def employee_interruption_draft_save(
 ) -> Application:
     """Check the rules against the records, then save the draft (or update the open one)."""
     interruption_check(scope=scope, person_ids=person_ids, pause_date=pause_date, today=timezone.localdate())
+    interruption_pending_check(scope.unit, person_ids)
     return case_services.application_draft_save(
         kind=kind,
         unit=scope.unit,
@@ -136,6 +164,18 @@ def employee_interruption_draft_save(
         application=application,
         origin=origin,
     )
+
+
+def pause_from(pks: list[int], *, pause_date: datetime.date, today: datetime.date) -> None:
+    """Pause these relations on `pause_date`: at once when it has come, else by its date (the
+    relations stay 正常参保 until then, see `standing`) with the job scheduled for that day."""
+    for start in range(0, len(pks), BATCH):
+        Insurance.objects.filter(pk__in=pks[start : start + BATCH]).update(
+            pause_date=pause_date, updated_at=timezone.now(),
+            **({"status": Insurance.Status.PAUSED} if pause_date <= today else {}),
+        )  # fmt: skip
+    if pause_date > today:
+        pause_run_schedule(pause_date)
 
 
 def interruption_apply(application: Application, values: dict[str, str]) -> None:
@@ -153,8 +193,8 @@ def interruption_apply(application: Application, values: dict[str, str]) -> None
         check_window=False,
         lock=True,
     )
-    Insurance.objects.filter(pk__in=[i.pk for rows in held.values() for i in rows]).update(
-        status=Insurance.Status.PAUSED, pause_date=pause_date, updated_at=timezone.now()
+    pause_from(
+        [i.pk for rows in held.values() for i in rows], pause_date=pause_date, today=timezone.localdate()
     )
     reason = values["interruption_reason"]
     PersonnelChange.objects.bulk_create(

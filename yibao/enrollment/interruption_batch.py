@@ -25,7 +25,7 @@ from yibao.core.spreadsheets.reader import SheetRow
 from yibao.enrollment.batch import CHANGE_FIELDS
 from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register
 from yibao.enrollment.error_codes import EnrollmentErrorCode
-from yibao.enrollment.interruption import InterruptionReason
+from yibao.enrollment.interruption import InterruptionReason, pause_from
 from yibao.enrollment.interruption_sheets import (
     LAYOUT,
     InterruptionRow,
@@ -33,9 +33,16 @@ from yibao.enrollment.interruption_sheets import (
     read_interruption_file,
 )
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
+from yibao.enrollment.pending import (
+    INTERRUPTION_BATCH,
+    pending_batch_refusal,
+    pending_interruption_problem,
+    pending_interruptions,
+)
 from yibao.enrollment.policies import interruption_window
 from yibao.enrollment.rules import BATCH, duplicate_rows
 from yibao.enrollment.scope import PersonScope
+from yibao.units.models import Unit
 
 NOT_INSURED = "该人员不是本单位正常参保人员，不能中断"
 NAME_MISMATCH = "姓名与证件号码登记的姓名不一致，请核对"
@@ -48,6 +55,7 @@ class Held:
     person_id: int
     name: str
     start: datetime.date  # the latest 参保日期 of them
+    pause_date: datetime.date | None = None  # a pause already approved (中断参保 办理过)
 
 
 def _held(scope: PersonScope, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Held]:
@@ -59,12 +67,16 @@ def _held(scope: PersonScope, keys: Iterable[tuple[str, str]]) -> dict[tuple[str
         chunk = wanted[start : start + BATCH]
         rows = (
             scope.insurances([Insurance.Status.ACTIVE]).filter(person__cert_no__in=[no for _, no in chunk])
-        ).values_list("person_id", "person__cert_type", "person__cert_no", "person__name", "start_date")
-        for person_id, cert_type, cert_no, name, begun in rows:
+        ).values_list(
+            "person_id", "person__cert_type", "person__cert_no", "person__name", "start_date", "pause_date"
+        )
+        for person_id, cert_type, cert_no, name, begun, due in rows:
             key = (cert_type, cert_no)
             earlier = found.get(key)
             if earlier is None or begun > earlier.start:
-                found[key] = Held(person_id, name, begun)
+                found[key] = Held(person_id, name, begun, due or (earlier.pause_date if earlier else None))
+            elif due is not None:
+                found[key] = Held(earlier.person_id, earlier.name, earlier.start, due)
     return found
 
 
@@ -84,6 +96,7 @@ def interruption_batch_validate(
         by_row[index + 2].problems.append(problem)
 
     held = _held(scope, (key for key in keys if key is not None))
+    pending = pending_interruptions(scope.unit, (h.person_id for h in held.values()))
     passed: list[InterruptionSheetRow] = []
     failed: list[InterruptionSheetRow] = []
     for sheet_row in rows:
@@ -102,6 +115,17 @@ def interruption_batch_validate(
                 sheet_row.problems.append(Problem("证件号码", NOT_INSURED))
             else:
                 data.person_id = person.person_id
+                if person.pause_date is not None:
+                    sheet_row.problems.append(
+                        Problem(
+                            "证件号码",
+                            f"该人员已办理中断参保（中断日期 {person.pause_date:%Y-%m-%d}），不能重复中断",
+                        )
+                    )
+                elif person.person_id in pending:
+                    sheet_row.problems.append(
+                        Problem("证件号码", pending_interruption_problem(pending[person.person_id]))
+                    )
                 if data.name and data.name != person.name:
                     sheet_row.problems.append(Problem("姓名", NAME_MISMATCH))
                 if data.pause_date and data.pause_date < person.start:
@@ -145,7 +169,10 @@ def interruption_batch_apply(application: Application) -> None:
     ids = sorted(wanted)
     for start in range(0, len(ids), BATCH):
         rows = Insurance.objects.select_for_update().filter(
-            unit=application.unit, status=Insurance.Status.ACTIVE, person_id__in=ids[start : start + BATCH]
+            unit=application.unit,
+            status=Insurance.Status.ACTIVE,
+            pause_date__isnull=True,
+            person_id__in=ids[start : start + BATCH],
         )
         for insurance in rows.only("pk", "person_id", "insutype", "start_date"):
             held[insurance.person_id].append(insurance)
@@ -169,12 +196,9 @@ def interruption_batch_apply(application: Application) -> None:
         insutypes = ",".join(sorted(i.insutype for i in insurances))
         changes.append((application.unit_id, person_id, PersonnelChange.Kind.REMOVE.value, insutypes, pause_date,
                         application.pk, detail))  # fmt: skip
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
     for pause_date, pks in by_date.items():
-        for start in range(0, len(pks), BATCH):
-            Insurance.objects.filter(pk__in=pks[start : start + BATCH]).update(
-                status=Insurance.Status.PAUSED, pause_date=pause_date, updated_at=now
-            )
+        pause_from(pks, pause_date=pause_date, today=today)
     bulk_write(
         BulkWriter.for_connection(connection),
         PersonnelChange,
@@ -183,14 +207,25 @@ def interruption_batch_apply(application: Application) -> None:
     )
 
 
+def _pending_interruptions(unit: Unit, application: Application) -> str:
+    names = dict(
+        LineItem.objects.filter(application=application, error="").values_list(
+            "data__person_id", "data__name"
+        )
+    )
+    held = pending_interruptions(unit, (int(i) for i in names))
+    return pending_batch_refusal([names[i] for i in names if int(i) in held], "职工中断参保") if held else ""
+
+
 EMPLOYEE_INTERRUPTION_BATCH = batch_application_type(
-    code="employee-interruption-batch",
+    code=INTERRUPTION_BATCH,
     name="职工中断参保（批量）",
     item_code="employee-interruption",
     form_page="enrollment:interruption-batch",
     count_label="中断人数",
     form_name="职工中断参保申报表（批量）",
     apply=interruption_batch_apply,
+    pending=_pending_interruptions,
 )
 
 

@@ -12,15 +12,19 @@ from django import forms
 
 from yibao.cases.models import Application
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register, form_values
+from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, date_field
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.interruption import (
     MAX_PERSONS,
     InterruptionReason,
     interruption_apply,
+    interruption_pending_check,
     person_ids_parse,
     person_ids_text,
 )
+from yibao.enrollment.pending import INTERRUPTION
+from yibao.units.models import Unit
 
 INTERRUPTION_FIELDS = (
     FieldSpec("interrupted_persons", "中断人员"),
@@ -52,13 +56,26 @@ def _apply_interruption(application: Application) -> None:
     interruption_apply(application, values)
 
 
+def _check(unit: Unit, payload: dict[str, Any]) -> list[str]:
+    """At saving and submitting: none of the persons is in another pending 中断参保 of the unit."""
+    try:
+        person_ids = person_ids_parse(str(payload.get("interrupted_persons", "")))
+    except ValueError:
+        return ["请勾选需要中断的人员"]
+    try:
+        interruption_pending_check(unit, person_ids)
+    except ApplicationError as refused:
+        return [refused.message]
+    return []
+
+
 def _no_record(unit: Any) -> dict[str, Any]:
     return {}  # an interruption changes no field of a record: the persons are listed
 
 
 EMPLOYEE_INTERRUPTION = application_type_register(
     ApplicationType(
-        code="employee-interruption",
+        code=INTERRUPTION,
         name="职工中断参保",
         item_code="employee-interruption",
         form_page="enrollment:interruption",
@@ -66,6 +83,7 @@ EMPLOYEE_INTERRUPTION = application_type_register(
         form=InterruptionPayloadForm,
         current=_no_record,
         apply=_apply_interruption,
+        check=_check,
         printed_form=True,
         requires_change=False,
         materials=(
@@ -75,7 +93,7 @@ EMPLOYEE_INTERRUPTION = application_type_register(
                 note="打印报表后加盖单位公章，扫描或拍照上传（jpg、png 或 pdf）",
             ),
         ),
-        # one prepared at a time; each person may be in one pending interruption (its own check)
+        # one prepared at a time; each person may be in one pending interruption (`_check`)
         open_statuses=frozenset({"draft", "returned"}),
     )
 )

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from yibao.core.errors import ApplicationError
 from yibao.core.reference import code_label
 from yibao.core.spreadsheets.cells import Problem
@@ -21,6 +23,7 @@ from yibao.core.validators.contact import validate_mobile
 from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.names import validate_person_name
 from yibao.enrollment.models import Insurance, Person
+from yibao.enrollment.standing import in_force
 
 MIN_WORKING_AGE = 16
 # 人员类别 of employees (the first two digits): 11 在职, 12 退休, 13 离休; 14 and 15 are residents'.
@@ -268,10 +271,13 @@ def records_for(keys: Iterable[tuple[str, str]]) -> Known:
                 persons[(person.cert_type, person.cert_no)] = person
     active: dict[tuple[int, str], int] = {}
     ids = sorted(p.pk for p in persons.values())
+    today = timezone.localdate()
     for start in range(0, len(ids), BATCH):
-        rows = Insurance.objects.filter(
-            person_id__in=ids[start : start + BATCH], status=Insurance.Status.ACTIVE
-        ).values_list("person_id", "insutype", "unit_id")
+        rows = (  # active today: a pause counts from its date (`standing`)
+            Insurance.objects.filter(person_id__in=ids[start : start + BATCH])
+            .filter(in_force(today))
+            .values_list("person_id", "insutype", "unit_id")
+        )
         for person_id, insutype, unit_id in rows:
             active[(person_id, insutype)] = unit_id
     return Known(persons=persons, active=active)

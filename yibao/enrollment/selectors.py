@@ -17,9 +17,11 @@ HELD = (Insurance.Status.ACTIVE, Insurance.Status.PAUSED)
 
 
 def actively_insured_ids(scope: PersonScope) -> QuerySet[Insurance, Any]:
-    """Person ids in scope with an active insurance in the unit, in a stable order (one row each)."""
+    """Person ids in scope with an active insurance in the unit and no pause approved, in a stable
+    order (one row each): whom 少量中断 offers."""
     return (
         scope.insurances([Insurance.Status.ACTIVE])
+        .filter(pause_date__isnull=True)
         .values_list("person_id", flat=True)
         .order_by("person_id")
         .distinct()

@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from yibao.core.masking import MASKED, IdentityDisplay
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Insurance, Person
+from yibao.enrollment.standing import status_filter, status_now
 from yibao.queries.selectors import PsnTypes, in_population
 from yibao.units.models import Unit
 
 EXPORT_CHUNK = 2000
 ROW_FIELDS = (
-    "person_id", "insutype", "status", "psn_type", "start_date",
+    "person_id", "insutype", "status_now", "psn_type", "start_date",
     "person__name", "person__cert_no", "person__gender",
 )  # fmt: skip
 
@@ -83,8 +85,8 @@ def roster_insurances(*, unit: Unit, psn_types: PsnTypes, filters: RosterFilters
         insurances = insurances.filter(person__name=filters.name)
     if filters.psn_type:
         insurances = insurances.filter(psn_type=filters.psn_type)
-    if filters.status:
-        insurances = insurances.filter(status=filters.status)
+    if filters.status:  # as of today: a pause counts from its date
+        insurances = insurances.filter(status_filter(filters.status, timezone.localdate()))
     if filters.insutype:
         insurances = insurances.filter(insutype=filters.insutype)
     if filters.start:
@@ -111,6 +113,7 @@ def roster_rows(
     管理人群 (one query, read as plain tuples: an export reads 100,000 of them)."""
     relations = (
         in_population(Insurance.objects.filter(unit=unit, person_id__in=person_ids), psn_types)
+        .annotate(status_now=status_now(timezone.localdate()))
         .order_by("person_id", "insutype", "-start_date")
         .values_list(*ROW_FIELDS)
     )

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
+from django.utils import timezone
 
 from yibao.cases.selectors import display_value
 from yibao.core.masking import MASKED, IdentityDisplay, mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.enrollment.standing import in_force, paused_by, status_label_on, status_on
 from yibao.units.models import Unit
 
 PsnTypes = tuple[str, ...] | None
@@ -90,16 +92,18 @@ def unit_insurance_status(*, active: int, paused: int) -> str:
     return UNIT_TERMINATED
 
 
-def unit_insurance_rows(unit: Unit) -> list[UnitInsuranceRow]:
-    """Per 险种 of the unit, in one grouped query over its insurance relations. A person has
-    at most one active relation per 险种, so counting active rows counts persons."""
+def unit_insurance_rows(unit: Unit, *, today: datetime.date | None = None) -> list[UnitInsuranceRow]:
+    """Per 险种 of the unit as of `today` (a pause counts from its date), in one grouped query
+    over its insurance relations. A person has at most one active relation per 险种, so counting
+    active rows counts persons."""
+    day = today or timezone.localdate()
     grouped = (
         Insurance.objects.filter(unit=unit)
         .values("insutype")
         .annotate(
             start=Min("start_date"),
-            active=Count("pk", filter=Q(status=Insurance.Status.ACTIVE)),
-            paused=Count("pk", filter=Q(status=Insurance.Status.PAUSED)),
+            active=Count("pk", filter=in_force(day)),
+            paused=Count("pk", filter=paused_by(day)),
         )
         .order_by("insutype")
     )
@@ -167,15 +171,17 @@ class PersonInsuranceRow:
 
 
 def person_insurance_rows(*, unit: Unit, psn_types: PsnTypes, person: Person) -> list[PersonInsuranceRow]:
-    """The person's insurance relations with this unit (in the 管理人群), by 险种 then newest."""
+    """The person's insurance relations with this unit (in the 管理人群), by 险种 then newest; the
+    参保状态 as of today (a pause approved for a later date shows with its date, still 正常参保)."""
+    today = timezone.localdate()
     insurances = in_population(Insurance.objects.filter(unit=unit, person=person), psn_types).order_by(
         "insutype", "-start_date", "-pk"
     )
     return [
         PersonInsuranceRow(
             insutype_label=code_label("insutype", i.insutype),
-            status=i.status,
-            status_label=i.get_status_display(),
+            status=status_on(i.status, i.pause_date, today),
+            status_label=status_label_on(i, today),
             start_date=_date(i.start_date),
             pause_date=_date(i.pause_date),
             first_insured_ym=i.first_insured_ym,

@@ -17,11 +17,11 @@ from django.utils.html import format_html
 
 from yibao.accounts.models import User
 from yibao.core.errors import ApplicationError
+from yibao.core.file_responses import uploaded_file_response
 from yibao.units.access import access_licence_for_staff
 from yibao.units.forms import ReviewReasonForm
 from yibao.units.models import CreditLevel, CreditRule, LicenceSubmission, RoleCertification, Unit
 from yibao.units.services import credit_setting_save, licence_review, role_certification_review
-from yibao.units.views import licence_file_response
 
 
 @admin.register(Unit)
@@ -141,7 +141,7 @@ class LicenceSubmissionAdmin(ReviewAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         submission = access_licence_for_staff(submission_id=submission_id)
-        return licence_file_response(submission.file, submission.content_type)
+        return uploaded_file_response(submission.file, submission.content_type, f"营业执照-{submission.pk}")
 
     def decide(self, obj: LicenceSubmission, *, approve: bool, reason: str, reviewer: User) -> None:
         licence_review(submission=obj, approve=approve, reason=reason, reviewer=reviewer)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +14,7 @@ from yibao.accounts.sms_codes import RULES as SMS_RULES
 from yibao.accounts.sms_codes import seconds_until_resend, sms_code_send, sms_code_verify
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
+from yibao.core.file_responses import uploaded_file_response
 from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
 from yibao.core.pending import pending_put, pending_take
@@ -193,27 +192,9 @@ def qualification_upload(request: UnitRequest) -> HttpResponse:
 
 @unit_admin_required
 def qualification_licence_file(request: UnitRequest, submission_id: int) -> HttpResponse:
-    """The unit's own licence file, shown inline; nobody else's."""
+    """The unit's own licence file (an image inline, a PDF as a download); nobody else's."""
     submission = access_licence_submission(unit=request.unit, submission_id=submission_id)
-    return licence_file_response(submission.file, submission.content_type)
-
-
-def licence_file_response(file: object, content_type: str) -> HttpResponse:
-    """Stream a stored licence with its checked content type, never sniffed by the browser."""
-    try:
-        handle = file.open("rb")  # type: ignore[attr-defined]
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(content_type, "bin")
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=False, filename=f"licence.{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    if content_type.startswith("image/"):
-        response["Content-Security-Policy"] = "sandbox"  # an image needs nothing more
-    # A streaming response; the hall's guards are typed for HttpResponse and pass it through.
-    return cast(HttpResponse, response)
+    return uploaded_file_response(submission.file, submission.content_type, f"营业执照-{submission.pk}")
 
 
 # --- 角色认证 ------------------------------------------------------------------------------

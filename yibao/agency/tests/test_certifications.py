@@ -1,4 +1,4 @@
-"""资质认证 and 角色认证 on the workbench: listed by region, the licence shown inline, and the
+"""资质认证 and 角色认证 on the workbench: listed by region, the licence drawn as images, and the
 decisions made through the unit services (the Django admin actions still work too)."""
 
 from __future__ import annotations
@@ -62,17 +62,37 @@ def test_pending_certifications_are_listed(client, shenhe, licence, role, get_pa
     assert row.select_one("a")["href"] == f"/agency/certifications/roles/{role.pk}/"
 
 
-def test_the_licence_is_shown_inline(client, shenhe, licence, get_page) -> None:
+def test_the_licence_is_drawn_as_page_images_and_the_pdf_is_only_a_download(
+    client, shenhe, licence, get_page
+) -> None:
     soup = get_page(f"/agency/certifications/licences/{licence.pk}/")
-    frame = soup.select_one("iframe")
-    assert frame["src"] == f"/agency/certifications/licences/{licence.pk}/file/"
-    response = client.get(frame["src"])
+    assert soup.select_one("iframe") is None  # the PDF never opens under the hall's origin
+    page = soup.select_one("img.agency-material__page")
+    assert page["alt"] == f"{licence.unit.name}的营业执照 第1页"
+    assert page["src"] == f"/agency/certifications/licences/{licence.pk}/pages/1/"
+    image = client.get(page["src"])
+    assert (image.status_code, image["Content-Type"]) == (200, "image/png")
+    assert image.content.startswith(b"\x89PNG")
+    assert client.get(f"/agency/certifications/licences/{licence.pk}/pages/2/").status_code == 404
+
+    download = soup.find("a", string="下载原文件")
+    response = client.get(download["href"])
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == "inline"
+    assert (
+        response["Content-Disposition"]
+        == f"attachment; filename*=utf-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7-{licence.pk}.pdf"
+    )
+    assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == upload_check(io.BytesIO(PDF)).content  # as rewritten
     assert [b.get_text() for b in soup.select(".agency-decision button")] == ["通过", "不通过"]
+
+
+def test_another_regions_reviewer_gets_no_page_of_the_licence(client, licence) -> None:
+    staff_login(client, reviewer("shenhe-bj", region="110000"))
+    for path in ("pages/1/", "file/"):
+        assert client.get(f"/agency/certifications/licences/{licence.pk}/{path}").status_code == 404
 
 
 def test_approving_a_licence_certifies_the_unit(client, shenhe, licence) -> None:

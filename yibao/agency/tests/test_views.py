@@ -62,8 +62,10 @@ def agency_urls(w: dict[str, Any]) -> list[str]:
     return [
         "/agency/", "/agency/queue/", f"/agency/applications/{a}/", f"/agency/applications/{a}/claim/",
         f"/agency/applications/{a}/decide/", f"/agency/applications/{a}/materials/{m}/",
+        f"/agency/applications/{a}/materials/{m}/pages/1/",
         "/agency/certifications/", f"/agency/certifications/licences/{w['licence'].pk}/",
         f"/agency/certifications/licences/{w['licence'].pk}/file/",
+        f"/agency/certifications/licences/{w['licence'].pk}/pages/1/",
         f"/agency/certifications/roles/{w['role'].pk}/",
     ]  # fmt: skip
 
@@ -72,7 +74,7 @@ def test_every_agency_url_is_listed() -> None:
     from tests.meta.test_urls import project_routes
 
     routes = sorted(route for route, _ in project_routes() if route.startswith("agency/"))
-    assert len(routes) == 14  # ten workbench pages and the four steps of the staff login
+    assert len(routes) == 16  # twelve workbench pages and the four steps of the staff login
 
 
 def test_anonymous_visitors_are_sent_to_log_in_everywhere(client: Client, world) -> None:

@@ -12,7 +12,7 @@ from yibao.cases.models import Application, Material, Status
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
-from yibao.units.tests.helpers import png_bytes
+from yibao.units.tests.helpers import PDF, png_bytes
 
 pytestmark = pytest.mark.django_db
 NEW_ID = "110101199003070011"
@@ -92,6 +92,21 @@ def test_a_material_is_served_only_to_those_who_may_see_the_application(
         client.post(reverse("cases:material-remove", args=[application.pk, material.pk])).status_code == 404
     )
     assert Material.objects.filter(pk=material.pk).exists()
+
+
+def test_a_pdf_material_is_a_download_never_a_page_of_the_hall(client: Client, binding: Binding) -> None:
+    client.post(reverse("changes:unit-key-info-change"), KEY)
+    application = Application.objects.get()
+    client.post(
+        reverse("cases:material-upload", args=[application.pk]),
+        {"code": "licence", "licence-file": SimpleUploadedFile("执照.pdf", PDF, "application/pdf")},
+    )
+    material = Material.objects.get()
+    response = client.get(reverse("cases:material", args=[application.pk, material.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{application.number}-licence.pdf"'
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_an_oversize_material_is_refused_with_the_limit(client: Client, binding: Binding, settings) -> None:

@@ -296,10 +296,46 @@ def test_withdraw_with_confirmation(client: Client, binding: Binding, settings: 
         "cases:detail", args=[application.pk]
     )
     application.refresh_from_db()
-    assert application.status == Status.WITHDRAWN
+    assert application.status == Status.DRAFT
     soup = check_page(client.get(response["Location"]))
-    assert "撤回成功" in visible_text(soup.select_one(".messages"))
+    assert "撤回成功，办件已回到草稿状态，可修改后重新提交" in visible_text(soup.select_one(".messages"))
     assert visible_text(soup.select(".timeline li")[-1]).split()[2] == "撤回"
+    assert [a.get_text() for a in soup.select(".record-actions a")] == ["删除", "继续办理"]
+
+
+# --- 删除 ------------------------------------------------------------------------------------------
+
+
+def test_delete_a_draft_with_confirmation(client: Client, binding: Binding) -> None:
+    user = binding.operator.user
+    draft = services.application_draft_save(
+        kind=UNIT_INFO_CHANGE, unit=binding.unit, actor=user, payload=NON_KEY
+    )
+    soup = check_page(client.get(reverse("cases:edit", args=[draft.pk])))
+    delete = reverse("cases:delete", args=[draft.pk])
+    assert [a["href"] for a in soup.select("a") if a.get_text() == "删除"] == [delete]
+    soup = check_page(client.get(delete))
+    assert "您确定要删除该办件吗？" in visible_text(soup)
+    assert Application.objects.get(pk=draft.pk).status == Status.DRAFT  # a GET changes nothing
+    response = client.post(delete, {"confirm": "1"})
+    assert response["Location"] == reverse("cases:detail", args=[draft.pk])
+    assert Application.objects.get(pk=draft.pk).status == Status.DELETED
+    soup = check_page(client.get(response["Location"]))
+    assert "删除成功" in visible_text(soup.select_one(".messages"))
+    assert visible_text(soup.select(".timeline li")[-1]).split()[2] == "删除"
+    assert soup.select(".record-actions a") == []
+
+
+def test_delete_of_a_submitted_application_is_refused(
+    client: Client, binding: Binding, settings: Any
+) -> None:
+    application = non_key_submitted(binding, settings)
+    url = reverse("cases:delete", args=[application.pk])
+    soup = check_page(client.get(url))
+    assert "只有未提交的草稿可以删除" in visible_text(soup)
+    assert soup.select(".notice-box form button") == []
+    client.post(url, {"confirm": "1"})
+    assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 
 
 def test_withdraw_is_refused_once_a_reviewer_claimed_it(
@@ -349,7 +385,7 @@ def test_an_operator_without_the_grant_is_told_no_permission(client: Client) -> 
 def test_another_units_application_is_not_found(client: Client, binding: Binding, settings: Any) -> None:
     other = grant(BindingFactory.create(), *ITEMS)
     application = non_key_submitted(other, settings)
-    for name in ("cases:detail", "cases:withdraw"):
+    for name in ("cases:detail", "cases:withdraw", "cases:delete"):
         url = reverse(name, args=[application.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"confirm": "1"}).status_code == 404

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from yibao.cases import services
 from yibao.cases.models import Application, Status
 from yibao.cases.selectors import (
     TAB_PENDING,
@@ -22,6 +23,7 @@ from yibao.cases.selectors import (
 )
 from yibao.cases.tests.test_records import (
     ITEMS,
+    KEY,
     NEW_ID,
     RETURN_OPINION,
     drafts,
@@ -29,6 +31,7 @@ from yibao.cases.tests.test_records import (
     make_reviewer,
     non_key_submitted,
 )
+from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.operators.models import Binding
 
@@ -129,3 +132,22 @@ def test_todos_are_the_returned_applications_the_operator_may_open(binding: Bind
     other = grant(BindingFactory.create(), *ITEMS)
     assert operator_todos(unit=other.unit, user=other.operator.user) == []
     assert operator_todos(unit=binding.unit, user=other.operator.user) == []
+
+
+def test_todos_list_the_drafts_not_yet_submitted(binding: Binding, settings: Any) -> None:
+    """A draft is waiting for the unit too (未提交): it is a todo until submitted or deleted."""
+    user = binding.operator.user
+    draft = services.application_draft_save(
+        kind=UNIT_KEY_INFO_CHANGE, unit=binding.unit, actor=user, payload=KEY
+    )
+    withdrawn = non_key_submitted(binding, settings)
+    services.application_withdraw(application=withdrawn, actor=user)
+    todos = operator_todos(unit=binding.unit, user=user)
+    assert [(t["title"], t["number"]) for t in todos] == [
+        ("单位参保非关键信息变更 未提交", withdrawn.number),
+        ("单位参保关键信息变更 未提交", draft.number),
+    ]
+    assert todos[0]["url"] == reverse("cases:detail", args=[withdrawn.pk])
+    services.application_delete(application=draft, actor=user)
+    services.application_submit(application=withdrawn, actor=user)
+    assert operator_todos(unit=binding.unit, user=user) == []

@@ -115,17 +115,57 @@ def test_a_repeated_submission_makes_one_application(binding: Binding) -> None:
 
 
 def test_withdraw_before_review_only(binding: Binding, reviewer: User) -> None:
+    """撤回 takes the application back to 草稿: the reviewer no longer sees it as waiting, the
+    unit may correct and submit it again; once claimed it cannot be withdrawn."""
     application = submitted(binding)
     services.application_withdraw(application=application, actor=binding.operator.user)
-    assert application.status == Status.WITHDRAWN
+    assert application.status == Status.DRAFT
+    assert list(application.events.values_list("action", flat=True))[-1] == Event.Action.WITHDRAWN
     with pytest.raises(ApplicationError) as caught:
         services.application_claim(application=application, reviewer=reviewer)
     assert "不能审核" in caught.value.message
-    claimed = submitted(binding, postcode="650101")
-    services.application_claim(application=claimed, reviewer=reviewer)
+    again = services.application_submit(application=application, actor=binding.operator.user)
+    assert again.status == Status.SUBMITTED
+    services.application_claim(application=again, reviewer=reviewer)
     with pytest.raises(ApplicationError) as caught:
-        services.application_withdraw(application=claimed, actor=binding.operator.user)
+        services.application_withdraw(application=again, actor=binding.operator.user)
     assert caught.value.message == "医保经办机构已开始审核该办件，不能撤回"
+
+
+def test_a_draft_is_deleted_and_frees_its_matter(binding: Binding) -> None:
+    user = binding.operator.user
+    draft = services.application_draft_save(
+        kind=TEST_TYPE, unit=binding.unit, actor=user, payload={"postcode": "650100"}
+    )
+    services.application_delete(application=draft, actor=user)
+    assert draft.status == Status.DELETED and draft.open_key is None
+    assert list(draft.events.values_list("action", flat=True)) == [Event.Action.CREATED, Event.Action.DELETED]
+    assert AuditEvent.objects.filter(action="application_deleted").count() == 1
+    fresh = services.application_draft_save(
+        kind=TEST_TYPE, unit=binding.unit, actor=user, payload={"postcode": "650101"}
+    )
+    assert fresh.pk != draft.pk  # a new draft, not the deleted one brought back
+    with pytest.raises(ApplicationError) as caught:
+        services.application_submit(application=draft, actor=user)
+    assert caught.value.message == "办件当前状态为“已删除”，不能修改"
+
+
+def test_only_a_draft_of_an_operator_with_the_grant_is_deleted(binding: Binding) -> None:
+    user = binding.operator.user
+    draft = services.application_draft_save(
+        kind=TEST_TYPE, unit=binding.unit, actor=user, payload={"postcode": "650102"}
+    )
+    colleague = BindingFactory.create(unit=binding.unit)  # bound, but without the item
+    with pytest.raises(ApplicationError) as caught:
+        services.application_delete(application=draft, actor=colleague.operator.user)
+    assert "没有“邮政编码变更”的业务权限" in caught.value.message
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.events.count() == 1
+    application = services.application_submit(application=draft, actor=user)
+    with pytest.raises(ApplicationError) as caught:
+        services.application_delete(application=application, actor=user)
+    assert caught.value.message == "办件当前状态为“待审核”，只有未提交的草稿可以删除"
+    assert Application.objects.get(pk=draft.pk).status == Status.SUBMITTED
 
 
 def test_two_reviewers_cannot_decide_the_same_application(binding: Binding, reviewer: User) -> None:

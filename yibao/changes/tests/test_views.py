@@ -4,11 +4,12 @@ masking, refusals, the double click."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from tests.pagecheck import check_page, visible_text
-from yibao.cases.models import Application
+from yibao.cases.models import Application, Material, Status
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
 from yibao.enrollment.models import Insurance, Person
@@ -16,6 +17,7 @@ from yibao.enrollment.rules import id_facts
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
 from yibao.units.models import Unit
+from yibao.units.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
 KEY = {
@@ -49,17 +51,42 @@ def test_the_unit_form_shows_what_cannot_change_and_asks_the_rest(client: Client
     assert binding.unit.uscc in soup.get_text()
 
 
-def test_a_non_key_change_is_saved_and_applied_in_one_step(client: Client, binding: Binding) -> None:
+def test_a_non_key_unit_change_goes_on_to_upload_materials_then_save(
+    client: Client, binding: Binding
+) -> None:
+    """Henan 004: 填写所需数据，上传材料，点击“保存”进行业务提交 — the form leads to the workspace,
+    where the material is uploaded and 保存 submits (applied at once by default)."""
     data = {
         "contact_name": "周敏",
         "contact_phone": "13912345678",
         "contact_address": "昆明市1号",
         "postcode": "650031",
     }
-    response = client.post(reverse("changes:unit-info-change"), {**data, "submit_key": "k1"}, follow=True)
-    assert "单位参保非关键信息变更提交成功，变更已生效" in check_page(response).get_text()
+    form = check_page(client.get(reverse("changes:unit-info-change")))
+    assert [b.get_text() for b in form.select(".form-actions button")] == ["下一步"]
+    assert "下一步：上传材料（其他证明材料，如有），点击“保存”进行业务提交。" in visible_text(form)
+    response = client.post(reverse("changes:unit-info-change"), {**data, "submit_key": "k1"})
+    application = Application.objects.get()
+    assert response["Location"] == reverse("cases:edit", args=[application.pk])
+    assert application.status == Status.DRAFT
+    assert Unit.objects.get(pk=binding.unit_id).contact_name != "周敏"  # nothing applied yet
+    workspace = check_page(client.get(response["Location"]))
+    assert workspace.find("label", string="上传其他证明材料") is not None
+    client.post(
+        reverse("cases:material-upload", args=[application.pk]),
+        {
+            "code": "other",
+            "other-file": SimpleUploadedFile("证明.png", png_bytes(), content_type="image/png"),
+        },
+    )
+    assert Material.objects.filter(application=application, code="other").count() == 1
+    submit_key = check_page(client.get(response["Location"])).select_one("input[name=submit_key]")["value"]
+    saved = client.post(
+        reverse("cases:submit", args=[application.pk]), {"submit_key": submit_key}, follow=True
+    )
+    assert "单位参保非关键信息变更提交成功，变更已生效" in check_page(saved).get_text()
     assert Unit.objects.get(pk=binding.unit_id).contact_name == "周敏"
-    again = client.post(reverse("changes:unit-info-change"), {**data, "submit_key": "k1"})
+    again = client.post(reverse("cases:submit", args=[application.pk]), {"submit_key": submit_key})
     assert again.status_code == 302
     assert Application.objects.count() == 1  # the double click made one application
 
@@ -135,6 +162,8 @@ def test_non_key_change_saves_in_one_step_and_keeps_an_empty_mobile(client: Clie
     soup = check_page(client.get(form_url))
     assert "当前：137****" in visible_text(soup)
     data = {"mobile": "", "address": "昆明市五华区1号", "nation": "01", "emp_form": "1", "submit_key": "k1"}
+    form = check_page(client.get(form_url))
+    assert [b.get_text() for b in form.select(".form-actions button")] == ["保存"]  # no material, no form
     response = client.post(form_url, data, follow=True)
     assert "职工参保非关键信息变更提交成功，变更已生效" in visible_text(check_page(response))
     updated = Person.objects.get(pk=person.pk)

@@ -13,12 +13,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 
 # A workbook expands to at most this much, and no part by more than MAX_RATIO (a real sheet
 # compresses about 5 to 15 times; a run of zeros a thousand times and more).
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_UNCOMPRESSED = 32 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this are not judged by their ratio
 CHUNK = 1024 * 1024
@@ -132,29 +133,119 @@ _ROW_START = re.compile(rb"(?=<(?:\w+:)?row[\s>])")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)([0-9]+)"')
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+
+# How far past the template a value may stand. A reader holds the sheet as a dense table from
+# A1 to the farthest value, so one value in column XFD or row 1,048,576 of a small file would
+# cost gigabytes: values are allowed in a few columns beyond the template (notes a user adds)
+# and a thousand rows beyond the allowed data rows (blank rows in between), no farther.
+EXTRA_COLUMNS = 5
+EXTRA_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The part of a sheet values may stand in, and a quick pattern for attributes beyond it."""
+
+    columns: int  # columns A.. (0-based index below this)
+    last_row: int
+    far: re.Pattern[bytes]
+
+    @classmethod
+    def of(cls, *, titles: Sequence[str], max_rows: int) -> Reach:
+        columns = len(titles) + EXTRA_COLUMNS
+        last_row = max_rows + 1 + EXTRA_ROWS
+        # Candidates only: refs of more letters, or of a single letter past the reach, or of as
+        # many digits as the last row; each is then compared exactly.
+        letters = "[A-Z]{2,}" + (f"|[{chr(65 + columns)}-Z]" if columns < 26 else "")
+        digits = len(str(last_row))
+        far = (
+            rb' r="(?:(' + letters.encode() + rb")([0-9]+)|([A-Z]*)([0-9]{" + str(digits).encode() + rb',}))"'
+        )
+        return cls(columns=columns, last_row=last_row, far=re.compile(far))
+
+    @property
+    def last_letters(self) -> str:
+        return _column_letters(self.columns - 1)
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, *, titles: Sequence[str], max_rows: int) -> None:
-    """Stream the sheet's XML once: refuse formulas and more than `max_rows` data rows without
-    loading the sheet (reading stops as soon as the limit is passed). `titles` name the columns
-    in the message about a formula.
+    """Stream the sheet's XML once: refuse formulas, more than `max_rows` data rows and values
+    beyond the template's reach (`Reach`) without loading the sheet (reading stops as soon as
+    one is found). `titles` name the columns in the message about a formula.
 
-    The quick pass counts row tags and looks for a formula tag in whole chunks; only when it finds
-    a formula (to say where) or more rows than allowed (rows without values do not count) does the
-    careful pass go row by row."""
+    The quick pass goes over whole rows of each chunk: it counts row tags, looks for a formula
+    tag, a reference past the reach, and cells without a reference (a reader places those one
+    after another, so a row of them reaches as far as it is long). Only when it finds a formula
+    (to say where), more rows than allowed (rows without values do not count) or cells without
+    references does the careful pass go row by row."""
     info = _part_info(archive, part)
+    reach = Reach.of(titles=titles, max_rows=max_rows)
     tags = 0
     carry = b""
     for chunk in _inflate(archive, info):
         data = carry + chunk
-        cut = data.rfind(b"<")  # a tag cut in two is finished by the next chunk
+        cut = _last_row_start(data)
         body, carry = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
         tags += body.count(b"<row") + body.count(b":row")  # never fewer than the rows
-        if _may_hold_formula(body) or tags - 1 > max_rows:
-            _scan_sheet_rows(archive, info, titles=titles, max_rows=max_rows)
+        _refuse_far_values(body, reach)
+        if _may_hold_formula(body) or tags - 1 > max_rows or _unplaced_cells(body):
+            _scan_sheet_rows(archive, info, titles=titles, max_rows=max_rows, reach=reach)
             return
-    if _may_hold_formula(carry):
-        _scan_sheet_rows(archive, info, titles=titles, max_rows=max_rows)
+    _refuse_far_values(carry, reach)
+    if _may_hold_formula(carry) or _unplaced_cells(carry):
+        _scan_sheet_rows(archive, info, titles=titles, max_rows=max_rows, reach=reach)
+
+
+def _last_row_start(data: bytes) -> int:
+    """Where the last row begins (a body of whole rows), or, in a row longer than the chunk,
+    the last cell; -1 when neither is in the data."""
+    row = max(data.rfind(b"<row "), data.rfind(b"<row>"))
+    prefixed = max(data.rfind(b":row "), data.rfind(b":row>"))
+    if prefixed > 0:
+        row = max(row, data.rfind(b"<", 0, prefixed))
+    if row > 0:
+        return row
+    cell = max(data.rfind(b"<c "), data.rfind(b"<c>"))
+    return cell if cell > 0 else data.rfind(b"<")
+
+
+def _unplaced_cells(body: bytes) -> bool:
+    """Cells without an `r` reference first among their attributes (rare; checked row by row)."""
+    cells = body.count(b"<c ") + body.count(b"<c>") + body.count(b":c ") + body.count(b":c>")
+    return cells != body.count(b'<c r="') + body.count(b':c r="')
+
+
+def _refuse_far_values(body: bytes, reach: Reach) -> None:
+    """FileRefused for the first value (a cell's, or a row's cells') beyond the reach."""
+    for match in reach.far.finditer(body):
+        letters = (match.group(1) or match.group(3) or b"").decode()
+        row = int(match.group(2) or match.group(4))
+        column = _column_index(letters) if letters else 0
+        if (column < reach.columns and row <= reach.last_row) or not _holds_value(body, match.end()):
+            continue
+        where = f"第{row}行{letters}列" if letters else f"第{row}行"
+        raise FileRefused(
+            f"{where}有内容，超出模板范围（数据应在A至{reach.last_letters}列、第2至{reach.last_row}行之间），"
+            "请删除模板以外的内容后重新上传"
+        )
+
+
+def _holds_value(body: bytes, position: int) -> bool:
+    """Whether the element whose start tag holds `position` (a cell or a row) holds a value; an
+    element not closed within the body counts as holding one."""
+    tag_end = body.find(b">", position)
+    if tag_end < 0:
+        return True
+    if body[tag_end - 1 : tag_end] == b"/":
+        return False  # <c r="…" s="1"/>: formatted, empty
+    tag_start = body.rfind(b"<", 0, position)
+    is_row = body[tag_start + 1 : tag_end].split(b" ", 1)[0].split(b":")[-1] == b"row"
+    close = (_ROW_END if is_row else _CELL_END).search(body, tag_end)
+    if close is None:
+        return True
+    return _HAS_VALUE.search(body, tag_end, close.start()) is not None
 
 
 def _may_hold_formula(body: bytes) -> bool:
@@ -184,7 +275,12 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]
 
 
 def _scan_sheet_rows(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, titles: Sequence[str], max_rows: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    *,
+    titles: Sequence[str],
+    max_rows: int,
+    reach: Reach,
 ) -> None:
     """The careful pass: row by row, counting the rows that hold a value."""
     rows = 0
@@ -193,16 +289,17 @@ def _scan_sheet_rows(
         # Each piece but the last is one whole row (or what precedes the first row).
         pieces = _ROW_START.split(carry + chunk)
         carry = pieces.pop()
-        rows += sum(_scan_row(piece, titles) for piece in pieces)
+        rows += sum(_scan_row(piece, titles, reach) for piece in pieces)
         if rows - 1 > max_rows:
             raise too_many_rows(max_rows)
-    rows += _scan_row(carry, titles)
+    rows += _scan_row(carry, titles, reach)
     if rows - 1 > max_rows:
         raise too_many_rows(max_rows)
 
 
-def _scan_row(piece: bytes, titles: Sequence[str]) -> int:
-    """1 when this row's XML holds a value; refuses a formula."""
+def _scan_row(piece: bytes, titles: Sequence[str], reach: Reach) -> int:
+    """1 when this row's XML holds a value; refuses a formula, and more cells than the reach has
+    columns (cells without references stand one after another)."""
     formula = _FORMULA.search(piece)
     if formula:
         refs = _CELL_REF.findall(piece, 0, formula.start())
@@ -215,6 +312,13 @@ def _scan_row(piece: bytes, titles: Sequence[str]) -> int:
         raise FileRefused(
             f"文件中含有公式（{where or '见工作表'}），请将公式单元格复制后「选择性粘贴—数值」再重新上传"
         )
+    if _unplaced_cells(piece):
+        cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b":c ") + piece.count(b":c>")
+        if cells > reach.columns:
+            raise FileRefused(
+                f"有一行含{cells}个单元格，超出模板范围（A至{reach.last_letters}列），"
+                "请删除模板以外的内容后重新上传"
+            )
     return 1 if _HAS_VALUE.search(piece) else 0
 
 
@@ -223,3 +327,12 @@ def _column_index(letters: str) -> int:
     for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index - 1
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

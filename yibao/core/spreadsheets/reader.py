@@ -144,6 +144,7 @@ def _read(
             table.append(values)
         if not table:
             raise FileRefused("文件中没有数据，请从第二行开始填写")
+        del iterator, sheet, book  # calamine's copy of the sheet is freed before parsing starts
         return parse(numbers, table, Lookups())
     except FileRefused:
         raise

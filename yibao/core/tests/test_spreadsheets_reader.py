@@ -263,3 +263,56 @@ def _rewritten(
         for name, content in (add or {}).items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+# --- values beyond the template's reach (a dense reader would allocate up to them) ----------------
+
+REACH = "超出模板范围（数据应在A至J列、第2至1101行之间），请删除模板以外的内容后重新上传"
+
+
+def test_a_value_far_to_the_right_is_refused_before_it_is_read() -> None:
+    def far(book: Any, sheet: Any) -> None:
+        sheet.write_string(2, 16_383, "备注")  # column XFD
+
+    assert read(workbook([good_row(), good_row("A002")], extra=far)).error == f"第3行XFD列有内容，{REACH}"
+
+
+def test_a_value_far_below_is_refused_before_it_is_read() -> None:
+    def far(book: Any, sheet: Any) -> None:
+        sheet.write_string(1_048_575, 0, "A999")
+
+    assert read(workbook([good_row()], extra=far)).error == f"第1048576行有内容，{REACH}"
+
+
+def test_notes_beside_the_template_and_blank_rows_between_are_allowed() -> None:
+    def near(book: Any, sheet: Any) -> None:
+        sheet.write_string(1, 9, "备注：已核对")  # column J: the template's five and five more
+        sheet.write_string(1_100, 0, "A1101")  # row 1101, the last within reach (max_rows + 1 + 1000)
+        bold = book.add_format({"bold": True})
+        sheet.write_blank(5_000, 20, None, bold)  # formatted but empty cells are no values
+        sheet.write_blank(1, 16_383, None, bold)
+
+    result = read(workbook([good_row()], extra=near))
+    assert result.error == ""
+    assert [r.row for r in result.rows] == [2, 1101]
+
+
+def test_a_row_of_cells_without_references_is_bounded_by_the_template() -> None:
+    """Cells without `r` stand one after another: a row of 11 reaches past column J."""
+    cells = "".join(f"<c t='inlineStr'><is><t>{n}</t></is></c>" for n in range(11))
+
+    def unplaced(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", f'<row r="3">{cells}</row></sheetData>'.encode())
+
+    data = _rewritten(workbook([good_row()]), change={"xl/worksheets/sheet1.xml": unplaced})
+    assert read(data).error == "有一行含11个单元格，超出模板范围（A至J列），请删除模板以外的内容后重新上传"
+    fewer = "".join(f"<c t='inlineStr'><is><t>{n}</t></is></c>" for n in range(5))
+    data = _rewritten(
+        workbook([good_row()]),
+        change={
+            "xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+                b"</sheetData>", f'<row r="3">{fewer}</row></sheetData>'.encode()
+            )
+        },
+    )
+    assert read(data).error == ""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from yibao.core.errors import ApplicationError
+from yibao.core.masking import mask_id_number
 from yibao.core.spreadsheets.cells import Problem
 from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
 from yibao.demo.numbers import make_id_number, numbered_name
@@ -96,8 +97,9 @@ def test_validation_reads_the_records_in_sets(django_assert_max_num_queries: Any
     known = InsuranceFactory.create(unit=UnitFactory.create(), insutype="310").person
     rows = [sheet_row(n + 2, cert(n)) for n in range(5_000)]
     rows.append(sheet_row(5_002, known.cert_no))
-    # one policy query, ⌈5001 / 900⌉ = 6 person queries and one insurance query
-    with django_assert_max_num_queries(8):
+    # one policy query, ⌈5001 / 900⌉ = 6 person queries, one insurance query and one for the
+    # unit's pending applications (none)
+    with django_assert_max_num_queries(9):
         result = batch_validate(unit=unit, rows=rows, today=TODAY)
     assert len(result.passed) == 5_000
     assert [r.row for r in result.failed] == [5_002]
@@ -149,8 +151,8 @@ def test_apply_refuses_a_person_enrolled_elsewhere_since_validation() -> None:
         batch_apply(unit=unit, rows=rows, effective_date=START)
 
     assert refused.value.message == (
-        "以下人员不能参保登记，本批次未做任何修改，请重新导入校验："
-        f"王芳（{taken.cert_no}）险种：该人员已在其他单位正常参保（险种310），请先由原单位办理中断参保"
+        "本批次中有1人现在不能参保登记，未做任何修改。请退回补正，由单位重新导入校验后再提交："
+        f"王芳（{mask_id_number(taken.cert_no)}）险种：该人员已在其他单位正常参保（险种310），请先由原单位办理中断参保"
     )
     assert (Person.objects.count(), Insurance.objects.count(), PersonnelChange.objects.count()) == before
 
@@ -200,3 +202,24 @@ def test_a_batch_row_is_held_to_the_rules_of_the_single_form() -> None:
     assert by_row[4] == ["首次参加工作日期：首次参加工作日期不能晚于今天"]
     assert by_row[5] == ["证件号码：身份证号码校验位不正确"]
     assert by_row[6] == ["用工形式：请选择用工形式"]
+
+
+def test_the_reviewers_refusal_counts_persons_not_person_times_insurance_type() -> None:
+    """Seven persons enrolled elsewhere in 310 and 510 are 7 persons (not «等14人»), and the
+    reviewer is told what to do: return it to the unit, which re-imports."""
+    unit, elsewhere = UnitFactory.create(), UnitFactory.create()
+    taken = [PersonFactory.create(name=f"职工{n}") for n in range(7)]
+    for person in taken:
+        for insutype in ("310", "510"):
+            InsuranceFactory.create(person=person, unit=elsewhere, insutype=insutype)
+    rows = [enrollment_row(p.cert_no, name=p.name, insutypes=("310", "510")) for p in taken]
+
+    with pytest.raises(ApplicationError) as refused:
+        batch_apply(unit=unit, rows=rows, effective_date=START)
+
+    message = refused.value.message
+    assert message.startswith(
+        "本批次中有7人现在不能参保登记，未做任何修改。请退回补正，由单位重新导入校验后再提交：职工0（"
+    )
+    assert message.count("职工") == 5 and message.endswith("等")
+    assert "请先由原单位办理中断参保" in message and taken[0].cert_no not in message

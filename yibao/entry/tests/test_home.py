@@ -70,3 +70,23 @@ def test_operator_home_tabs_follow_the_units_roles(client) -> None:
     ]
     names = [n.get_text() for n in soup.select(".service-tile__name")]
     assert "婴幼儿备案" in names and "职工参保登记" not in names
+
+
+def test_operator_home_lists_a_draft_as_a_todo(client) -> None:
+    """我的待办件 never says «暂无待办件» while a draft of the operator's business waits."""
+    from yibao.cases import services
+    from yibao.changes.unit_types import UNIT_INFO_CHANGE
+    from yibao.core.tests.factories import grant
+
+    binding = grant(BindingFactory.create(), "unit-info-change")
+    draft = services.application_draft_save(
+        kind=UNIT_INFO_CHANGE, unit=binding.unit, actor=binding.operator.user,
+        payload={"contact_name": "周敏", "contact_phone": "0871-63123456",
+                 "contact_address": "昆明市五华区1号", "postcode": "650031"},
+    )  # fmt: skip
+    as_operator(client, binding)
+    soup = check_page(client.get(reverse("entry:operator-home")))
+    todos = soup.select(".todo-list li")
+    assert [li.get_text() for li in todos] == [f"单位参保非关键信息变更 未提交（办件编号 {draft.number}）"]
+    assert todos[0].select_one("a")["href"] == reverse("cases:detail", args=[draft.pk])
+    assert "暂无待办件" not in visible_text(soup)
