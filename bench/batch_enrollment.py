@@ -78,6 +78,7 @@ def template_file(ids: list[str], start: datetime.date, *, bad_every: int = 0) -
     """A filled template; with `bad_every`, one row in that many is wrong (in four ways)."""
     import xlsxwriter
 
+    from yibao.demo.numbers import numbered_name
     from yibao.enrollment.sheets import COLUMNS, SHEET
 
     buffer = io.BytesIO()
@@ -102,7 +103,7 @@ def template_file(ids: list[str], start: datetime.date, *, bad_every: int = 0) -
                 start_cell = "下个月"
         sheet.write_string(n, 0, "01 居民身份证(户口簿)")
         sheet.write_string(n, 1, cert_no)
-        sheet.write_string(n, 2, f"职工{n}")
+        sheet.write_string(n, 2, numbered_name("职工", n))
         sheet.write_string(n, 5, "01 汉族")
         sheet.write_string(n, 6, "CHN")
         sheet.write_string(n, 7, f"139{n:08d}")

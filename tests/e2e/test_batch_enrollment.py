@@ -82,7 +82,7 @@ def test_batch_with_failures_export_correct_reimport_submit_review_and_roster(
     page.goto(page.base_url + "/hall/")
     page.locator(".service-tile", has_text="职工花名册查询").get_by_role("link").click()
     expect(page.get_by_text("共 9 人", exact=True)).to_be_visible()
-    page.get_by_label("姓名").fill("职工20")
+    page.get_by_label("姓名").fill("职工二零")  # numbered_name("职工", 20)
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_text("共 1 人", exact=True)).to_be_visible()
     expect(page.locator("tbody")).to_contain_text("正常参保")

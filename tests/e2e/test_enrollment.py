@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
@@ -81,3 +82,38 @@ def test_a_known_person_is_prefilled(page: Any, tmp_path: Path) -> None:
     page.get_by_role("button", name="下一步").click()
     finish(page, tmp_path)
     assert Application.objects.get().payload["name"] == "钱芳"
+
+
+def test_bad_details_are_refused_at_their_fields_and_kept_for_correction(page: Any) -> None:
+    """issue 20 item 3: 手机号码 12345, 姓名 Tom123 and a future 首次参加工作日期 were accepted."""
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    open_enrollment(page)
+    page.get_by_label("证件号码").fill(NEW_ID)
+    page.get_by_label("证件号码").press("Enter")
+    expect(page.get_by_label("310 职工基本医疗保险")).to_be_checked()
+    expect(page.get_by_label("510 生育保险")).not_to_be_checked()
+    expect(page.get_by_label("人员类别").locator("option", has_text="新生儿")).to_have_count(0)
+    page.get_by_label("姓名").fill("Tom123")
+    page.get_by_label("手机号码").fill("12345")
+    future = timezone.localdate() + datetime.timedelta(days=40)
+    page.get_by_label("首次参加工作日期").fill(future.isoformat())
+    page.get_by_label("民族").select_option("01")
+    page.get_by_label("人员类别").select_option("1101")
+    page.get_by_label("用工形式").select_option("1")
+    page.get_by_label("月缴费基数").fill("6000")
+    page.get_by_role("button", name="下一步").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("姓名：姓名不能包含数字")
+    expect(summary).to_contain_text("手机号码：请输入正确的手机号码")
+    expect(summary).to_contain_text("首次参加工作日期：首次参加工作日期不能晚于今天")
+    expect(page.get_by_label("姓名")).to_have_value("Tom123")
+    expect(page.get_by_label("月缴费基数")).to_have_value("6000")
+    screenshot(page, "enroll-single-refused-fields")
+    page.get_by_label("姓名").fill("赵敏")
+    page.get_by_label("手机号码").fill("13812345678")
+    page.get_by_label("首次参加工作日期").fill("2014-07-01")
+    page.get_by_role("button", name="下一步").click()
+    expect(page.get_by_role("heading", name="职工参保登记")).to_be_visible()
+    application = Application.objects.get()
+    assert (application.payload["name"], application.payload["insutypes"]) == ("赵敏", ["310"])

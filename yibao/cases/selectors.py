@@ -58,6 +58,10 @@ def display_value(name: str, value: Any, *, reveal: bool = False) -> str:
         return VALUE_LABELS[name](text) or text
     if not reveal and _is_id_field(name):
         return mask_id_number(text)
+    # A 手机号码 field is masked whatever it holds (a mistyped number is a person's number too);
+    # a 联系电话 only when it is a mobile number (landlines are the unit's switchboard).
+    if not reveal and name.endswith("mobile"):
+        return mask_phone(text)
     if not reveal and _is_phone_field(name) and text.isdigit() and len(text) == 11:
         return mask_phone(text)
     return text

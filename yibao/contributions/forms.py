@@ -9,9 +9,10 @@ from django import forms
 
 from yibao.contributions.models import Contribution
 from yibao.contributions.periods import (
+    FIRST_YEAR,
     default_range,
     period_add,
-    period_parse,
+    period_read,
     period_span,
     period_text,
 )
@@ -35,9 +36,13 @@ class MonthField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        period = period_parse(text)
+        period = period_read(text)
         if period is None:
             raise forms.ValidationError(f"{self.label}格式不正确，请按“年-月”填写，如 2026-01")
+        if period // 100 < FIRST_YEAR:
+            raise forms.ValidationError(
+                f"{self.label}不能早于{FIRST_YEAR}-01（医疗保险缴费记录从{FIRST_YEAR}年起），请重新选择"
+            )
         return period
 
 

@@ -13,15 +13,19 @@ def period_of(day: datetime.date) -> int:
     return day.year * 100 + day.month
 
 
-def period_parse(text: str) -> int | None:
-    """«202401» or «2024-01» → 202401; None when it is no month."""
+def period_read(text: str) -> int | None:
+    """«202401» or «2024-01» → 202401, any year; None when it is no month."""
     match = _PERIOD.match(text.strip())
     if match is None:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not (FIRST_YEAR <= year <= 9999 and 1 <= month <= 12):
-        return None
-    return year * 100 + month
+    return year * 100 + month if 1 <= month <= 12 else None
+
+
+def period_parse(text: str) -> int | None:
+    """«202401» or «2024-01» → 202401; None when it is no month of the system (before 1990)."""
+    period = period_read(text)
+    return period if period is not None and period // 100 >= FIRST_YEAR else None
 
 
 def period_add(period: int, months: int) -> int:

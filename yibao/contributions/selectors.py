@@ -144,17 +144,34 @@ class PersonQuery:
     arrival: str = ""
 
 
-def person_contribution_rows(
-    *, unit: Unit, query: PersonQuery, psn_types: Sequence[str] | None = None
-) -> QuerySet[Contribution]:
-    """个人缴费信息查询: the month rows of the persons asked for, of this unit only, newest first."""
+def query_persons(query: PersonQuery) -> QuerySet[Person]:
+    """The persons a 个人缴费信息查询 asks for, by 证件 and/or 姓名 (anybody's, not narrowed)."""
     persons = Person.objects.all()
     if query.cert_no:
         persons = persons.filter(cert_type=query.cert_type, cert_no=query.cert_no)
     if query.name:
         persons = persons.filter(name=query.name)
+    return persons
+
+
+def query_persons_of_unit(*, unit: Unit, query: PersonQuery, psn_types: Sequence[str] | None) -> bool:
+    """Whether the persons asked for are the unit's (any insurance relation, any status) in the
+    operator's 管理人群: an empty result then means no contributions yet, not nobody."""
+    relations = Insurance.objects.filter(unit=unit, person__in=query_persons(query).values("pk"))
+    if psn_types is not None:
+        relations = relations.filter(psn_type__in=psn_types)
+    return relations.exists()
+
+
+def person_contribution_rows(
+    *, unit: Unit, query: PersonQuery, psn_types: Sequence[str] | None = None
+) -> QuerySet[Contribution]:
+    """个人缴费信息查询: the month rows of the persons asked for, of this unit only, newest first."""
     rows = Contribution.objects.filter(
-        unit=unit, person__in=persons.values("pk"), period__gte=query.start, period__lte=query.end
+        unit=unit,
+        person__in=query_persons(query).values("pk"),
+        period__gte=query.start,
+        period__lte=query.end,
     )
     if query.insutype:
         rows = rows.filter(insutype=query.insutype)

@@ -29,6 +29,8 @@ from yibao.contributions.selectors import (
     month_totals,
     person_contribution_rows,
     person_contribution_totals,
+    query_persons,
+    query_persons_of_unit,
     unit_contribution_detail,
     unit_contribution_months,
 )
@@ -36,6 +38,7 @@ from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.reference import code_choices
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
+from yibao.enrollment.scope import population_hint, population_switch_asked
 from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
 
 UNIT_ITEM = "unit-contributions"
@@ -133,8 +136,10 @@ def person_contributions(request: GrantedRequest) -> HttpResponse:
     """个人缴费信息查询: the search is POSTed so ID numbers never appear in addresses; the page
     buttons submit the same form again."""
     today = timezone.localdate()
+    switched = population_switch_asked(request)
     form = PersonContributionQueryForm(request.POST if request.method == "POST" else None, today=today)
     context: dict[str, Any] = {
+        "switched": switched,
         "form": form,
         "range_hint": RANGE_HINT,
         "max_months": MAX_MONTHS,
@@ -165,5 +170,24 @@ def person_contributions(request: GrantedRequest) -> HttpResponse:
             months=(start, end),
             origin=RequestOrigin.from_request(request),
         )
-        context.update(page_obj=page, totals=totals, range_text=f"{period_text(start)} 至 {period_text(end)}")
+        range_text = f"{period_text(start)} 至 {period_text(end)}"
+        context.update(page_obj=page, totals=totals, range_text=range_text)
+        if not totals["rows"]:
+            context.update(_why_empty(request, query, range_text))
     return render(request, "contributions/person.html", context)
+
+
+PERSON_NOT_OF_UNIT = "未查询到该人员在本单位的信息，请核对证件类型、证件号码或姓名（仅可查询本单位职工）"
+
+
+def _why_empty(request: GrantedRequest, query: PersonQuery, range_text: str) -> dict[str, Any]:
+    """Why 个人缴费信息查询 found nothing: the unit's employee has no contributions in the range
+    (a new one has none until the first month is assessed), or the person is in another of the
+    operator's 管理人群 (offer the switch), or is not the unit's."""
+    if query_persons_of_unit(unit=request.unit, query=query, psn_types=_psn_types(request)):
+        return {
+            "empty_message": f"该职工在{range_text}暂无符合条件的缴费记录。缴费记录由医保经办机构按月核定征收后生成，"
+            "新参保职工须待首个费款所属期核定后方可查询，请调整查询时间范围或稍后再查"
+        }
+    hint = population_hint(request, query_persons(query))
+    return {"population_hint": hint, "empty_message": hint.message if hint else PERSON_NOT_OF_UNIT}

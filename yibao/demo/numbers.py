@@ -181,3 +181,13 @@ MOBILE_PREFIXES = (
 
 def make_mobile(rng: random.Random) -> str:
     return MOBILE_PREFIXES[int(rng.random() * len(MOBILE_PREFIXES))] + f"{int(rng.random() * 1e8):08d}"
+
+
+# --- names --------------------------------------------------------------------------------------
+_NUMERALS = "零一二三四五六七八九"
+
+
+def numbered_name(prefix: str, number: int) -> str:
+    """A distinct valid person name for generated rows: «职工» + 1203 → 职工一二零三 (a name holds
+    no digits)."""
+    return prefix + "".join(_NUMERALS[int(digit)] for digit in str(number))

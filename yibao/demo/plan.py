@@ -37,6 +37,10 @@ PERSONAL_RATE_BP = 200  # 2 % of the base
 RETIREE_SHARE = 0.08
 PAUSED_SHARE = 0.04
 MATERNITY_SHARE = 0.9  # workers who also carry 510
+# The 生育保险 (510) part of a region's unit rate, in basis points of the base; employees pay none
+# of it. A worker who carries 510 has two contribution rows a month: 310 with the rest of the
+# unit rate and the personal 2 %, and 510 with this part (the certificates count both).
+MATERNITY_RATE_BP = 80
 UNIT_LATE_SHARE = 0.25  # units whose last month has not arrived yet
 # 用工形式 (emp_fom) codes and shares; codes missing from the code table are dropped.
 EMP_FORM_SHARES = (("1", 0.80), ("2", 0.06), ("3", 0.03), ("4", 0.04), ("5", 0.06), ("9", 0.01))
@@ -342,7 +346,8 @@ class Generator:
                     )
                 )  # fmt: skip
                 insurance_id += 1
-                if not retiree and random_() < MATERNITY_SHARE:
+                maternity = not retiree and random_() < MATERNITY_SHARE
+                if maternity:
                     chunk.insurances.append(
                         (
                             insurance_id, stamp, stamp, person_id, unit_id, "510", status, psn_type,
@@ -357,16 +362,20 @@ class Generator:
                         # Last year's base: this year's average wage is ~5 % above last year's,
                         # so the same share of it keeps within last year's 60 %–300 % bounds.
                         prev = base * 95 // 100
+                        medical_bp = region.unit_rate_bp - (MATERNITY_RATE_BP if maternity else 0)
+                        maternity_bp = MATERNITY_RATE_BP if maternity else 0
                         chunk.sources.append(
                             (
                                 person_id, unit_id, first_ym, last_ym, 1 if unit.late_last_month else 0,
-                                base_text, money(share_of(base, region.unit_rate_bp)),
+                                base_text, money(share_of(base, medical_bp)),
                                 money(share_of(base, PERSONAL_RATE_BP)), money(prev),
-                                money(share_of(prev, region.unit_rate_bp)),
-                                money(share_of(prev, PERSONAL_RATE_BP)),
+                                money(share_of(prev, medical_bp)),
+                                money(share_of(prev, PERSONAL_RATE_BP)), 1 if maternity else 0,
+                                money(share_of(base, maternity_bp)), money(share_of(prev, maternity_bp)),
                             )
                         )  # fmt: skip
-                        chunk.contribution_rows += _months_between(first_ym, last_ym)
+                        months = _months_between(first_ym, last_ym)
+                        chunk.contribution_rows += months * (2 if maternity else 1)
                 person_id += 1
                 if len(chunk.persons) >= chunk_size:
                     yield chunk

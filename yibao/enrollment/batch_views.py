@@ -221,7 +221,9 @@ def batch_template(request: GrantedRequest) -> HttpResponse:
         insutypes = sorted(limits_for(request.unit.division_id, timezone.localdate()).insutypes)
     except LookupError:
         insutypes = None
-    return _xlsx(enrollment_template_xlsx(insutypes=insutypes), "batch-enrollment-template.xlsx")
+    return _xlsx(
+        enrollment_template_xlsx(rows=max_rows(), insutypes=insutypes), "batch-enrollment-template.xlsx"
+    )
 
 
 @grant_required("employee-enrollment")
@@ -244,7 +246,7 @@ def interruption_batch_page(request: GrantedRequest) -> HttpResponse:
 
 @grant_required("employee-interruption")
 def interruption_batch_template(request: GrantedRequest) -> HttpResponse:
-    return _xlsx(interruption_template_xlsx(), "batch-interruption-template.xlsx")
+    return _xlsx(interruption_template_xlsx(rows=max_rows()), "batch-interruption-template.xlsx")
 
 
 @grant_required("employee-interruption")

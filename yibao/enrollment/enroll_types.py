@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -20,12 +20,22 @@ from yibao.cases.models import Application
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, set_code_choices
+from yibao.core.reference import code_choices
 from yibao.core.spreadsheets.cells import Problem
+from yibao.core.validators._text import to_halfwidth
+from yibao.core.validators.names import normalise_name
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
 from yibao.enrollment.pending import ENROLLMENT, pending_enrollment_problem, pending_enrollments
 from yibao.enrollment.policies import limits_for
-from yibao.enrollment.rules import EnrollmentRow, parse_base, record_problems, records_for, row_problems
+from yibao.enrollment.rules import (
+    EnrollmentRow,
+    employee_psn_type,
+    parse_base,
+    record_problems,
+    records_for,
+    row_problems,
+)
 from yibao.enrollment.standing import pauses_due_apply
 from yibao.units.models import Unit
 
@@ -60,7 +70,7 @@ class EnrollmentForm(HallForm):
     birth_date = forms.DateField(
         label="出生日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    nation = forms.ChoiceField(label="民族")
+    nation = forms.ChoiceField(label="民族", required=False)  # required of Chinese nationals (rules)
     nationality = forms.CharField(label="国籍", max_length=3, initial="CHN")
     mobile = forms.CharField(label="手机号码", max_length=11, required=False)
     address = forms.CharField(label="联系地址", max_length=200, required=False)
@@ -84,9 +94,11 @@ class EnrollmentForm(HallForm):
         set_code_choices(self, "cert_type", "psn_cert_type", blank=False)
         set_code_choices(self, "gender", "gend")
         set_code_choices(self, "nation", "naty")
-        set_code_choices(self, "psn_type", "psn_type")
+        psn_type = cast(forms.ChoiceField, self.fields["psn_type"])
+        employees = [(code, label) for code, label in code_choices("psn_type") if employee_psn_type(code)]
+        psn_type.choices = [("", "请选择"), *employees]
+        psn_type.error_messages["invalid_choice"] = "请选择列表中的人员类别（在职、退休或离休）"
         set_code_choices(self, "emp_form", "emp_fom")
-        from yibao.core.reference import code_choices
 
         offered = set(insutypes or [])
         self.fields["insutypes"].choices = [  # type: ignore[attr-defined]
@@ -101,6 +113,15 @@ class EnrollmentForm(HallForm):
             for name in PERSON_FIELDS:
                 self.fields[name].required = False
                 self.fields[name].disabled = True
+
+    def clean_name(self) -> str:
+        return normalise_name(self.cleaned_data.get("name") or "")
+
+    def clean_mobile(self) -> str:
+        return to_halfwidth(self.cleaned_data.get("mobile") or "").replace(" ", "").replace("-", "")
+
+    def clean_nationality(self) -> str:
+        return str(self.cleaned_data.get("nationality") or "").strip().upper()
 
     def clean_base(self) -> Decimal:
         amount = parse_base(self.cleaned_data["base"])
@@ -134,12 +155,16 @@ def row_from(data: dict[str, Any]) -> EnrollmentRow:
     )
 
 
-def enrollment_problems(unit: Unit, row: EnrollmentRow, today: datetime.date) -> list[str]:
-    """Every refusal for one person, as «列：原因» texts (rules and records)."""
+NO_POLICY = "本统筹区尚未配置参保政策（险种和缴费基数上下限），请联系医保经办机构"
+
+
+def enrollment_row_problems(unit: Unit, row: EnrollmentRow, today: datetime.date) -> list[Problem]:
+    """Every refusal for one person, each naming its column (rules, then records); the one rule
+    set of the batch file (`rules.row_problems`, `rules.record_problems`)."""
     try:
         limits = limits_for(unit.division_id, today)
     except LookupError:
-        return ["本统筹区尚未配置参保政策（险种和缴费基数上下限），请联系医保经办机构"]
+        return [Problem("", NO_POLICY)]
     problems = row_problems(row, limits)
     if not problems:
         problems = record_problems(row, records_for([(row.cert_type, row.cert_no)]), unit_id=unit.pk)
@@ -147,7 +172,15 @@ def enrollment_problems(unit: Unit, row: EnrollmentRow, today: datetime.date) ->
         number = pending_enrollments(unit, [(row.cert_type, row.cert_no)]).get((row.cert_type, row.cert_no))
         if number is not None:
             problems = [Problem("证件号码", pending_enrollment_problem(number))]
-    return [f"{p.column}：{p.message}" for p in problems]
+    return problems
+
+
+def enrollment_problems(unit: Unit, row: EnrollmentRow, today: datetime.date) -> list[str]:
+    """Every refusal for one person, as «列：原因» texts."""
+    return [
+        f"{p.column}：{p.message}" if p.column else p.message
+        for p in enrollment_row_problems(unit, row, today)
+    ]
 
 
 def _psn_no(unit: Unit) -> str:

@@ -21,12 +21,20 @@ from yibao.core.forms import add_application_error, set_code_choices
 from yibao.core.masking import mask_id_number
 from yibao.core.throttle import Throttle
 from yibao.core.validators.identity import validate_cert_number
-from yibao.enrollment.enroll_types import EMPLOYEE_ENROLLMENT, PERSON_FIELDS, EnrollmentForm
+from yibao.enrollment.enroll_types import (
+    EMPLOYEE_ENROLLMENT,
+    FIELDS,
+    PERSON_FIELDS,
+    EnrollmentForm,
+    enrollment_row_problems,
+    row_from,
+)
 from yibao.enrollment.models import Insurance, Person
-from yibao.enrollment.policies import limits_for
+from yibao.enrollment.policies import ENROLLED_BY_DEFAULT, limits_for
 from yibao.enrollment.rules import id_facts
 from yibao.enrollment.scope import OUTSIDE_POPULATION, person_scope
 from yibao.operators.access import GrantedRequest, grant_required
+from yibao.units.models import Unit
 
 
 class LookupForm(EnrollmentForm):
@@ -53,6 +61,7 @@ def _editing(request: GrantedRequest) -> Application | None:
     return application
 
 
+FIELD_OF_COLUMN = {spec.label: spec.name for spec in FIELDS}
 LOOKUP_REFUSED_MESSAGE = "证件号码查询过于频繁，请10分钟后再试"
 
 
@@ -106,6 +115,19 @@ def _person_values(person: Person) -> dict[str, Any]:
     }
 
 
+def _rule_errors(form: EnrollmentForm, unit: Unit, payload: dict[str, Any]) -> None:
+    """Every refusal of the rules (the batch file's too) at its own field, beside what the form
+    itself found, so that one post shows everything to correct; a field the form refused already
+    keeps its own message."""
+    said = set(form.errors)
+    for problem in enrollment_row_problems(unit, row_from(payload), timezone.localdate()):
+        field = FIELD_OF_COLUMN.get(problem.column)
+        if field not in form.fields:
+            form.add_error(None, problem.message)
+        elif field not in said:
+            form.add_error(field, problem.message)
+
+
 @grant_required("employee-enrollment")
 def enroll_single(request: GrantedRequest) -> HttpResponse:
     unit = request.unit
@@ -151,18 +173,17 @@ def enroll_single(request: GrantedRequest) -> HttpResponse:
                 initial |= {k: v for k, v in _person_values(person).items() if k in PERSON_FIELDS}
             if limits is not None:
                 initial.setdefault("start_date", limits.latest_start.replace(day=1))
-                initial.setdefault("insutypes", offered)
+                initial.setdefault("insutypes", [t for t in offered if t in ENROLLED_BY_DEFAULT])
             data = request.POST if request.method == "POST" and "_save" in request.POST else None
             form = EnrollmentForm(data, initial=initial, known=person is not None, insutypes=offered)
-            if (
-                data is not None
-                and form.is_valid()
-                and not person_scope(request).covers(form.cleaned_data["psn_type"])
-            ):
-                form.add_error("psn_type", OUTSIDE_POPULATION)
-            elif data is not None and form.is_valid():
+            if data is not None:
+                valid = form.is_valid()
                 payload = dict(form.cleaned_data)
                 payload |= {"cert_type": cert_type, "cert_no": cert_no}
+                if valid and not person_scope(request).covers(payload["psn_type"]):
+                    form.add_error("psn_type", OUTSIDE_POPULATION)
+                _rule_errors(form, unit, payload)
+            if data is not None and form.is_valid():
                 try:
                     application = services.application_draft_save(
                         kind=EMPLOYEE_ENROLLMENT,

@@ -65,9 +65,9 @@ REQUIRED_MESSAGES = {
 }
 
 
-def interruption_template_xlsx() -> bytes:
-    """下载模板 of 批量文件中断."""
-    return template.template_xlsx(LAYOUT)
+def interruption_template_xlsx(*, rows: int) -> bytes:
+    """下载模板 of 批量文件中断, for files of up to `rows` rows."""
+    return template.template_xlsx(LAYOUT, rows=rows)
 
 
 def read_interruption_file(data: bytes, *, max_rows: int) -> SheetRead[InterruptionRow]:

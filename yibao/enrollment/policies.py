@@ -14,6 +14,10 @@ from yibao.enrollment.rules import Limits
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "region_policies.json"
 FALLBACK_INSUTYPES = frozenset({"310", "510"})
+# Ticked when the form opens: 职工基本医疗保险, the insurance 职工参保登记 is for. No regional data
+# says which of the region's other 险种 (生育保险, 大额医疗费用补助 …) an employee must join, so the
+# operator ticks them; the region's policy says which may be ticked.
+ENROLLED_BY_DEFAULT = frozenset({"310"})
 
 
 def region_policies_sync(policy_model: Any, division_model: Any) -> dict[str, int]:
@@ -64,6 +68,7 @@ def limits_for(division_code: str, today: datetime.date) -> Limits:
         base_cap=policy.base_cap,
         earliest_start=earliest,
         latest_start=latest,
+        today=today,
     )
 
 

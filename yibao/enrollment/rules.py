@@ -8,6 +8,7 @@ of one file that conflict with each other. Each problem names the column it is a
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,13 +16,25 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from yibao.core.errors import ApplicationError
+from yibao.core.reference import code_label
 from yibao.core.spreadsheets.cells import Problem
 from yibao.core.validators._text import to_halfwidth
+from yibao.core.validators.contact import validate_mobile
 from yibao.core.validators.identity import validate_cert_number
+from yibao.core.validators.names import validate_person_name
 from yibao.enrollment.models import Insurance, Person
 from yibao.enrollment.standing import in_force
 
 MIN_WORKING_AGE = 16
+# 人员类别 of employees (the first two digits): 11 在职, 12 退休, 13 离休; 14 and 15 are residents'.
+EMPLOYEE_GROUPS = frozenset({"11", "12", "13"})
+RETIRED, LIXIU = "12", "13"
+# The earliest statutory retirement (women in special jobs, or on loss of working capacity).
+RETIREMENT_MIN_AGE = 45
+LIXIU_BEFORE = datetime.date(1949, 10, 1)  # 离休: joined the revolution before the founding
+ID_CARRIES_FACTS = frozenset({"01"})  # the certificate types whose number gives gender and birth
+NATIONALITY = re.compile(r"[A-Z]{3}")
+ADDRESS_MAX_LENGTH = 200
 BATCH = 900  # ID numbers per query (SQLite allows 999 parameters)
 
 
@@ -50,13 +63,14 @@ class EnrollmentRow:
 @dataclass(frozen=True)
 class Limits:
     """What the region allows this year: the 险种 offered, the base bounds and the earliest
-    参保日期 (the profile's rule, e.g. the current month only)."""
+    参保日期 (the profile's rule, e.g. the current month only); `today` dates the other checks."""
 
     insutypes: frozenset[str]
     base_floor: Decimal
     base_cap: Decimal
     earliest_start: datetime.date
     latest_start: datetime.date
+    today: datetime.date
 
 
 def id_facts(cert_type: str, cert_no: str) -> tuple[str, datetime.date] | None:
@@ -82,17 +96,21 @@ def parse_base(value: object) -> Decimal | None:
     return amount.quantize(Decimal("0.01")) if amount.is_finite() else None
 
 
-def row_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
-    """Everything that can be said of one row without looking at the records. Fills the gender
-    and birth date from the ID number when they are missing."""
+def _person_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
+    """The person's own fields: name, certificate, gender and birth date, contact details."""
     problems: list[Problem] = []
-    if not row.name.strip():
-        problems.append(Problem("姓名", "请输入姓名"))
+    try:
+        row.name = validate_person_name(row.name, cert_type=row.cert_type, field="name")
+    except ApplicationError as error:
+        problems.append(Problem("姓名", error.message))
     try:
         row.cert_no = validate_cert_number(row.cert_type, row.cert_no, field="cert_no")
     except ApplicationError as error:
         problems.append(Problem("证件号码", error.message))
-    facts = id_facts(row.cert_type, row.cert_no) if not problems else None
+        cert_ok = False
+    else:
+        cert_ok = True
+    facts = id_facts(row.cert_type, row.cert_no) if cert_ok else None
     if facts is not None:
         gender, birth = facts
         if row.gender and row.gender != gender:
@@ -100,10 +118,86 @@ def row_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
         if row.birth_date and row.birth_date != birth:
             problems.append(Problem("出生日期", "出生日期与身份证号码不一致"))
         row.gender, row.birth_date = gender, birth
-    if not row.gender:
+    # A 居民身份证 number carries the gender and the birth date: when the number is wrong, that
+    # is the one thing to say (its missing gender and birth date follow from it).
+    from_id = row.cert_type in ID_CARRIES_FACTS and not cert_ok
+    if not row.gender and not from_id:
         problems.append(Problem("性别", "请选择性别"))
-    if row.birth_date is None:
+    if row.birth_date is None and not from_id:
         problems.append(Problem("出生日期", "请输入出生日期"))
+    elif row.birth_date is not None and row.birth_date > limits.today:
+        problems.append(Problem("出生日期", "出生日期不能晚于今天"))
+    row.nationality = (row.nationality or "CHN").strip().upper()
+    if row.nationality in {"中国", "中华人民共和国"}:
+        row.nationality = "CHN"
+    if not NATIONALITY.fullmatch(row.nationality):
+        problems.append(Problem("国籍", "国籍请填写三位字母代码，如 CHN"))
+    elif not row.nation and row.nationality == "CHN":
+        problems.append(Problem("民族", "请选择民族"))
+    if row.mobile:
+        try:
+            row.mobile = validate_mobile(row.mobile.replace(" ", "").replace("-", ""), field="mobile")
+        except ApplicationError:
+            problems.append(Problem("手机号码", "请输入正确的手机号码（以1开头的11位数字）"))
+    if len(row.address) > ADDRESS_MAX_LENGTH:
+        problems.append(Problem("联系地址", f"联系地址不能超过{ADDRESS_MAX_LENGTH}个字"))
+    return problems
+
+
+def employee_psn_type(code: str) -> bool:
+    """A 人员类别 of employees (在职, 退休, 离休), the only ones 职工参保登记 takes."""
+    return code[:2] in EMPLOYEE_GROUPS
+
+
+def _psn_type_label(code: str) -> str:
+    return code_label("psn_type", code) or code
+
+
+def _work_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
+    """首次参加工作日期 and 人员类别 against the person's age."""
+    problems: list[Problem] = []
+    work, birth = row.first_work_date, row.birth_date
+    if work is not None and work > limits.today:
+        problems.append(Problem("首次参加工作日期", "首次参加工作日期不能晚于今天"))
+    elif work is not None and birth is not None and work < birth:
+        problems.append(Problem("首次参加工作日期", "首次参加工作日期不能早于出生日期"))
+    elif work is not None and birth is not None and age_on(birth, work) < MIN_WORKING_AGE:
+        problems.append(Problem("首次参加工作日期", f"首次参加工作日期时未满{MIN_WORKING_AGE}周岁，请核对"))
+    group = row.psn_type[:2]
+    if not row.psn_type:
+        problems.append(Problem("人员类别", "请选择人员类别"))
+    elif not employee_psn_type(row.psn_type):
+        problems.append(
+            Problem(
+                "人员类别",
+                f"「{_psn_type_label(row.psn_type)}」是城乡居民的人员类别，职工参保登记请选择在职、退休或离休的人员类别",
+            )
+        )
+    elif group == RETIRED and birth is not None:
+        if age_on(birth, row.start_date or limits.latest_start) < RETIREMENT_MIN_AGE:
+            problems.append(
+                Problem(
+                    "人员类别",
+                    f"未满{RETIREMENT_MIN_AGE}周岁，不能登记为「{_psn_type_label(row.psn_type)}」，请核对人员类别",
+                )
+            )
+    elif group == LIXIU and (
+        (birth is not None and birth >= LIXIU_BEFORE) or (work is not None and work >= LIXIU_BEFORE)
+    ):
+        problems.append(
+            Problem("人员类别", "离休人员须在1949年10月1日前参加革命工作，请核对人员类别和首次参加工作日期")
+        )
+    if not row.emp_form:
+        problems.append(Problem("用工形式", "请选择用工形式"))
+    return problems
+
+
+def row_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
+    """Everything that can be said of one row without looking at the records: the one rule set
+    of the single form and the batch file. Normalises the name, the certificate number, the
+    nationality and the mobile, and fills the gender and birth date from the ID number."""
+    problems = _person_problems(row, limits)
+    problems += _work_problems(row, limits)
     if not row.insutypes:
         problems.append(Problem("险种", "请选择参保险种"))
     else:
@@ -124,12 +218,10 @@ def row_problems(row: EnrollmentRow, limits: Limits) -> list[Problem]:
                 "更早的补缴请到医保经办机构办理",
             )
         )
-    if row.birth_date is not None:
+    if row.birth_date is not None and row.birth_date <= limits.today:
         age = age_on(row.birth_date, start or limits.latest_start)
         if age < MIN_WORKING_AGE:
             problems.append(Problem("出生日期", f"未满{MIN_WORKING_AGE}周岁，不能参加职工基本医疗保险"))
-    if row.first_work_date and row.birth_date and row.first_work_date < row.birth_date:
-        problems.append(Problem("首次参加工作日期", "首次参加工作日期不能早于出生日期"))
     if row.base is None:
         problems.append(Problem("月缴费基数", "请输入正确的月缴费基数，如 6000.00"))
     elif not limits.base_floor <= row.base <= limits.base_cap:

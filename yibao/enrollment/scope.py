@@ -13,9 +13,15 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from yibao.enrollment.models import Insurance
-from yibao.operators.access import GrantedRequest, population_psn_types
-from yibao.units.models import Unit
+from yibao.enrollment.models import Insurance, Person
+from yibao.operators.access import (
+    GrantedRequest,
+    current_population_code,
+    current_population_set,
+    population_psn_types,
+)
+from yibao.operators.selectors import binding_populations
+from yibao.units.models import Population, Unit
 
 OUTSIDE_POPULATION = "人员类别不在您当前的管理人群内，请切换管理人群后办理"
 
@@ -41,3 +47,50 @@ class PersonScope:
 def person_scope(request: GrantedRequest) -> PersonScope:
     """The scope of a business page: its unit and the operator's current 管理人群."""
     return PersonScope(unit=request.unit, psn_types=population_psn_types(request, request.binding))
+
+
+@dataclass(frozen=True)
+class PopulationHint:
+    """A person asked for who is the unit's but in another of the operator's 管理人群: said so,
+    with the switch, rather than «not found»."""
+
+    current: Population
+    other: Population
+
+    @property
+    def message(self) -> str:
+        return (
+            f"该人员不在您当前的管理人群（{self.current.name}）内，属于您可办理的「{self.other.name}」，"
+            "请切换管理人群后查询"
+        )
+
+
+def population_hint(request: GrantedRequest, persons: QuerySet[Person]) -> PopulationHint | None:
+    """When `persons` (found by what the operator typed) have no relation with the unit in the
+    current 管理人群 but have one in another the grant names: that one (one query for the
+    populations, one for the persons' 人员类别 with the unit). None otherwise, so a person of a
+    population the operator is not granted stays «not found»."""
+    populations = binding_populations(request.binding)
+    code = current_population_code(request, request.binding, [p.code for p in populations])
+    if code is None:  # the grant names no 管理人群: the whole unit was searched
+        return None
+    current = next(p for p in populations if p.code == code)
+    held = set(
+        Insurance.objects.filter(unit=request.unit, person__in=persons)
+        .values_list("psn_type", flat=True)
+        .distinct()
+    )
+    other = next((p for p in populations if p.code != code and held & set(p.psn_types)), None)
+    return None if other is None else PopulationHint(current=current, other=other)
+
+
+SWITCH_FIELD = "population"
+
+
+def population_switch_asked(request: GrantedRequest) -> Population | None:
+    """The 管理人群 the operator switched to with the button of a `PopulationHint` (posted with
+    the query it answers, so the query runs again in it), if any and granted."""
+    code = request.POST.get(SWITCH_FIELD, "") if request.method == "POST" else ""
+    if not code or not current_population_set(request, request.binding, code):
+        return None
+    return next((p for p in binding_populations(request.binding) if p.code == code), None)

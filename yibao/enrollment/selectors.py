@@ -92,3 +92,8 @@ def persons_label(person_ids: list[int]) -> str:
     return "、".join(
         f"{names[i].name}（{mask_id_number(names[i].cert_no)}）" for i in person_ids if i in names
     )
+
+
+def persons_with_cert(cert_type: str, cert_no: str) -> QuerySet[Person]:
+    """The person registered with this 证件 (none or one), as typed into a query."""
+    return Person.objects.filter(cert_type=cert_type, cert_no=cert_no.strip().upper())

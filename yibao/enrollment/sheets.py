@@ -8,7 +8,6 @@ by `batch.batch_validate`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ from yibao.core.spreadsheets.cells import (
 from yibao.core.spreadsheets.layout import CODE_SHEET, HELP_SHEET, Column, SheetLayout
 from yibao.core.spreadsheets.reader import SheetRead, SheetRow
 from yibao.enrollment.cert_cells import SCIENTIFIC_ID, cert_no_problem
-from yibao.enrollment.rules import EnrollmentRow, parse_base
+from yibao.enrollment.rules import EnrollmentRow, employee_psn_type, parse_base
 
 __all__ = [
     "CODE_SHEET",
@@ -60,7 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("address", "联系地址", width=18),
     Column("first_work_date", "首次参加工作日期", kind="date", width=18),
     Column("psn_type", "人员类别", required=True, table="psn_type", kind="code"),
-    Column("emp_form", "用工形式", table="emp_fom", kind="code"),
+    Column("emp_form", "用工形式", required=True, table="emp_fom", kind="code"),
     Column(
         "insutypes",
         "险种",
@@ -99,9 +98,15 @@ def _insutype_options(insutypes: Sequence[str] | None) -> list[str]:
     return combos + [f"{code}" for code in codes]
 
 
-def enrollment_template_xlsx(*, insutypes: Sequence[str] | None = None) -> bytes:
-    """The 下载模板 file. `insutypes`: the 险种 the unit's region offers (dropdown suggestions)."""
-    return template.template_xlsx(LAYOUT, options={"insutypes": _insutype_options(insutypes)})
+def _psn_type_options() -> list[str]:
+    return [f"{code} {label}" for code, label in code_choices("psn_type") if employee_psn_type(code)]
+
+
+def enrollment_template_xlsx(*, rows: int, insutypes: Sequence[str] | None = None) -> bytes:
+    """The 下载模板 file for files of up to `rows` rows. `insutypes`: the 险种 the unit's region
+    offers (dropdown suggestions); 人员类别 lists the employees' categories only."""
+    options = {"insutypes": _insutype_options(insutypes), "psn_type": _psn_type_options()}
+    return template.template_xlsx(LAYOUT, rows=rows, options=options)
 
 
 def read_enrollment_file(data: bytes, *, max_rows: int) -> SheetRead[EnrollmentRow]:
@@ -111,8 +116,6 @@ def read_enrollment_file(data: bytes, *, max_rows: int) -> SheetRead[EnrollmentR
 
 # Required columns whose emptiness the rules report (with their own words), not the parser.
 _SAID_BY_RULES = frozenset({"cert_no", "name", "start_date", "base", "insutypes"})
-_NATIONALITY = re.compile(r"[A-Z]{3}")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 Parsed = tuple[str, Any, Problem | None]  # a cell's text, its value, what is wrong with it
 
 
@@ -185,9 +188,8 @@ def _parse_table(numbers: list[int], table: list[list[Any]], lookups: Lookups) -
         scientific = cert_no_problem(raw_cert, cells[1])
         if scientific:
             found.append(scientific)
-        nationality = (nationality or "CHN").upper()
-        if nationality in {"中国", "中华人民共和国"}:
-            nationality = "CHN"
+        # The name, nationality, mobile and address are checked (and normalised) by the rules
+        # of the single form, `rules.row_problems`, as every other field.
         row = EnrollmentRow(
             cert_type=cert_type or "",
             cert_no=cert_no.replace(" ", "").upper(),
@@ -196,7 +198,7 @@ def _parse_table(numbers: list[int], table: list[list[Any]], lookups: Lookups) -
             birth_date=birth_date,
             nation=nation or "",
             nationality=nationality,
-            mobile=mobile.replace(" ", "").replace("-", ""),
+            mobile=mobile,
             address=address,
             first_work_date=first_work_date,
             psn_type=psn_type or "",
@@ -205,14 +207,6 @@ def _parse_table(numbers: list[int], table: list[list[Any]], lookups: Lookups) -
             start_date=start_date,
             base=base,
         )
-        if not _NATIONALITY.fullmatch(nationality):
-            found.append(Problem("国籍", "国籍请填写三位字母代码，如 CHN"))
-        if row.mobile and not _MOBILE.fullmatch(row.mobile):
-            found.append(Problem("手机号码", "手机号码应为11位数字，如 13800000000"))
-        if len(address) > 200:
-            found.append(Problem("联系地址", "联系地址不能超过200个字"))
-        if len(name) > 50:
-            found.append(Problem("姓名", "姓名不能超过50个字"))
         rows.append(SheetRow(row=number, data=row, cells=cells, problems=found))
     return rows
 

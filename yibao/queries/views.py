@@ -22,6 +22,8 @@ from django.utils import timezone
 from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
+from yibao.enrollment.scope import population_hint, population_switch_asked
+from yibao.enrollment.selectors import persons_with_cert
 from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
 from yibao.queries.roster import (
@@ -81,17 +83,18 @@ def unit_insurance_info(request: GrantedRequest) -> HttpResponse:
 
 def _person_page(request: GrantedRequest, *, item_code: str, template: str) -> HttpResponse:
     unit = request.unit
+    switched = population_switch_asked(request)
     psn_types = _psn_types(request)
-    context: dict[str, Any] = {"person": None, "not_found": ""}
+    context: dict[str, Any] = {"person": None, "not_found": "", "switched": switched}
     if request.method == "POST":
         form = PersonLookupForm(request.POST)
         if form.is_valid():
-            person = person_lookup(
-                unit=unit, psn_types=psn_types, cert_type=form.cleaned_data["cert_type"],
-                cert_no=form.cleaned_data["cert_no"],
-            )  # fmt: skip
+            cert_type, cert_no = form.cleaned_data["cert_type"], form.cleaned_data["cert_no"]
+            person = person_lookup(unit=unit, psn_types=psn_types, cert_type=cert_type, cert_no=cert_no)
             if person is None:
-                context["not_found"] = PERSON_NOT_FOUND
+                hint = population_hint(request, persons_with_cert(cert_type, cert_no))
+                context["population_hint"] = hint
+                context["not_found"] = hint.message if hint else PERSON_NOT_FOUND
             else:
                 person_view_record(
                     actor=hall_user(request), unit=unit, person=person, item_code=item_code,

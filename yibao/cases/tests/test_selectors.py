@@ -89,6 +89,9 @@ def test_display_value_masks_mobiles_but_not_landlines() -> None:
     assert display_value("contact_phone", "0871-63123456") == "0871-63123456"
     assert display_value("contact_phone", "13912345678", reveal=True) == "13912345678"
     assert display_value("postcode", "") == ""
+    # issue 20 item 3: a mobile of the wrong length was shown whole
+    assert display_value("mobile", "138123456789") == "138*****6789"
+    assert display_value("legal_rep_mobile", "1381234") == "*******"
 
 
 def test_the_timeline_names_operators_never_their_mobile(binding: Binding) -> None:

@@ -82,6 +82,10 @@ def test_unit_query_filters_and_refuses_a_long_range(client: Client, world: Worl
     assert soup.select(".contribution-table") == []
     soup = check_page(client.get(url, {"start": "2024-13", "end": ""}))
     assert "起始年月格式不正确" in visible_text(soup)
+    # issue 20 item 9: a well-formed month before the system's first was «格式不正确»
+    soup = check_page(client.get(url, {"start": "1900-01", "end": ""}))
+    assert "起始年月不能早于1990-01（医疗保险缴费记录从1990年起），请重新选择" in visible_text(soup)
+    assert "格式不正确" not in visible_text(soup)
 
 
 def test_unit_query_is_one_grouped_query(client: Client, world: World) -> None:
@@ -181,7 +185,48 @@ def test_person_query_by_id_number_shows_this_unit_only_and_is_audited(client: C
     # someone of another unit, and a retiree outside the operator's 管理人群: nothing
     for other in (world.stranger, world.retiree):
         soup = check_page(client.post(url, {**data, "cert_no": other.cert_no}), echoed=(other.cert_no,))
-        assert "未查询到符合条件的缴费信息" in visible_text(soup)
+        assert "未查询到该人员在本单位的信息" in visible_text(soup)
+        assert soup.find("button", attrs={"name": "population"}) is None  # 退休人员 is not granted
+
+
+def test_a_just_enrolled_employee_has_no_contributions_yet_not_no_record(
+    client: Client, world: World
+) -> None:
+    """issue 20 item 9: a just-enrolled employee's 个人缴费 said «仅可查询本单位职工»."""
+    from yibao.core.tests.factories import InsuranceFactory
+
+    new = InsuranceFactory.create(unit=world.binding.unit, psn_type="1101").person
+    data = {"cert_type": "01", "cert_no": new.cert_no, "start": "", "end": "", "insutype": "", "arrival": ""}
+    soup = check_page(client.post(reverse("contributions:person"), data), echoed=(new.cert_no,))
+    text = visible_text(soup)
+    assert (
+        "该职工在" in text
+        and "暂无符合条件的缴费记录" in text
+        and "新参保职工须待首个费款所属期核定后方可查询" in text
+    )
+    assert "仅可查询本单位职工" not in text
+
+
+def test_a_person_of_another_granted_population_gets_the_switch(client: Client, world: World) -> None:
+    from yibao.units.models import Population
+
+    world.binding.populations.add(Population.objects.get(code="retired"))
+    url = reverse("contributions:person")
+    data = {
+        "cert_type": "01",
+        "cert_no": world.retiree.cert_no,
+        "start": "",
+        "end": "",
+        "insutype": "",
+        "arrival": "",
+    }
+    soup = check_page(client.post(url, data), echoed=(world.retiree.cert_no,))
+    assert "该人员不在您当前的管理人群（在职职工）内，属于您可办理的「退休人员」" in visible_text(soup)
+    button = soup.find("button", attrs={"name": "population"})
+    assert button["value"] == "retired" and button.find_parent("form") is not None
+    soup = check_page(client.post(url, {**data, "population": "retired"}), echoed=(world.retiree.cert_no,))
+    assert "已切换管理人群为「退休人员」" in visible_text(soup)
+    assert table_rows(soup)[-1][0] == "合计（3条）"  # the retiree's three months
 
 
 def test_person_query_by_name_filters_and_pages(client: Client, world: World) -> None:
@@ -225,7 +270,7 @@ def test_another_units_operator_sees_only_its_own(client: Client, world: World) 
     assert "查询时间范围内暂无缴费记录" in visible_text(soup)
     data = {"cert_type": "01", "cert_no": world.workers[0].cert_no}
     soup = check_page(client.post(reverse("contributions:person"), data), echoed=(world.workers[0].cert_no,))
-    assert "未查询到符合条件的缴费信息" in visible_text(soup)
+    assert "未查询到该人员在本单位的信息" in visible_text(soup)
 
 
 def test_export_larger_than_a_sheet_is_refused_with_a_message(

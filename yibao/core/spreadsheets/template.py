@@ -14,7 +14,6 @@ import xlsxwriter
 
 from yibao.core.spreadsheets.layout import CODE_SHEET, HELP_SHEET, Column, SheetLayout, column_choices
 
-TEMPLATE_ROWS = 50_000  # rows covered by formats and dropdowns in the template
 KINDS = {"code": "下拉选择", "codes": "代码，可多个", "date": "日期", "number": "数值"}
 
 
@@ -26,9 +25,11 @@ def _prompt(column: Column) -> str:
     return f"请从下拉列表中选择{column.title}"
 
 
-def template_xlsx(layout: SheetLayout, *, options: dict[str, list[str]] | None = None) -> bytes:
-    """The 下载模板 file. `options`: a coded column's dropdown values by column key, where the
-    default «代码 名称» list of its table is not what the unit should pick from."""
+def template_xlsx(layout: SheetLayout, *, rows: int, options: dict[str, list[str]] | None = None) -> bytes:
+    """The 下载模板 file for up to `rows` data rows (the most one file may hold): its dropdowns
+    and date checks cover them all, rows 2 to `rows` + 1. `options`: a coded column's dropdown
+    values by column key, where the default «代码 名称» list of its table is not what the unit
+    should pick from."""
     options = options or {}
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -66,7 +67,7 @@ def template_xlsx(layout: SheetLayout, *, options: dict[str, list[str]] | None =
         sheet.set_column(index, index, column.width, cell_format)
         if column.key in lists:
             sheet.data_validation(
-                1, index, TEMPLATE_ROWS, index,
+                1, index, rows, index,
                 {
                     "validate": "list",
                     "source": lists[column.key],
@@ -80,7 +81,7 @@ def template_xlsx(layout: SheetLayout, *, options: dict[str, list[str]] | None =
             )  # fmt: skip
         elif column.kind == "date":
             sheet.data_validation(
-                1, index, TEMPLATE_ROWS, index,
+                1, index, rows, index,
                 {
                     "validate": "date",
                     "criteria": "between",
@@ -96,8 +97,12 @@ def template_xlsx(layout: SheetLayout, *, options: dict[str, list[str]] | None =
     title_format = book.add_format({"bold": True, "font_size": 14})
     for position, line in enumerate(layout.instructions):
         help_sheet.write_string(position, 0, line, title_format if position == 0 else None)
-    help_sheet.write_string(len(layout.instructions) + 1, 0, "各列说明：", title_format)
-    for position, column in enumerate(layout.columns, start=len(layout.instructions) + 2):
+    end = len(layout.instructions)
+    help_sheet.write_string(
+        end, 0, f"{end}. 每个文件最多填写{rows}行数据（第2行至第{rows + 1}行），超出请分成多个文件导入。"
+    )
+    help_sheet.write_string(end + 2, 0, "各列说明：", title_format)
+    for position, column in enumerate(layout.columns, start=end + 3):
         note = "必填" if column.required else "选填"
         kind = column.described or KINDS.get(column.kind, "文本")
         help_sheet.write_string(position, 0, f"{column.title}：{note}，{kind}")

@@ -25,7 +25,7 @@ def _part(data: bytes, name: str) -> str:
 
 
 def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
-    data = template_xlsx(LAYOUT)
+    data = template_xlsx(LAYOUT, rows=100_000)
     book = _book(data)
     assert book.sheet_names == [SHEET, HELP_SHEET, CODE_SHEET]
     assert book.get_sheet_by_name(SHEET).to_python()[0] == HEADER
@@ -35,6 +35,8 @@ def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
     ]  # fmt: skip
     instructions = [row[0] for row in book.get_sheet_by_name(HELP_SHEET).to_python()]
     assert instructions[:2] == list(LAYOUT.instructions)
+    # the dropdowns cover every row a file may hold (issue 20 item 14: they stopped at 50,001)
+    assert instructions[2] == "2. 每个文件最多填写100000行数据（第2行至第100001行），超出请分成多个文件导入。"
     assert instructions[-5:] == [
         "编号：必填，文本",
         "名称：必填，文本",
@@ -45,7 +47,7 @@ def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
 
     sheet_xml = _part(data, "xl/worksheets/sheet1.xml")
     styles = _part(data, "xl/styles.xml")
-    validations = re.findall(r'<dataValidation type="(\w+)"[^>]*sqref="([A-Z]+)2:[A-Z]+50001"', sheet_xml)
+    validations = re.findall(r'<dataValidation type="(\w+)"[^>]*sqref="([A-Z]+)2:[A-Z]+100001"', sheet_xml)
     assert validations == [("list", "C"), ("date", "D")]
     assert f"<formula1>'{CODE_SHEET}'!$A$2:$A$4</formula1>" in sheet_xml
     assert 'promptTitle="类别" prompt="请从下拉列表中选择类别"' in sheet_xml
@@ -58,7 +60,7 @@ def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
 
 
 def test_the_template_reads_back_as_an_empty_file() -> None:
-    assert read(template_xlsx(LAYOUT)).error == "文件中没有数据，请从第二行开始填写"
+    assert read(template_xlsx(LAYOUT, rows=100_000)).error == "文件中没有数据，请从第二行开始填写"
 
 
 def test_a_column_of_several_codes_suggests_and_says_its_own_prompt() -> None:
@@ -71,7 +73,7 @@ def test_a_column_of_several_codes_suggests_and_says_its_own_prompt() -> None:
         ),
         ("说明",),
     )
-    data = template_xlsx(layout, options={"b": ["310,510", "310"]})
+    data = template_xlsx(layout, rows=10, options={"b": ["310,510", "310"]})
     sheet_xml = _part(data, "xl/worksheets/sheet1.xml")
     assert sheet_xml.count('errorStyle="information"') == 2  # the list suggests, it does not refuse
     assert 'prompt="可填写多个代码，用英文逗号分隔"' in sheet_xml and 'prompt="如 310,510"' in sheet_xml

@@ -58,3 +58,11 @@ class PasswordErrorCode(StrEnum):
     CLASSES = "validators.password_classes"
     LIKE_ACCOUNT = "validators.password_like_account"
     REFUSED = "validators.password_refused"
+
+
+class NameErrorCode(StrEnum):
+    REQUIRED = "validators.name_required"
+    LENGTH = "validators.name_length"
+    DIGITS = "validators.name_digits"
+    CHARACTERS = "validators.name_characters"
+    NOT_CHINESE = "validators.name_not_chinese"

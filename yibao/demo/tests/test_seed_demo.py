@@ -150,20 +150,27 @@ def test_insurance_rows(seeded: str) -> None:
 
 def test_contribution_months_and_amounts(seeded: str) -> None:
     window = Window.ending_last_month(timezone.localdate(), MONTHS)
-    counts = dict(
-        Contribution.objects.values_list("person_id").annotate(n=Count("id")).values_list("person_id", "n")
-    )
-    active = Insurance.objects.filter(insutype="310", psn_type="1101", status=Insurance.Status.ACTIVE)
-    assert active.exists()
+    counts = {
+        (person, insutype): n
+        for person, insutype, n in Contribution.objects.values_list("person_id", "insutype")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "insutype", "n")
+    }
+    active = Insurance.objects.filter(psn_type="1101", status=Insurance.Status.ACTIVE)
+    assert active.filter(insutype="310").exists() and active.filter(insutype="510").exists()
     full = 0
     for row in active:
         first = max(window.first_ym, ym_of(row.start_date))
         expected = (window.last_ym // 100 - first // 100) * 12 + window.last_ym % 100 - first % 100 + 1
-        assert counts[row.person_id] == expected
+        # issue 20 item 14: every 险种 a worker carries is paid, not 310 alone (certificates
+        # printed 生育保险 0 months)
+        assert counts[(row.person_id, row.insutype)] == expected
         full += expected == MONTHS
     # Most workers joined their unit before the window; recent joiners pay from their first month.
     assert full > active.count() * 0.7
-    for row in Insurance.objects.filter(insutype="310", status=Insurance.Status.PAUSED):
+    insured = set(Insurance.objects.values_list("person_id", "insutype"))
+    assert set(counts) <= insured  # no contribution of a 险种 the person lacks
+    for row in Insurance.objects.filter(status=Insurance.Status.PAUSED):
         last = ym_add(ym_of(row.pause_date), -1)  # type: ignore[arg-type]
         assert not Contribution.objects.filter(person_id=row.person_id, period__gt=last).exists()
     retirees = Insurance.objects.filter(insutype="310", psn_type="1201").values_list("person_id", flat=True)
@@ -171,10 +178,17 @@ def test_contribution_months_and_amounts(seeded: str) -> None:
 
     periods = set(Contribution.objects.values_list("period", flat=True))
     assert periods == set(window.months())
-    for c in Contribution.objects.select_related("unit")[:500]:
-        assert c.insutype == "310"
+    maternity = {
+        (c.person_id, c.period): c for c in Contribution.objects.filter(insutype="510").select_related("unit")
+    }
+    for c in Contribution.objects.filter(insutype="310").select_related("unit")[:500]:
         assert c.personal_amount == (c.base * 2 / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-        assert c.base * 6 / 100 <= c.unit_amount <= c.base * 8 / 100 + CENT
+        paired = maternity.get((c.person_id, c.period))
+        unit_amount = c.unit_amount + (paired.unit_amount if paired else 0)
+        assert c.base * 6 / 100 <= unit_amount <= c.base * 8 / 100 + 2 * CENT  # the region's rate
+        if paired is not None:  # the unit's 0.8 % for 生育保险, nothing of the employee
+            assert paired.unit_amount == (c.base * Decimal("0.008")).quantize(CENT, rounding=ROUND_HALF_UP)
+            assert (paired.base, paired.personal_amount, paired.arrival) == (c.base, 0, c.arrival)
         assert (c.arrival == Contribution.Arrival.ARRIVED) == (c.arrival_date is not None)
     assert not Contribution.objects.exclude(period=window.last_ym).filter(arrival="0").exists()
 
@@ -341,3 +355,14 @@ def test_showcase_unit_gets_the_asked_size() -> None:
 
 def _plan_counties() -> dict[str, list[tuple[str, str]]]:
     return {region.city_code: [(region.city_code[:4] + "02", "某某区")] for region in REGIONS}
+
+
+def test_a_demo_units_certificate_counts_the_months_of_each_insutype(seeded: str) -> None:
+    """issue 20 item 14: every certificate printed 生育保险 0 months."""
+    from yibao.certificates.selectors import unit_certificate_content
+
+    unit = Unit.objects.filter(insurances__insutype="510").distinct().first()
+    assert unit is not None
+    content = unit_certificate_content(unit, today=timezone.localdate())
+    months = {row["insutype"]: row["months"] for row in content["rows"]}
+    assert months["310"] > 0 and months["510"] > 0, content["rows"]

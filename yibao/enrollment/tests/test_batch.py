@@ -12,7 +12,7 @@ from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_id_number
 from yibao.core.spreadsheets.cells import Problem
 from yibao.core.tests.factories import InsuranceFactory, PersonFactory, UnitFactory
-from yibao.demo.numbers import make_id_number
+from yibao.demo.numbers import make_id_number, numbered_name
 from yibao.enrollment import batch
 from yibao.enrollment.batch import batch_apply, batch_validate, psn_no_for
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
@@ -34,6 +34,7 @@ def enrollment_row(cert_no: str, **changes: Any) -> EnrollmentRow:
         "cert_type": "01",
         "cert_no": cert_no,
         "name": "李明",
+        "nation": "01",
         "insutypes": ("310", "510"),
         "start_date": START,
         "base": Decimal("6000.00"),
@@ -113,7 +114,7 @@ def test_apply_writes_persons_insurances_and_changes() -> None:
         person=returning, unit=UnitFactory.create(), insutype="310", status=Insurance.Status.TERMINATED,
         first_insured_ym=201507,
     )  # fmt: skip
-    rows = [enrollment_row(cert(n), name=f"员工{n}") for n in range(30)]
+    rows = [enrollment_row(cert(n), name=numbered_name("员工", n)) for n in range(30)]
     rows.append(enrollment_row(returning.cert_no, name=returning.name, insutypes=("310",)))
     persons_before = Person.objects.count()
 
@@ -122,7 +123,7 @@ def test_apply_writes_persons_insurances_and_changes() -> None:
     assert Person.objects.count() == persons_before + 30
     new = Person.objects.get(cert_no=cert(7))
     assert new.psn_no == psn_no_for("530112", new.pk) == f"530112{new.pk:012d}"
-    assert (new.name, new.gender, new.nationality, new.survival) == ("员工7", "1", "CHN", "1")
+    assert (new.name, new.gender, new.nationality, new.survival) == ("员工七", "1", "CHN", "1")
     insured = Insurance.objects.filter(unit=unit, status=Insurance.Status.ACTIVE)
     assert insured.count() == 30 * 2 + 1
     first = insured.get(person=new, insutype="510")
@@ -177,6 +178,30 @@ def test_apply_refuses_duplicates_and_empty_batches() -> None:
         batch_apply(unit=unit, rows=[enrollment_row(cert(1)), enrollment_row(cert(1))], effective_date=START)
     with pytest.raises(ApplicationError, match="没有可登记的人员"):
         batch_apply(unit=unit, rows=[], effective_date=START)
+
+
+def test_a_batch_row_is_held_to_the_rules_of_the_single_form() -> None:
+    """issue 20 items 3, 9 and 15: a formula as 姓名, a short mobile, a resident's 人员类别 and a
+    future first work date passed; a wrong check digit also said «请选择性别；请输入出生日期»."""
+    unit = UnitFactory.create()
+    rows = [
+        sheet_row(2, cert(1), name='=HYPERLINK("http://x","y")'),
+        sheet_row(3, cert(2), mobile="12345", psn_type="1401"),
+        sheet_row(4, cert(3), first_work_date=TODAY + datetime.timedelta(days=1)),
+        sheet_row(5, cert(4)[:17] + ("0" if cert(4)[17] != "0" else "1")),
+        sheet_row(6, cert(5), emp_form=""),
+    ]
+    result = batch_validate(unit=unit, rows=rows, today=TODAY)
+    assert result.passed == []
+    by_row = {r.row: messages(r) for r in result.failed}
+    assert by_row[2] == ["姓名：姓名只能由文字组成，间隔号请用「·」，不能包含其他符号，请按证件上的姓名填写"]
+    assert by_row[3] == [
+        "手机号码：请输入正确的手机号码（以1开头的11位数字）",
+        "人员类别：「新生儿」是城乡居民的人员类别，职工参保登记请选择在职、退休或离休的人员类别",
+    ]
+    assert by_row[4] == ["首次参加工作日期：首次参加工作日期不能晚于今天"]
+    assert by_row[5] == ["证件号码：身份证号码校验位不正确"]
+    assert by_row[6] == ["用工形式：请选择用工形式"]
 
 
 def test_the_reviewers_refusal_counts_persons_not_person_times_insurance_type() -> None:

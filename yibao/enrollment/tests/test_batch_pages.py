@@ -22,7 +22,7 @@ from yibao.core.errors import ApplicationError
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, UserFactory, grant
 from yibao.core.uploads import upload_check
-from yibao.demo.numbers import make_id_number
+from yibao.demo.numbers import make_id_number, numbered_name
 from yibao.enrollment.models import BatchImport, Insurance, PersonnelChange
 from yibao.enrollment.sheets import TITLES
 from yibao.operators.models import Binding, Grant
@@ -59,7 +59,7 @@ def workbook(rows: list[list[str]]) -> bytes:
 def person_row(n: int, **changes: str) -> list[str]:
     cert = make_id_number("530102", datetime.date(1990, 1, 1) + datetime.timedelta(days=n), n)
     start = timezone.localdate().replace(day=1).isoformat()
-    values = {"证件类型": "01", "证件号码": cert, "姓名": f"职工{n}", "民族": "01", "国籍": "CHN",
+    values = {"证件类型": "01", "证件号码": cert, "姓名": numbered_name("职工", n), "民族": "01", "国籍": "CHN",
               "人员类别": "1101", "用工形式": "1", "险种": "310,510", "参保日期": start, "月缴费基数": "6000"}  # fmt: skip
     values.update(changes)
     return [values.get(title.lstrip("*"), "") for title in TITLES]

@@ -155,3 +155,49 @@ def test_a_person_insured_elsewhere_or_a_minor_is_refused(client: Client, bindin
     soup = check_page(response, echoed=(minor, "13812345678"))
     assert "未满16周岁" in soup.select_one(".error-summary").get_text()
     assert not Application.objects.exists()
+
+
+def test_what_the_single_form_let_through_is_refused_at_each_field(client: Client, binding: Binding) -> None:
+    """issue 20 item 3: mobile 12345, name Tom123, 新生儿 for a person born 1992 and a first work
+    date in the future were all saved; every refusal now stands at its own field, what was typed
+    stays, and nothing is saved."""
+    future = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = client.post(
+        reverse("enrollment:enroll"),
+        form_data(mobile="12345", name="Tom123", psn_type="1401", first_work_date=future),
+    )
+    soup = check_page(response, echoed=(NEW_ID,))
+    summary = [li.get_text() for li in soup.select(".error-summary li")]
+    assert "姓名：姓名不能包含数字，请按证件上的姓名填写" in summary
+    assert "手机号码：请输入正确的手机号码（以1开头的11位数字）" in summary
+    assert "首次参加工作日期：首次参加工作日期不能晚于今天" in summary
+    assert "人员类别：请选择列表中的人员类别（在职、退休或离休）" in summary
+    assert soup.find("input", attrs={"name": "name"})["value"] == "Tom123"
+    assert not Application.objects.exists()
+
+
+def test_the_person_type_list_holds_the_employees_categories_and_only_310_is_ticked(
+    client: Client, binding: Binding
+) -> None:
+    soup = check_page(
+        client.get(reverse("enrollment:enroll"), {"cert_type": "01", "cert_no": NEW_ID}), echoed=(NEW_ID,)
+    )
+    options = [
+        o["value"] for o in soup.find("select", attrs={"name": "psn_type"}).find_all("option") if o["value"]
+    ]
+    assert "1101" in options and "1201" in options and "1300" in options
+    assert not [code for code in options if code[:2] in {"14", "15"}]  # 新生儿 … are residents'
+    ticked = [
+        box["value"] for box in soup.find_all("input", attrs={"name": "insutypes"}) if box.has_attr("checked")
+    ]
+    offered = [box["value"] for box in soup.find_all("input", attrs={"name": "insutypes"})]
+    assert ticked == ["310"] and set(offered) == {"310", "330", "510"}
+
+
+def test_a_newborn_category_posted_anyway_is_refused_by_the_rules(client: Client, binding: Binding) -> None:
+    from yibao.enrollment.enroll_types import enrollment_problems, row_from
+
+    row = row_from(form_data(psn_type="1401", birth_date="1992-04-09"))
+    assert "人员类别：「新生儿」是城乡居民的人员类别，职工参保登记请选择在职、退休或离休的人员类别" in (
+        enrollment_problems(binding.unit, row, timezone.localdate())
+    )

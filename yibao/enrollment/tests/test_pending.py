@@ -106,7 +106,7 @@ def test_a_batch_validated_before_a_single_enrollment_is_refused_at_submission(
         submit(binding, application_of(batch))
 
     assert refused.value.message == (
-        "本批次中有1人已在其他待审核的职工参保登记中（职工1），审核完成前不能重复申报。"
+        "本批次中有1人已在其他待审核的职工参保登记中（职工一），审核完成前不能重复申报。"
         "请重新批量导入，在校验失败列表中核对这些人员，从文件中删除后再导入提交"
     )
     assert application_of(batch).status == Status.DRAFT

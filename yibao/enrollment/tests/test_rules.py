@@ -30,6 +30,7 @@ LIMITS = Limits(
     base_cap=Decimal("22000.00"),
     earliest_start=datetime.date(2026, 11, 1),
     latest_start=datetime.date(2026, 11, 30),
+    today=TODAY,
 )
 
 
@@ -38,6 +39,9 @@ def row(**changes: object) -> EnrollmentRow:
         "cert_type": "01",
         "cert_no": make_id_number("530102", datetime.date(1990, 5, 17), 3),
         "name": "王芳",
+        "nation": "01",
+        "psn_type": "1101",
+        "emp_form": "1",
         "insutypes": ("310", "510"),
         "start_date": datetime.date(2026, 11, 1),
         "base": Decimal("6000.00"),
@@ -76,6 +80,99 @@ def test_a_good_row_gets_gender_and_birth_from_the_id() -> None:
 )
 def test_each_rule_names_its_column(changes: dict[str, object], expected: str) -> None:
     assert expected in messages(row_problems(row(**changes), LIMITS))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # issue 20 item 3: what the single form let through
+        ({"mobile": "12345"}, "手机号码：请输入正确的手机号码（以1开头的11位数字）"),
+        ({"mobile": "23800001234"}, "手机号码：请输入正确的手机号码（以1开头的11位数字）"),
+        ({"name": "Tom123"}, "姓名：姓名不能包含数字，请按证件上的姓名填写"),
+        (
+            {"name": "Tom"},
+            "姓名：该证件的姓名应为汉字（少数民族姓名的间隔号请用「·」），请按证件上的姓名填写",
+        ),
+        (
+            {"psn_type": "1401"},
+            "人员类别：「新生儿」是城乡居民的人员类别，职工参保登记请选择在职、退休或离休的人员类别",
+        ),
+        ({"psn_type": "1201"}, "人员类别：未满45周岁，不能登记为「职工退休」，请核对人员类别"),
+        (
+            {"psn_type": "1300"},
+            "人员类别：离休人员须在1949年10月1日前参加革命工作，请核对人员类别和首次参加工作日期",
+        ),
+        ({"psn_type": ""}, "人员类别：请选择人员类别"),
+        ({"emp_form": ""}, "用工形式：请选择用工形式"),
+        ({"nation": ""}, "民族：请选择民族"),
+        ({"nationality": "China"}, "国籍：国籍请填写三位字母代码，如 CHN"),
+        ({"first_work_date": datetime.date(2026, 11, 24)}, "首次参加工作日期：首次参加工作日期不能晚于今天"),
+        (
+            {"first_work_date": datetime.date(1989, 1, 1)},
+            "首次参加工作日期：首次参加工作日期不能早于出生日期",
+        ),
+        (
+            {"first_work_date": datetime.date(2000, 1, 1)},
+            "首次参加工作日期：首次参加工作日期时未满16周岁，请核对",
+        ),
+        # issue 20 item 15: a formula in the 姓名 cell of a batch file
+        (
+            {"name": '=HYPERLINK("http://x","y")'},
+            "姓名：姓名只能由文字组成，间隔号请用「·」，不能包含其他符号，请按证件上的姓名填写",
+        ),
+        (
+            {"name": "+王芳"},
+            "姓名：姓名只能由文字组成，间隔号请用「·」，不能包含其他符号，请按证件上的姓名填写",
+        ),
+        ({"name": "王" * 51}, "姓名：姓名不能超过50个字"),
+        ({"address": "路" * 201}, "联系地址：联系地址不能超过200个字"),
+    ],
+)
+def test_the_rules_the_single_form_missed(changes: dict[str, object], expected: str) -> None:
+    assert expected in messages(row_problems(row(**changes), LIMITS))
+
+
+@pytest.mark.parametrize(
+    ("changes", "name"),
+    [
+        ({"name": "阿依古丽•买买提"}, "阿依古丽·买买提"),
+        ({"name": " 王  芳 "}, "王芳"),
+        (
+            {
+                "name": "John O'Neil-Smith Jr.",
+                "cert_type": "08",
+                "cert_no": "E12345678",
+                "gender": "1",
+                "birth_date": datetime.date(1980, 1, 1),
+            },
+            "John O'Neil-Smith Jr.",
+        ),
+        ({"name": "𠮷〇", "mobile": "138 0000 1234"}, "𠮷〇"),
+    ],
+)
+def test_names_of_every_kind_pass_normalised(changes: dict[str, object], name: str) -> None:
+    good = row(**changes)
+    assert row_problems(good, LIMITS) == []
+    assert good.name == name
+    assert good.mobile in {"", "13800001234"}
+
+
+def test_a_bad_id_number_is_the_one_problem_of_its_gender_and_birth() -> None:
+    """issue 20 item 9: a wrong check digit said also «请选择性别；请输入出生日期»."""
+    bad = row(cert_no="530102199005170034")
+    assert messages(row_problems(bad, LIMITS)) == ["证件号码：身份证号码校验位不正确"]
+    other = row(cert_type="08", cert_no="E12345678")  # a passport says nothing of them
+    assert messages(row_problems(other, LIMITS)) == ["性别：请选择性别", "出生日期：请输入出生日期"]
+
+
+def test_a_retiree_and_a_foreign_national_without_nation_pass() -> None:
+    retiree = row(cert_no=make_id_number("530102", datetime.date(1960, 5, 17), 3), psn_type="1201")
+    assert row_problems(retiree, LIMITS) == []
+    foreigner = row(cert_type="08", cert_no="E12345678", name="Anna Müller", gender="2", nation="",
+                    nationality="deu", birth_date=datetime.date(1985, 3, 1))  # fmt: skip
+    assert row_problems(foreigner, LIMITS) == []
+    assert foreigner.nationality == "DEU"
 
 
 def test_a_minor_below_working_age_is_refused() -> None:

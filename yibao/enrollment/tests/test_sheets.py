@@ -19,6 +19,8 @@ import python_calamine
 from yibao.core.spreadsheets.cells import Problem
 from yibao.core.tests import spreadsheet_files
 from yibao.demo.numbers import make_id_number
+from yibao.enrollment.policies import limits_for
+from yibao.enrollment.rules import row_problems
 from yibao.enrollment.sheets import (
     CODE_SHEET,
     HELP_SHEET,
@@ -34,9 +36,12 @@ from yibao.enrollment.sheets import (
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    f"*{t}" if t in {"证件类型", "证件号码", "姓名", "人员类别", "险种", "参保日期", "月缴费基数"} else t
+    f"*{t}"
+    if t in {"证件类型", "证件号码", "姓名", "人员类别", "用工形式", "险种", "参保日期", "月缴费基数"}
+    else t
     for t in TITLES
 ]
+TODAY = datetime.date(2026, 11, 23)
 ID_1 = make_id_number("530102", datetime.date(1990, 5, 17), 3)
 ID_2 = make_id_number("530102", datetime.date(1992, 8, 1), 4)
 
@@ -86,7 +91,7 @@ def messages(result: SheetRead) -> list[str]:
 
 
 def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
-    data = enrollment_template_xlsx()
+    data = enrollment_template_xlsx(rows=100_000)
     book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
     assert book.sheet_names == [SHEET, HELP_SHEET, CODE_SHEET]
     assert book.get_sheet_by_name(SHEET).to_python()[0] == HEADER
@@ -110,10 +115,17 @@ def test_the_template_has_the_fixed_header_dropdowns_and_instructions() -> None:
     assert 'formatCode="@"' in styles  # the ID column is text
     assert 'formatCode="yyyy-mm-dd"' in styles
     assert 'rgb="FFC00000"' in styles  # mandatory titles in red
+    # issue 20 item 14: the dropdowns and date checks cover every row a file may hold
+    assert set(re.findall(r'sqref="[A-Z]+2:[A-Z]+(\d+)"', sheet_xml)) == {"100001"}
+    assert "11. 每个文件最多填写100000行数据（第2行至第100001行），超出请分成多个文件导入。" in instructions
+    # 人员类别 offers the employees' categories only (在职, 退休, 离休)
+    psn_types = [row[3] for row in codes[1:] if row[3]]
+    assert "1101 职工在职" in psn_types and "1300 离休人员" in psn_types
+    assert not [code for code in psn_types if code[:2] in {"14", "15"}]
 
 
 def test_the_template_reads_back_as_an_empty_file() -> None:
-    assert read(enrollment_template_xlsx()).error == "文件中没有数据，请从第二行开始填写"
+    assert read(enrollment_template_xlsx(rows=100_000)).error == "文件中没有数据，请从第二行开始填写"
 
 
 # --- reader: the happy path ----------------------------------------------------------------------
@@ -143,7 +155,7 @@ def test_a_filled_template_reads_into_rows() -> None:
 
 
 def test_a_template_filled_in_reads() -> None:
-    template = enrollment_template_xlsx()
+    template = enrollment_template_xlsx(rows=100_000)
     assert read(template).error  # sanity: empty
     rows = workbook([good_row()], sheets=(HELP_SHEET, CODE_SHEET))
     assert read(rows).error == ""
@@ -202,7 +214,8 @@ def test_full_width_characters_and_stray_spaces_are_normalised() -> None:
     )
     assert result.problems == []
     data = result.rows[0].data
-    assert (data.cert_no, data.name, data.mobile, data.nationality) == (ID_1, "王 芳", "13800001234", "CHN")
+    assert row_problems(data, limits_for("530102", TODAY)) == []  # the rules normalise the rest
+    assert (data.cert_no, data.name, data.mobile, data.nationality) == (ID_1, "王芳", "13800001234", "CHN")
     assert (data.insutypes, data.base, data.cert_type, data.psn_type) == (
         ("310", "510"),
         Decimal("6000.00"),
@@ -253,10 +266,8 @@ def test_failures_export_with_the_reason_and_neutralised_cells() -> None:
     assert table[1][8] == "'+86 滇池路"
     assert table[1][7] == "'@SUM(1)"
     assert table[1][1] == ID_1  # text, all 18 digits
-    assert (
-        table[1][15]
-        == "手机号码：手机号码应为11位数字，如 13800000000；险种：该人员已在本单位参保（险种310），无需重复登记"
-    )
+    # the reader says what parsing finds; the 姓名 and 手机号码 are the rules' (batch_validate)
+    assert table[1][15] == "险种：该人员已在本单位参保（险种310），无需重复登记"
     assert table[2][2] == "'-王芳"
     assert table[2][15].startswith("参保日期：参保日期「下个月」不是日期")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

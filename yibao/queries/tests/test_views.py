@@ -116,6 +116,33 @@ def test_person_lookups_never_reveal_other_units_or_populations(client: Client, 
     assert not AuditEvent.objects.filter(action=PERSON_VIEWED).exists()
 
 
+@pytest.mark.parametrize("name", ["queries:person-basic-info", "queries:person-insurance-info"])
+def test_a_person_of_another_granted_population_is_said_so_with_the_switch(client: Client, name: str) -> None:
+    """issue 20 item 9: a retiree of the unit, searched in 在职职工 by an operator also granted
+    退休人员, was «未查询到该人员在本单位的信息»."""
+    binding = operator(populations=("in-service", "retired"))
+    retired = insured(binding, name="退休甲", psn_type="1201")
+    login(client, binding)
+    data = {"cert_type": "01", "cert_no": retired.cert_no}
+    soup = check_page(client.post(reverse(name), data), echoed=(retired.cert_no,))
+    text = soup.get_text()
+    assert (
+        "该人员不在您当前的管理人群（在职职工）内，属于您可办理的「退休人员」，请切换管理人群后查询" in text
+    )
+    assert "未查询到" not in text and retired.name not in text
+    button = soup.find("button", attrs={"name": "population"})
+    assert button["value"] == "retired" and button.get_text() == "切换到「退休人员」并查询"
+    assert button.find_parent("form") is soup.select_one("form.person-query")  # posts the query again
+    soup = check_page(client.post(reverse(name), {**data, "population": "retired"}))
+    assert "已切换管理人群为「退休人员」" in soup.get_text()
+    assert retired.name in soup.get_text()  # found in the population switched to
+    assert AuditEvent.objects.filter(action=PERSON_VIEWED).count() == 1
+    # a population the grant does not name switches nothing
+    assert (
+        "已切换" not in check_page(client.post(reverse(name), {**data, "population": "veteran"})).get_text()
+    )
+
+
 def test_person_lookup_form_errors(client: Client) -> None:
     binding = operator()
     login(client, binding)
