@@ -21,6 +21,7 @@ from yibao.changes.kinds import InfoChange, applying, setting_on
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import HallForm, date_field, run_check, set_code_choices
 from yibao.core.validators.contact import validate_mobile
+from yibao.core.validators.names import normalise_name, validate_person_name
 from yibao.enrollment.models import Insurance
 from yibao.enrollment.rules import id_facts
 from yibao.enrollment.selectors import HELD
@@ -63,7 +64,7 @@ class PersonKeyForm(HallForm):
         set_code_choices(self, "gender", "gend")
 
     def clean_name(self) -> str:
-        return " ".join(str(self.cleaned_data["name"]).split())
+        return normalise_name(str(self.cleaned_data["name"]))
 
     def clean_birth_date(self) -> str:
         return _iso(self.cleaned_data["birth_date"])
@@ -131,8 +132,11 @@ def person_current(unit: Unit, subject: dict[str, Any]) -> dict[str, Any]:
 
 
 def person_values_check(current: dict[str, Any], values: dict[str, Any]) -> None:
-    """Rules that need the person's values (`InfoChange.record_check`): 性别 and 出生日期 agree with
-    a 居民身份证 number; 首次参加工作日期 not before the birth date."""
+    """Rules that need the person's values (`InfoChange.record_check`): the name rules of 参保登记
+    for the person's 证件类型; 性别 and 出生日期 agree with a 居民身份证 number; 首次参加工作日期
+    not before the birth date."""
+    if "name" in values:
+        validate_person_name(str(values["name"]), cert_type=current["cert_type"], field="name")
     birth = values.get("birth_date") or current["birth_date"]
     facts = id_facts(current["cert_type"], current["cert_no"])
     if facts is not None:

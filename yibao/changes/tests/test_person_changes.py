@@ -121,6 +121,18 @@ def test_gender_and_birth_date_must_agree_with_the_id_number(binding: Binding, p
     assert not Application.objects.exists()
 
 
+def test_a_new_name_follows_the_name_rules_of_enrollment(binding: Binding, person: Person) -> None:
+    """One rule set: what 参保登记 refuses as a name, a key change refuses too."""
+    for name in ("Tom123", '=HYPERLINK("http://x","y")', "王芳Tom"):  # a 居民身份证 name is Chinese
+        with pytest.raises(ApplicationError) as caught:
+            info_change_draft_save(
+                kind=EMPLOYEE_KEY_INFO_CHANGE, unit=binding.unit, scope=PersonScope(unit=binding.unit), actor=binding.operator.user,
+                subject=about(person), values=key_values(person, name=name),
+            )  # fmt: skip
+        assert caught.value.field == "name", name
+    assert not Application.objects.exists()
+
+
 def test_nothing_changed_is_refused(binding: Binding, person: Person) -> None:
     with pytest.raises(ApplicationError, match="您未修改任何信息"):
         info_change_draft_save(
