@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from csp.constants import SELF
 from django.contrib import messages
@@ -25,12 +26,13 @@ from yibao.accounts.models import User
 from yibao.agency import selectors
 from yibao.agency.access import access_licence_for_reviewer, access_role_for_reviewer
 from yibao.agency.comparison import compare
-from yibao.agency.forms import CertificationDecisionForm, DecisionForm, QueueFilterForm
+from yibao.agency.forms import CertificationDecisionForm, DecisionForm, PersonSearchForm, QueueFilterForm
 from yibao.cases import services as cases
 from yibao.cases.access import access_application_for_reviewer, access_material
 from yibao.cases.models import Application, Status
 from yibao.cases.reviewers import reviewer_prefixes
-from yibao.cases.types import application_type
+from yibao.cases.selectors import LineCells, application_lines
+from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import add_application_error
@@ -40,6 +42,7 @@ from yibao.units import services as units
 from yibao.units.views import licence_file_response
 
 PAGE_SIZE = 20
+PERSONS_PAGE_SIZE = 20
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -125,6 +128,25 @@ def _actor_label(label: str) -> str:
     return mask_phone(label) if MOBILE.fullmatch(label) else label or "系统"
 
 
+def _persons(request: HttpRequest, application: Application, kind: ApplicationType) -> dict[str, Any]:
+    """A batch application's persons, a page at a time, found by name or the end of an ID number:
+    what the reviewer approves, person by person (a batch holds up to 100,000)."""
+    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    query = form.query()
+    lines = application_lines(application, query=query).only("row", "data")
+    page = Paginator(lines, PERSONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    cells = LineCells(kind.line_columns, reveal=False)
+    return {
+        "form": form,
+        "query": query,
+        "page": page,
+        "rows": [(line.row, cells.row(line.data)) for line in page.object_list],
+        "total": application_lines(application).count() if query else page.paginator.count,
+        "columns": [spec.label for spec in kind.line_columns],
+        "query_string": urlencode({"q": query}) if query else "",
+    }
+
+
 def _review_page(
     request: HttpRequest,
     application: Application,
@@ -152,6 +174,7 @@ def _review_page(
             "application": application,
             "kind": kind,
             "fields": compare(application, kind),
+            "persons": _persons(request, application, kind) if kind.line_columns else None,
             "materials": materials,
             "events": [(event, _actor_label(event.actor_label)) for event in application.events.all()],
             "pending": pending,
