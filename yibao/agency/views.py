@@ -163,6 +163,8 @@ def _review_page(
             "is_image": material.content_type in IMAGE_TYPES,
             "is_pdf": material.content_type == "application/pdf",
             "url": reverse("agency:material", args=[application.pk, material.pk]),
+            "stale": bool(spec and spec.is_stamped_form)
+            and not cases.stamped_form_current(application, material),
         }
         for material in application.materials.all()
     ]
