@@ -22,8 +22,17 @@ GIVEN = (
 )
 
 
+RARE_SPAN = 3_500  # the middle character cycles through this many code points, as a country's names do
+
+
 def person_name(n: int) -> str:
-    return SURNAMES[n % len(SURNAMES)] + GIVEN[n // len(SURNAMES) % len(GIVEN)] + GIVEN[n % len(GIVEN)]
+    """A distinct name for person n; a large batch draws on thousands of characters."""
+    middle = (
+        chr(0x4E00 + n * 7_919 % RARE_SPAN)
+        if n >= len(SURNAMES) * len(GIVEN)
+        else GIVEN[n // len(SURNAMES) % len(GIVEN)]
+    )
+    return SURNAMES[n % len(SURNAMES)] + middle + GIVEN[n % len(GIVEN)]
 
 
 def person_cert_no(n: int) -> str:
