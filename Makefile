@@ -7,10 +7,11 @@ PORT ?= 8000
 DEMO_PERSONS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-packages lint typecheck pytest migrate demo lock clean
+.PHONY: run test setup system-packages run-packages lint typecheck pytest migrate demo lock clean
 
-## run: set up, migrate, load reference and demo data, start web server + task worker
-run: setup migrate demo
+## run: set up, make sure printing works (its font), migrate, load reference and demo data, start
+## web server + task worker
+run: setup run-packages migrate demo
 	@PORT=$(PORT) scripts/run_hall.sh
 
 ## test: lint, type-check and the whole pytest suite (browser tests included)
@@ -26,7 +27,10 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@touch $@
 
 system-packages:
-	@scripts/ensure_system_packages.sh
+	@scripts/ensure_system_packages.sh test
+
+run-packages:
+	@scripts/ensure_system_packages.sh run
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput -v 1

@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian's packages when it is missing:
-#   chromium        browser tests (Playwright drives /usr/bin/chromium)
-#   fonts-noto-cjk  Chinese glyphs in screenshots and PDFs
-#   poppler-utils   pdftoppm, to look at generated PDFs
-#   libpango        WeasyPrint's text layout
+# Installs from Debian's packages what the hall or its tests need when it is missing.
+#   scripts/ensure_system_packages.sh run    what `make run` needs: printing (PDFs)
+#   scripts/ensure_system_packages.sh [test] what `make test` needs: the above, and
+#     chromium        browser tests (Playwright drives /usr/bin/chromium)
+#     poppler-utils   pdftoppm and pdftotext, to look at generated PDFs
+# Printing needs WeasyPrint's text layout (libpango) and the one font every printed document names:
+# the family FONT_FAMILY in yibao/core/pdf.py (Noto Sans CJK SC, Debian fonts-noto-cjk), found
+# through fontconfig. Another CJK font does not do: the PDFs name that family and embed its file.
+# With ENSURE_PACKAGES_DRY_RUN=1 it only prints what is missing (one package a line).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-test}"
+
+font_family="$(sed -n 's/^FONT_FAMILY = "\(.*\)"$/\1/p' yibao/core/pdf.py)"
+if [ -z "$font_family" ]; then
+  echo "scripts/ensure_system_packages.sh: FONT_FAMILY not found in yibao/core/pdf.py" >&2
+  exit 1
+fi
 
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
-command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+fc-list "$font_family" family 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "$mode" = test ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+fi
 
+if [ "${ENSURE_PACKAGES_DRY_RUN:-}" = 1 ]; then
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+  exit 0
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -21,11 +40,17 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+  if ! fc-list "$font_family" family | grep -q .; then
+    echo "The PDF font \"$font_family\" is still not known to fontconfig after installing fonts-noto-cjk." >&2
+    exit 1
+  fi
   echo "System packages installed."
 else
   cat >&2 <<MSG
 Missing system packages: ${missing[*]}
 Install them as root, e.g.:  sudo apt-get install ${missing[*]}
-Until then the browser tests are skipped (outside CI) and PDFs may lack Chinese glyphs.
+Until then printed forms and certificates cannot be made (they need the font "$font_family"),
+and the browser tests are skipped (outside CI).
 MSG
 fi

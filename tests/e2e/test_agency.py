@@ -125,3 +125,25 @@ def test_a_reviewer_returns_then_approves_a_key_info_change(page: Any) -> None:
     page.goto(page.base_url + f"/agency/applications/{application.pk}/")
     expect(page.locator(".agency-status")).to_have_text("审核通过")
     screenshot(page, "agency-review-approved")
+
+
+def test_a_reviewer_reads_the_persons_of_a_batch_before_deciding(page: Any) -> None:
+    from yibao.agency.tests.test_review_persons import submitted_batch
+    from yibao.cases.tests.batches import person_name
+
+    application = submitted_batch(45)
+    reviewer("shenhe-batch")
+    login_reviewer(page, "shenhe-batch")
+    page.goto(page.base_url + f"/agency/applications/{application.pk}/")
+    persons = page.locator("#persons")
+    expect(persons.get_by_role("heading", name="人员名单")).to_be_visible()
+    expect(persons).to_contain_text("共 45 人")
+    expect(persons.locator("tbody tr")).to_have_count(20)
+    screenshot(page, "agency-review-batch-persons")
+    persons.get_by_role("link", name="下一页").click()
+    expect(page.locator("#persons tbody tr").first).to_contain_text(person_name(20))
+    page.get_by_label("姓名或证件号码后4位").fill(person_name(33))
+    page.locator("#persons").get_by_role("button", name="查询").click()
+    expect(page.locator("#persons tbody tr")).to_have_count(1)
+    expect(page.locator("#persons tbody tr")).to_contain_text(person_name(33))
+    screenshot(page, "agency-review-batch-search")

@@ -9,14 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from yibao.cases.models import Application
-from yibao.cases.types import ApplicationType
+from yibao.cases.selectors import display_value as shown_value
+from yibao.cases.selectors import value_code
+from yibao.cases.types import ApplicationType, FieldSpec
 from yibao.core.errors import ApplicationError
-from yibao.core.masking import mask_id_number, mask_phone
-from yibao.core.reference import code_label
-from yibao.core.selectors import division_full_name
-
-# Fields whose values are codes of a reference table.
-CODE_TABLES = {"emp_type": "emp_type", "legal_rep_cert_type": "psn_cert_type", "cert_type": "psn_cert_type"}
 
 
 @dataclass(frozen=True)
@@ -31,21 +27,16 @@ class ComparedField:
     moved: bool  # the record changed since the application was submitted
 
 
-def display_value(name: str, value: Any) -> str:
-    text = "" if value is None else str(value)
+def display_value(spec: FieldSpec, value: Any) -> str:
+    """The value as the hall shows it (`cases.selectors.display_value`: labels, masks), with the
+    code behind a label, which the reviewer keys into the core system: «企业（10）»."""
+    text = shown_value(spec.name, value, spec=spec)
     if not text:
         return "—"
-    if name in CODE_TABLES:
-        label = code_label(CODE_TABLES[name], text)
-        return f"{label}（{text}）" if label and label != text else text
-    if name == "division":
-        full = division_full_name(text)
-        return f"{full}（{text}）" if full else text
-    if name.endswith("cert_no"):
-        return mask_id_number(text)
-    if "phone" in name or "mobile" in name:
-        return mask_phone(text) if text.isdigit() else text
-    return text
+    code = value_code(spec.name, value) if spec.shown is None else ""
+    if spec.name == "division" and str(value) not in text:
+        code = str(value)
+    return f"{text}（{code}）" if code and code != text else text
 
 
 def compare(application: Application, kind: ApplicationType) -> list[ComparedField]:
@@ -58,17 +49,23 @@ def compare(application: Application, kind: ApplicationType) -> list[ComparedFie
         before = application.before.get(spec.name, "")
         now = current.get(spec.name, "")
         asked = application.payload.get(spec.name) if spec.editable else None
-        changed = spec.editable and spec.name in application.payload and str(asked) != str(before)
+        changed = spec.editable and spec.name in application.payload and _text(asked) != _text(before)
         rows.append(
             ComparedField(
                 name=spec.name,
                 label=spec.label,
                 editable=spec.editable,
-                before=display_value(spec.name, before),
-                current=display_value(spec.name, now),
-                proposed=display_value(spec.name, asked) if asked is not None else "—",
-                changed=changed,
-                moved=str(now) != str(before),
+                before=display_value(spec, before),
+                current=display_value(spec, now),
+                proposed=display_value(spec, asked) if asked is not None else "—",
+                changed=changed and kind.changes_record,
+                moved=_text(now) != _text(before),
             )
         )
     return rows
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return "" if value is None else str(value)

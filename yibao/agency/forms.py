@@ -10,6 +10,7 @@ from django import forms
 from yibao.accounts.forms import captcha_field
 from yibao.agency.selectors import PENDING_AGES, QueueFilter
 from yibao.cases.models import Status
+from yibao.cases.selectors import LINE_NUMBER_QUERY
 from yibao.cases.types import application_types
 from yibao.core.forms import HallForm
 from yibao.core.models import Division
@@ -78,6 +79,27 @@ class DecisionForm(forms.Form):
         error_messages={"required": "请选择审核结果", "invalid_choice": "请选择审核结果"},
         widget=forms.HiddenInput,
     )
+
+
+class PersonSearchForm(forms.Form):
+    """The review page's search of a batch's persons, read from the address (GET): a name, or the
+    last 4 characters of an ID number (a whole one never travels in an address, DESIGN §4)."""
+
+    q = forms.CharField(label="姓名或证件号码后4位", required=False, max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "persons-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_q(self) -> str:
+        query: str = self.cleaned_data["q"].strip()
+        if any(char.isdigit() for char in query) and not LINE_NUMBER_QUERY.fullmatch(query):
+            raise forms.ValidationError("按证件号码查找时，请只输入证件号码的后4位")
+        return query
+
+    def query(self) -> str:
+        """What to search for; "" when nothing (or something refused, which the form shows)."""
+        return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
 
 
 class CertificationDecisionForm(forms.Form):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,12 +25,13 @@ from yibao.accounts.models import User
 from yibao.agency import selectors
 from yibao.agency.access import access_licence_for_reviewer, access_role_for_reviewer
 from yibao.agency.comparison import compare
-from yibao.agency.forms import CertificationDecisionForm, DecisionForm, QueueFilterForm
+from yibao.agency.forms import CertificationDecisionForm, DecisionForm, PersonSearchForm, QueueFilterForm
 from yibao.cases import services as cases
 from yibao.cases.access import access_application_for_reviewer, access_material
 from yibao.cases.models import Application, Status
 from yibao.cases.reviewers import reviewer_prefixes
-from yibao.cases.types import application_type
+from yibao.cases.selectors import LineCells, application_lines
+from yibao.cases.types import ApplicationType, application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 from yibao.core.file_responses import IMAGE_TYPES, PDF, pdf_page_response, pdf_preview, uploaded_file_response
@@ -39,6 +41,7 @@ from yibao.core.masking import mask_phone
 from yibao.units import services as units
 
 PAGE_SIZE = 20
+PERSONS_PAGE_SIZE = 20
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
@@ -130,6 +133,25 @@ def _pdf_pages(file: Any, url_name: str, *args: int) -> dict[str, Any]:
     return {**preview, "pages": urls}
 
 
+def _persons(request: HttpRequest, application: Application, kind: ApplicationType) -> dict[str, Any]:
+    """A batch application's persons, a page at a time, found by name or the end of an ID number:
+    what the reviewer approves, person by person (a batch holds up to YIBAO_BATCH_MAX_ROWS)."""
+    form = PersonSearchForm(request.GET if "q" in request.GET else None)
+    query = form.query()
+    lines = application_lines(application, query=query).only("row", "data")
+    page = Paginator(lines, PERSONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    cells = LineCells(kind.line_columns, reveal=False)
+    return {
+        "form": form,
+        "query": query,
+        "page": page,
+        "rows": [(line.row, cells.row(line.data)) for line in page.object_list],
+        "total": application_lines(application).count() if query else page.paginator.count,
+        "columns": [spec.label for spec in kind.line_columns],
+        "query_string": urlencode({"q": query}) if query else "",
+    }
+
+
 def _review_page(
     request: HttpRequest,
     application: Application,
@@ -148,6 +170,8 @@ def _review_page(
             if material.content_type == PDF
             else None,
             "url": reverse("agency:material", args=[application.pk, material.pk]),
+            "stale": bool(spec and spec.is_stamped_form)
+            and not cases.stamped_form_current(application, material),
         }
         for material in application.materials.all()
     ]
@@ -159,6 +183,7 @@ def _review_page(
             "application": application,
             "kind": kind,
             "fields": compare(application, kind),
+            "persons": _persons(request, application, kind) if kind.line_columns else None,
             "materials": materials,
             "events": [(event, _actor_label(event.actor_label)) for event in application.events.all()],
             "pending": pending,

@@ -8,6 +8,7 @@ class CaseErrorCode(StrEnum):
     FIELD_NOT_EDITABLE = "cases.field_not_editable"
     NOT_PRINTED = "cases.not_printed"
     MATERIALS_MISSING = "cases.materials_missing"
+    STAMPED_FORM_STALE = "cases.stamped_form_stale"
     NOTHING_CHANGED = "cases.nothing_changed"
     ALREADY_CLAIMED = "cases.already_claimed"
     NOT_CLAIMED = "cases.not_claimed"

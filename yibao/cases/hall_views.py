@@ -30,6 +30,14 @@ def workspace(request: OperatorRequest, application_id: int) -> HttpResponse:
     application = access_application_for_operator(request, application_id)
     kind = application_type(application.type_code)
     materials = list(application.materials.all())
+    stamped = kind.stamped_form
+    stale = {
+        m.pk
+        for m in materials
+        if stamped is not None
+        and m.code == stamped.code
+        and not services.stamped_form_current(application, m)
+    }
     rows = []
     for position, spec in enumerate(kind.materials, start=1):
         files = [m for m in materials if m.code == spec.code]
@@ -48,6 +56,7 @@ def workspace(request: OperatorRequest, application_id: int) -> HttpResponse:
             "editable": editable,
             "form_page": kind.form_page,
             "missing": services.missing_materials(application) if editable else [],
+            "stale": stale,
             "submit_key": secrets.token_urlsafe(18),
         },
     )

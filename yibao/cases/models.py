@@ -75,6 +75,7 @@ class Event(models.Model):
 
     class Action(models.TextChoices):
         CREATED = "created", "创建"
+        EDITED = "edited", "修改申报内容"
         PRINTED = "printed", "打印报表"
         MATERIAL_UPLOADED = "material_uploaded", "上传材料"
         MATERIAL_REMOVED = "material_removed", "删除材料"

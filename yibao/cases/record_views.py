@@ -94,6 +94,7 @@ def _detail_context(request: OperatorRequest, application: Application) -> dict[
         "application": application,
         "type_label": kind.name,
         "rows": application_change_rows(application),
+        "changes_record": kind.changes_record,
         "events": application_events(application),
         "materials": application_materials(application),
         "decided": application.status in REVIEWED and application.decided_at is not None,

@@ -4,6 +4,7 @@ and the 我的待办件 of the operator home."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +14,8 @@ from django.urls import reverse
 
 from yibao.accounts.models import User
 from yibao.cases.access import RECORDS_ITEM
-from yibao.cases.models import Application, Event, Material, Status
-from yibao.cases.types import ApplicationType, application_type, application_types, type_name
+from yibao.cases.models import Application, Event, LineItem, Material, Status
+from yibao.cases.types import ApplicationType, FieldSpec, application_type, application_types, type_name
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name
@@ -31,13 +32,21 @@ def _code(table: str) -> Callable[[str], str]:
     return lambda value: code_label(table, value)
 
 
-# How a payload value reads on a page: code tables by field name (the unit's fields).
+# How a value reads on a page or a printed form, by field name: the national code tables (the
+# names follow the national field names, DESIGN §4) and the region's name.
 VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "emp_type": _code("emp_type"),
     "legal_rep_cert_type": _code("psn_cert_type"),
     "cert_type": _code("psn_cert_type"),
+    "gender": _code("gend"),
+    "nation": _code("naty"),
+    "psn_type": _code("psn_type"),
+    "emp_form": _code("emp_fom"),
+    "insutypes": _code("insutype"),
+    "insutype": _code("insutype"),
     "division": division_full_name,
 }
+NATIONALITIES = {"CHN": "中国"}  # no national code table is loaded; the rest print as their code
 
 
 def _is_id_field(name: str) -> bool:
@@ -48,14 +57,21 @@ def _is_phone_field(name: str) -> bool:
     return name.endswith(("mobile", "phone"))
 
 
-def display_value(name: str, value: Any, *, reveal: bool = False) -> str:
-    """A payload value as shown: code values as their labels; ID and phone numbers masked unless
-    `reveal` (the printed form shows the new values the unit itself entered)."""
-    text = "" if value is None else str(value)
-    if not text:
+def display_value(name: str, value: Any, *, reveal: bool = False, spec: FieldSpec | None = None) -> str:
+    """A payload value as shown: a record it names as the type says (`spec.shown`), code values
+    as their labels (a list of codes item by item), ID and phone numbers masked unless `reveal`
+    (the printed form shows the new values the unit itself entered)."""
+    if value is None or value == "" or value == []:
         return ""
+    if spec is not None and spec.shown is not None:
+        return spec.shown(value)
+    if isinstance(value, list | tuple):
+        return "、".join(display_value(name, item, reveal=reveal) for item in value if item not in (None, ""))
+    text = str(value)
     if name in VALUE_LABELS:
         return VALUE_LABELS[name](text) or text
+    if name == "nationality":
+        return NATIONALITIES.get(text.upper(), text)
     if not reveal and _is_id_field(name):
         return mask_id_number(text)
     # A 手机号码 field is masked whatever it holds (a mistyped number is a person's number too);
@@ -67,9 +83,27 @@ def display_value(name: str, value: Any, *, reveal: bool = False) -> str:
     return text
 
 
+def value_code(name: str, value: Any) -> str:
+    """The code behind a value shown by its label («10» of 企业), "" for a value that is no code:
+    the reviewer keys the national code into the core system."""
+    if name not in VALUE_LABELS or name == "division" or value in (None, "", []):
+        return ""
+    return ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+def _same(old: Any, new: Any) -> bool:
+    return _text(old) == _text(new)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class ChangeRow:
-    """One 项目 / 变更前 / 变更后 line of an application."""
+    """One 项目 / 变更前 / 变更后 line of an application (a registration reads only `after`)."""
 
     name: str
     label: str
@@ -82,25 +116,72 @@ def application_change_rows(application: Application, *, reveal_new: bool = Fals
     """Every field of the application's type, before and after, the changed ones marked.
 
     Fields the operator could not edit keep their value on both sides. With `reveal_new`, the new
-    ID and phone numbers (entered by the unit itself) are shown in full; old ones stay masked.
+    ID and phone numbers (entered by the unit itself) are shown in full; old ones stay masked. A
+    type that changes no record (`changes_record` False) has no 变更前: every value is new.
     """
     kind = application_type(application.type_code)
     before, payload = application.before or {}, application.payload or {}
     rows = []
     for spec in kind.fields:
-        old = str(before.get(spec.name, "") or "")
-        new = str(payload[spec.name] or "") if spec.name in payload else old
-        changed = spec.name in payload and new != old
+        old = before.get(spec.name, "")
+        new = payload.get(spec.name, old)
+        changed = spec.name in payload and not _same(new, old)
         rows.append(
             ChangeRow(
                 name=spec.name,
                 label=spec.label,
-                before=display_value(spec.name, old),
-                after=display_value(spec.name, new, reveal=reveal_new and changed),
-                changed=changed,
+                before=display_value(spec.name, old, spec=spec),
+                after=display_value(spec.name, new, reveal=reveal_new and changed, spec=spec),
+                changed=changed and kind.changes_record,
             )
         )
     return rows
+
+
+# --- a batch application's person list ------------------------------------------------------
+
+# A query of the list that is the end of an ID number (its last 4 digits, as a masked number shows
+# them); a whole number never travels in a URL (DESIGN §4).
+LINE_NUMBER_QUERY = re.compile(r"\d{3}[\dXx]")
+
+
+def application_lines(application: Application, *, query: str = "") -> QuerySet[LineItem]:
+    """The persons of a batch application (its line items that passed the checks), in the file's
+    row order; `query` finds them by 姓名 (any part) or by the last digits of the 证件号码."""
+    lines = LineItem.objects.filter(application=application, error="")
+    query = query.strip()
+    if query:
+        by_number = LINE_NUMBER_QUERY.fullmatch(query)
+        lines = (
+            lines.filter(data__cert_no__iendswith=query)
+            if by_number
+            else lines.filter(data__name__icontains=query)
+        )
+    return lines.order_by("row")
+
+
+class LineCells:
+    """The person list's cells as text, one column per `line_columns` spec; code labels are
+    looked up once per code for the whole list (100,000 lines read one table each time)."""
+
+    def __init__(self, columns: tuple[FieldSpec, ...], *, reveal: bool) -> None:
+        self.columns = columns
+        self.reveal = reveal
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def _cell(self, spec: FieldSpec, value: Any) -> str:
+        if isinstance(value, list):
+            value = tuple(value)
+        if spec.name in VALUE_LABELS or spec.shown is not None:
+            key = (spec.name, repr(value))
+            shown = self._memo.get(key)
+            if shown is None:
+                shown = self._memo[key] = display_value(spec.name, value, reveal=self.reveal, spec=spec)
+            return shown
+        return display_value(spec.name, value, reveal=self.reveal, spec=spec)
+
+    def row(self, data: dict[str, Any]) -> list[str]:
+        return [self._cell(spec, data.get(spec.name, "")) for spec in self.columns]
 
 
 # --- the operator's forms --------------------------------------------------------------------

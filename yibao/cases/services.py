@@ -152,13 +152,34 @@ def application_draft_save(
         else:
             application, created = _lock_for_operator(application, unit), False
         if not created:
+            edited = _edited_fields(kind, application.payload, clean)
             application.payload = clean
-            application.printed_at = None  # the printed form no longer matches
             _open_key_keep(application, kind)
+            if edited:
+                _content_changed(application, actor, "修改：" + "、".join(edited))
             application.save(update_fields=["payload", "printed_at", "open_key", "updated_at"])
         audit_event_record(actor=actor, action="application_saved", unit=unit, target=application,
                            after={"type": kind.code, "payload": clean}, origin=origin)  # fmt: skip
     return application
+
+
+def _edited_fields(kind: ApplicationType, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The labels of the fields whose value the save changes (办理对象: another record)."""
+    subject = ["办理对象"] if any(str(old.get(n, "")) != str(new.get(n, "")) for n in kind.subject) else []
+    return subject + [
+        spec.label for spec in kind.fields if _plain(old.get(spec.name)) != _plain(new.get(spec.name))
+    ]
+
+
+def _content_changed(application: Application, actor: User, note: str) -> None:
+    """The application's content changed (a 修改申报内容 event): a form printed before no longer
+    shows it, so it must be printed again, and a stamped scan of the old one no longer counts
+    (`stamped_form_current`)."""
+    kind = application_type(application.type_code)
+    if kind.printed_form and application.printed_at is not None:
+        note += "；报表内容已变化，须重新打印报表，加盖单位公章后重新上传"
+    application.printed_at = None
+    _event(application, Event.Action.EDITED, actor, note)
 
 
 def _draft_create(
@@ -235,7 +256,7 @@ def application_lines_store(
         )
         if not created:
             application.payload = clean
-            application.printed_at = None
+            _content_changed(application, actor, "重新导入批量文件，人员名单已更新")
             application.save(update_fields=["payload", "printed_at", "updated_at"])
         LineItem.objects.filter(application=application).delete()
         writer = BulkWriter.for_connection(connection)
@@ -435,15 +456,35 @@ def material_remove(
         transaction.on_commit(lambda: private_storage().delete(name))
 
 
+def stamped_form_current(application: Application, material: Material) -> bool:
+    """Whether an upload of the stamped form shows the content as it is: uploaded at or after the
+    latest print of that content (a change of the content clears the print, `_content_changed`)."""
+    return application.printed_at is not None and material.uploaded_at >= application.printed_at
+
+
 def missing_materials(application: Application) -> list[str]:
-    """Names of required materials not uploaded yet."""
+    """Names of required materials not uploaded yet; the stamped form counts only when current."""
     kind = application_type(application.type_code)
-    have = (
-        set(application.materials.values_list("code", flat=True))
-        if hasattr(application, "materials")
-        else set()
-    )
+    stamped = kind.stamped_form
+    have = {
+        material.code
+        for material in (application.materials.all() if application.pk else [])
+        if stamped is None or material.code != stamped.code or stamped_form_current(application, material)
+    }
     return [m.name for m in kind.materials if m.required and m.code not in have]
+
+
+def _stale_stamped_form(application: Application) -> str:
+    """The stamped form's name when the only scans of it were uploaded before the content last
+    changed or before the latest print; "" otherwise."""
+    kind = application_type(application.type_code)
+    spec = kind.stamped_form
+    if spec is None:
+        return ""
+    scans = [m for m in application.materials.all() if m.code == spec.code]
+    if scans and not any(stamped_form_current(application, m) for m in scans):
+        return spec.name
+    return ""
 
 
 def application_submit(
@@ -472,6 +513,12 @@ def application_submit(
                     CaseErrorCode.NOT_PRINTED, "请先点击【打印报表】预览并打印表单，加盖单位公章后再提交"
                 )
             _check_rules(kind, locked.unit, locked.payload)
+            stale = _stale_stamped_form(locked)
+            if stale:
+                raise _refuse(
+                    CaseErrorCode.STAMPED_FORM_STALE,
+                    f"已上传的“{stale}”是申报内容修改前打印的，请上传本次打印报表并加盖单位公章后的“{stale}”",
+                )
             missing = missing_materials(locked)
             if missing:
                 raise _refuse(CaseErrorCode.MATERIALS_MISSING, "请上传以下必传材料：" + "、".join(missing))
@@ -661,8 +708,7 @@ def application_return(
         _status_set(locked, Status.RETURNED)
         locked.opinion = opinion.strip()
         locked.decided_at = _now()
-        locked.printed_at = None
-        locked.save()
+        locked.save()  # the printed form still shows the content: a change to it voids the print
         _event(locked, Event.Action.RETURNED, reviewer, locked.opinion)
         audit_event_record(
             actor=reviewer, action="application_returned", unit=locked.unit, target=locked, origin=origin

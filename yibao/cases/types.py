@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from yibao.units.models import Unit
 
 
+# The material that is the printed form itself, stamped and scanned (加盖单位公章后扫描上传): it
+# must show the application's content as it is, so only a scan uploaded after the latest print of
+# that content counts (see `services.stamped_form_current`).
+STAMPED_FORM = "stamped-form"
+
+
 @dataclass(frozen=True)
 class MaterialSpec:
     """One line of the 附件上传 table (序号, 材料名称, 备注, 模板)."""
@@ -30,12 +36,19 @@ class MaterialSpec:
     note: str = ""
     template: str = ""  # file name under yibao/cases/templates_files/, offered as 模板 下载
 
+    @property
+    def is_stamped_form(self) -> bool:
+        return self.code == STAMPED_FORM
+
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     label: str
     editable: bool = True  # the manual's pencil icon: only these may change
+    # How a value reads where the shared code tables (chosen by field name, `cases.selectors`) do
+    # not say: a record the value names (a batch, persons) or a choice list of the type's own.
+    shown: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,12 @@ class ApplicationType:
     # deleted. Batch types hold only while being prepared: a unit may submit one file and
     # prepare the next.
     open_statuses: frozenset[str] = frozenset({"draft", "returned", "submitted"})
+    # The application changes a record: its form and pages show each field 变更前 / 变更后. False
+    # for one that registers or lists (参保登记, 中断参保, a batch): one value per 项目.
+    changes_record: bool = True
+    # A batch application's person list (its line items' `data`), one column per spec: printed
+    # after its form, page by page, and listed on the review page.
+    line_columns: tuple[FieldSpec, ...] = ()
 
     def open_key(self, payload: dict[str, Any]) -> str:
         """What makes applications of this type the same matter: the type, and the subject's and
@@ -100,6 +119,18 @@ class ApplicationType:
 
     def material(self, code: str) -> MaterialSpec | None:
         return next((m for m in self.materials if m.code == code), None)
+
+    @property
+    def stamped_form(self) -> MaterialSpec | None:
+        """The material that is the printed form, stamped (none for a type without one)."""
+        return next((m for m in self.materials if m.is_stamped_form), None)
+
+    @property
+    def form_title(self) -> str:
+        """The printed form's title: the name of its stamped material (what the unit uploads), else
+        «…申请表»."""
+        stamped = self.stamped_form
+        return stamped.name if stamped else f"{self.name}申请表"
 
 
 _REGISTRY: dict[str, ApplicationType] = {}

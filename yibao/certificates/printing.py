@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from yibao.certificates.codes import verification_code
 from yibao.certificates.models import Certificate
-from yibao.certificates.selectors import ym_label
+from yibao.certificates.selectors import paid_period
 from yibao.core.pdf import pdf_from_html
 
 TEMPLATE = "certificates/print/certificate.html"
@@ -38,7 +38,7 @@ def qr_data_uri(link: str) -> str:
 def document_context(content: dict[str, Any]) -> dict[str, Any]:
     """The document's fields from a content snapshot (issued or, for the preview, not yet)."""
     rows = [
-        {**row, "paid_period": _paid_period(row.get("paid_from"), row.get("paid_to"))}
+        {**row, "paid_period": paid_period(row.get("paid_from"), row.get("paid_to"))}
         for row in content.get("rows", [])
     ]
     as_of = datetime.date.fromisoformat(content["as_of"]) if content.get("as_of") else None
@@ -48,10 +48,6 @@ def document_context(content: dict[str, Any]) -> dict[str, Any]:
         "is_person": content.get("kind") == Certificate.Kind.PERSON,
         "as_of": f"{as_of.year}年{as_of.month}月{as_of.day}日" if as_of else "",
     }
-
-
-def _paid_period(first: int | None, last: int | None) -> str:
-    return f"{ym_label(first)}至{ym_label(last)}" if first and last else "—"
 
 
 def certificate_context(certificate: Certificate, *, site: str) -> dict[str, Any]:

@@ -93,6 +93,11 @@ def ym_label(ym: int | None) -> str:
     return f"{ym // 100}年{ym % 100:02d}月" if ym else "—"
 
 
+def paid_period(first: int | None, last: int | None) -> str:
+    """缴费起止年月 as the certificate prints it: 2024年01月至2025年12月."""
+    return f"{ym_label(first)}至{ym_label(last)}" if first and last else "—"
+
+
 def _paid_months(unit: Unit, **filters: Any) -> dict[str, dict[str, Any]]:
     """Per 险种: distinct months paid (到账) in the unit, and the first and last of them."""
     rows = (

@@ -14,10 +14,10 @@ from yibao.accounts.models import User
 from yibao.certificates.codes import certificate_number_new, code_matches, code_normalise
 from yibao.certificates.error_codes import CertificateErrorCode
 from yibao.certificates.models import Certificate
-from yibao.certificates.selectors import person_certificate_content, unit_certificate_content
+from yibao.certificates.selectors import paid_period, person_certificate_content, unit_certificate_content
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
-from yibao.core.masking import mask_name
+from yibao.core.masking import mask_id_number, mask_name
 from yibao.enrollment.models import Person
 from yibao.units.models import Unit
 
@@ -67,14 +67,36 @@ def certificate_issue(
 
 
 @dataclass(frozen=True)
+class CertifiedRow:
+    """One 险种 line of what the certificate certified, as printed on it."""
+
+    insutype: str
+    status: str
+    psn_type: str  # a person's certificate: 人员类别
+    first_ym: str
+    persons: int | None  # a unit's certificate: 参保人数
+    months: int
+    paid_period: str
+
+
+@dataclass(frozen=True)
 class VerifiedCertificate:
-    """What the public check shows of a genuine certificate, and nothing more."""
+    """What the public check shows of a genuine certificate: what it certified, as issued (the
+    stored snapshot, not the paper), so a reader compares the figures line by line; a person's
+    name and ID number masked, as nothing personal is told beyond what the paper carries."""
 
     number: str
     kind_label: str
     holder_shown: str  # a person's name masked; a unit's name in full (public, not personal data)
     issued_on: datetime.date
     agency_name: str
+    is_person: bool
+    unit_name: str
+    unit_uscc: str
+    person_cert: str  # a person's 证件类型 and masked 证件号码
+    as_of: str
+    period: str
+    rows: tuple[CertifiedRow, ...]
 
 
 def verify_limit_message(seconds: int) -> str:
@@ -101,14 +123,37 @@ def certificate_verify(*, number: str, code: str, origin: RequestOrigin) -> Veri
         # Not audited as an event: the failure row is the record (and the rate limit's count).
         lockout.login_failure_record(account_key=key, ip_address=None)
         raise ApplicationError(CertificateErrorCode.NOT_GENUINE, NOT_GENUINE_MESSAGE)
+    return _verified(certificate)
+
+
+def _verified(certificate: Certificate) -> VerifiedCertificate:
+    content = certificate.content
+    is_person = certificate.kind == Certificate.Kind.PERSON
+    person = content.get("person") or {}
+    unit = content.get("unit") or {}
+    as_of = datetime.date.fromisoformat(content["as_of"]) if content.get("as_of") else None
     return VerifiedCertificate(
         number=certificate.number,
         kind_label=certificate.get_kind_display(),
-        holder_shown=(
-            certificate.holder_name
-            if certificate.kind == Certificate.Kind.UNIT
-            else mask_name(certificate.holder_name)
-        ),
+        holder_shown=mask_name(certificate.holder_name) if is_person else certificate.holder_name,
         issued_on=timezone.localdate(certificate.issued_at),
         agency_name=certificate.agency_name,
+        is_person=is_person,
+        unit_name=str(unit.get("name", "")),
+        unit_uscc="" if is_person else str(unit.get("uscc", "")),
+        person_cert=f"{person.get('cert_type', '')} {mask_id_number(str(person.get('cert_no', '')))}".strip(),
+        as_of=f"{as_of.year}年{as_of.month}月{as_of.day}日" if as_of else "",
+        period=f"{content.get('period_from', '—')}至{content.get('period_to', '—')}",
+        rows=tuple(
+            CertifiedRow(
+                insutype=str(row.get("insutype_label", "")),
+                status=str(row.get("status", "")),
+                psn_type=str(row.get("psn_type", "")),
+                first_ym=str(row.get("first_ym", "")),
+                persons=row.get("persons"),
+                months=int(row.get("months") or 0),
+                paid_period=paid_period(row.get("paid_from"), row.get("paid_to")),
+            )
+            for row in content.get("rows", [])
+        ),
     )

@@ -48,3 +48,20 @@ def check_sms_backend_delivers(app_configs: Any, **kwargs: Any) -> list[checks.C
             )
         ]
     return []
+
+
+@checks.register()
+def check_pdf_font_installed(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Printed forms, batch lists and 参保证明 are set in one face; without it they cannot print
+    (a batch's list) or print in another font."""
+    from yibao.core.pdf import FONT_FAMILY, FONT_PACKAGE, pdf_font_find
+
+    if pdf_font_find() is None:
+        return [
+            checks.Warning(
+                f"The PDF font {FONT_FAMILY!r} is not installed: printed forms and certificates cannot be made.",
+                hint=f"Install Debian's {FONT_PACKAGE} (scripts/ensure_system_packages.sh run does it as root).",
+                id="yibao.W001",
+            )
+        ]
+    return []

@@ -1,15 +1,65 @@
-"""HTML to PDF with WeasyPrint, shared by every printed document (打印报表, 参保证明).
+"""HTML to PDF with WeasyPrint, shared by every printed document (打印报表, 参保证明), and the one
+font they are set in.
 
-The stylesheets name one CJK face (Debian fonts-noto-cjk), which WeasyPrint embeds as a subset,
-so a document prints the same on any machine. Parsed stylesheets are kept per file.
+Every stylesheet names one CJK face, `FONT_FAMILY` (Debian fonts-noto-cjk), which WeasyPrint embeds
+as a subset, so a document prints the same on any machine; long lists drawn without WeasyPrint
+(`pdf_tables`) read the same face's file. `scripts/ensure_system_packages.sh` installs the package
+when fontconfig does not know the family, and a system check says so at start. Parsed stylesheets
+are kept per file.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+
+FONT_FAMILY = "Noto Sans CJK SC"
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+class PdfFontMissing(RuntimeError):
+    """fontconfig does not know `FONT_FAMILY`: printed documents cannot be set in it."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: Path
+    index: int  # the face within a collection (.ttc)
+
+
+def pdf_font_find() -> FontFile | None:
+    """The file of `FONT_FAMILY`'s regular face as fontconfig resolves it, or None when fontconfig
+    would substitute another family (it always answers with something)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    done = subprocess.run(  # noqa: S603 - a fixed program and pattern
+        [fc_match, "--format=%{family}\t%{file}\t%{index}", f"{FONT_FAMILY}:style=Regular"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    parts = done.stdout.split("\t")
+    if done.returncode or len(parts) != 3:
+        return None
+    families, path, index = parts
+    if FONT_FAMILY not in families.split(","):
+        return None
+    return FontFile(path=Path(path), index=int(index or 0))
+
+
+@cache
+def pdf_font() -> FontFile:
+    """`FONT_FAMILY`'s file; PdfFontMissing when it is not installed (kept once found)."""
+    found = pdf_font_find()
+    if found is None:
+        raise PdfFontMissing(f"PDF font {FONT_FAMILY!r} is not installed: install Debian's {FONT_PACKAGE}")
+    return found
 
 
 @cache

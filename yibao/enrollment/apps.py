@@ -12,6 +12,3 @@ class EnrollmentConfig(AppConfig):
             interruption_batch,  # noqa: F401 - registers 职工中断参保（批量）
             interruption_types,  # noqa: F401 - registers 职工中断参保
         )
-        from yibao.enrollment.display import display_register
-
-        display_register()

@@ -168,6 +168,27 @@ def _pending_enrollments(unit: Unit, application: Application) -> str:
     return pending_batch_refusal([keys[key] for key in keys if key in held], "职工参保登记") if held else ""
 
 
+def batch_shown(value: Any) -> str:
+    """How a batch application's `batch` reads: the import's 批次号 and file name."""
+    batch = BatchImport.objects.filter(pk=int(value or 0)).only("pk", "created_at", "original_name").first()
+    if batch is None:
+        return "—"
+    return f"{batch.number}（{batch.original_name}）" if batch.original_name else batch.number
+
+
+ENROLLMENT_LINE_COLUMNS = (
+    FieldSpec("name", "姓名"),
+    FieldSpec("cert_type", "证件类型"),
+    FieldSpec("cert_no", "证件号码"),
+    FieldSpec("gender", "性别"),
+    FieldSpec("psn_type", "人员类别"),
+    FieldSpec("emp_form", "用工形式"),
+    FieldSpec("insutypes", "险种"),
+    FieldSpec("start_date", "参保日期"),
+    FieldSpec("base", "月缴费基数"),
+)
+
+
 def batch_application_type(
     *,
     code: str,
@@ -178,10 +199,12 @@ def batch_application_type(
     form_name: str,
     apply: Callable[[Application], None],
     pending: Callable[[Unit, Application], str],
+    line_columns: tuple[FieldSpec, ...],
 ) -> ApplicationType:
-    """Register the application of a kind of batch file: it names its import and how many persons
-    it holds, goes on only when every row passed and none of its persons is pending in another
-    application of the kind (`pending`), and needs the printed form stamped."""
+    """Register the application of a kind of batch file: it names its import (批次号) and how many
+    persons it holds, lists them (`line_columns` of its line items), goes on only when every row
+    passed and none of its persons is pending in another application of the kind (`pending`), and
+    needs the printed form stamped."""
     return application_type_register(
         ApplicationType(
             code=code,
@@ -189,9 +212,11 @@ def batch_application_type(
             item_code=item_code,
             form_page=form_page,
             fields=(
-                FieldSpec("batch", "批量导入", editable=True),
+                FieldSpec("batch", "批次号", editable=True, shown=batch_shown),
                 FieldSpec("count", count_label, editable=True),
             ),
+            changes_record=False,
+            line_columns=line_columns,
             current=batch_current,
             apply=apply,
             check=_batch_checker(pending),
@@ -214,6 +239,7 @@ EMPLOYEE_ENROLLMENT_BATCH = batch_application_type(
     form_name="职工参保登记表（批量）",
     apply=batch_apply_application,
     pending=_pending_enrollments,
+    line_columns=ENROLLMENT_LINE_COLUMNS,
 )
 
 

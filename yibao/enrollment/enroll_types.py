@@ -279,6 +279,7 @@ EMPLOYEE_ENROLLMENT = application_type_register(
         check=_check,
         printed_form=True,
         requires_change=False,
+        changes_record=False,
         materials=(
             MaterialSpec("stamped-form", "职工参保登记表", note="打印报表后加盖单位公章，扫描或拍照上传"),
             MaterialSpec(

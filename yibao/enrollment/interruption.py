@@ -43,6 +43,12 @@ class InterruptionReason(models.TextChoices):
     OTHER = "05", "其他"
 
 
+def reason_label(value: object) -> str:
+    """中断原因 as it reads (an unknown code as itself)."""
+    text = str(value or "")
+    return InterruptionReason(text).label if text in InterruptionReason.values else text
+
+
 def person_ids_parse(value: str) -> list[int]:
     """ "3,7,7" → [3, 7]: the persons of an interruption payload, unique, in order."""
     ids: list[int] = []

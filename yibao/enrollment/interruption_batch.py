@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from yibao.cases.models import Application, LineItem
+from yibao.cases.types import FieldSpec
 from yibao.core.bulk import BulkWriter, bulk_write
 from yibao.core.errors import ApplicationError
 from yibao.core.spreadsheets.cells import Problem
@@ -25,7 +26,7 @@ from yibao.core.spreadsheets.reader import SheetRow
 from yibao.enrollment.batch import CHANGE_FIELDS
 from yibao.enrollment.batch_import import BatchFlow, batch_application_type, batch_flow_register
 from yibao.enrollment.error_codes import EnrollmentErrorCode
-from yibao.enrollment.interruption import InterruptionReason, pause_from
+from yibao.enrollment.interruption import InterruptionReason, pause_from, reason_label
 from yibao.enrollment.interruption_sheets import (
     LAYOUT,
     InterruptionRow,
@@ -226,6 +227,13 @@ EMPLOYEE_INTERRUPTION_BATCH = batch_application_type(
     form_name="职工中断参保申报表（批量）",
     apply=interruption_batch_apply,
     pending=_pending_interruptions,
+    line_columns=(
+        FieldSpec("name", "姓名"),
+        FieldSpec("cert_type", "证件类型"),
+        FieldSpec("cert_no", "证件号码"),
+        FieldSpec("reason", "中断原因", shown=reason_label),
+        FieldSpec("pause_date", "中断日期"),
+    ),
 )
 
 

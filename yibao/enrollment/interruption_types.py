@@ -22,13 +22,25 @@ from yibao.enrollment.interruption import (
     interruption_pending_check,
     person_ids_parse,
     person_ids_text,
+    reason_label,
 )
 from yibao.enrollment.pending import INTERRUPTION
+from yibao.enrollment.selectors import persons_label
 from yibao.units.models import Unit
 
+
+def persons_shown(value: object) -> str:
+    """中断人员 as it reads: each person's name with the ID number masked, and how many."""
+    try:
+        ids = person_ids_parse(str(value or ""))
+    except ValueError:
+        return str(value)
+    return f"{persons_label(ids)}（共{len(ids)}人）" if ids else ""
+
+
 INTERRUPTION_FIELDS = (
-    FieldSpec("interrupted_persons", "中断人员"),
-    FieldSpec("interruption_reason", "中断原因"),
+    FieldSpec("interrupted_persons", "中断人员", shown=persons_shown),
+    FieldSpec("interruption_reason", "中断原因", shown=reason_label),
     FieldSpec("pause_date", "中断日期"),
 )
 
@@ -86,6 +98,7 @@ EMPLOYEE_INTERRUPTION = application_type_register(
         check=_check,
         printed_form=True,
         requires_change=False,
+        changes_record=False,
         materials=(
             MaterialSpec(
                 "stamped-form",

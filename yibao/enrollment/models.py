@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from yibao.core.models import TimeStampedModel
 from yibao.core.storage import private_storage
@@ -198,6 +199,12 @@ class BatchImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def number(self) -> str:
+        """批次号: the import's date and its id (as the 办件编号 is made), printed on the batch's
+        form and on every page of its person list."""
+        return f"PC{timezone.localtime(self.created_at):%Y%m%d}{self.pk:08d}"
 
     @property
     def percent(self) -> int:

@@ -41,7 +41,7 @@ def test_the_form_shows_the_application_with_the_changes_marked(application: App
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(application_form_pdf(application))
     text = _run("pdftotext", "-layout", pdf, "-")
-    assert "单位参保关键信息变更申请表" in text
+    assert "单位参保关键信息变更表" in text  # named as the stamped material the unit uploads
     assert f"办件编号：{application.number}" in text
     lines = {" ".join(line.split()) for line in text.splitlines()}
     assert f"单位名称 {application.unit.name} 昆明新名称科技有限公司 变更" in lines

@@ -15,6 +15,7 @@ from yibao.certificates.codes import verification_code
 from yibao.certificates.models import Certificate
 from yibao.certificates.printing import verify_path
 from yibao.certificates.services import certificate_issue
+from yibao.certificates.tests.helpers import months, paid
 from yibao.core.audit import RequestOrigin
 from yibao.core.tests.factories import InsuranceFactory, UserFactory
 
@@ -46,7 +47,7 @@ def test_the_page_is_public_and_linked_from_the_portal(client: Client) -> None:
     assert directory.find("a", href=URL) is not None
 
 
-def test_a_genuine_certificate_shows_only_kind_masked_holder_date_and_agency(
+def test_a_genuine_certificate_shows_what_it_certified_with_the_person_masked(
     client: Client, certificate: Certificate
 ) -> None:
     response = client.post(
@@ -59,7 +60,29 @@ def test_a_genuine_certificate_shows_only_kind_masked_holder_date_and_agency(
     issued = timezone.localdate(certificate.issued_at)
     assert f"{issued.year}年{issued.month}月{issued.day}日" in verdict
     assert certificate.agency_name in verdict
-    assert certificate.unit.name not in verdict and "职工基本医疗保险" not in verdict
+    person = certificate.person
+    assert person is not None and person.cert_no not in visible_text(soup)
+    assert f"{person.cert_no[:4]}{'*' * 10}{person.cert_no[-4:]}" in verdict
+    assert certificate.unit.name in verdict  # where the person is insured: what the paper certifies
+
+
+def test_the_figures_shown_are_those_issued_so_an_altered_paper_shows(client: Client) -> None:
+    insurance = InsuranceFactory.create(person__name="王小芳", insutype="310", first_insured_ym=202001)
+    paid(insurance, *months(202401, 14))
+    certificate = certificate_issue(
+        unit=insurance.unit, person=insurance.person, actor=UserFactory.create(), origin=RequestOrigin()
+    )
+    paid(insurance, *months(202503, 10))  # paid after the issue: the certificate still says 14
+    soup = check_page(client.post(URL, {"number": certificate.number, "code": verification_code(certificate)}),
+                      echoed=(certificate.number,))  # fmt: skip
+    rows = [
+        [visible_text(td) for td in tr.select("td")]
+        for tr in soup.select(".certificate-verdict__rows tbody tr")
+    ]
+    assert rows == [
+        ["职工基本医疗保险", "职工在职", "正常参保", "2020年01月", "14", "2024年01月至2025年02月"]
+    ]
+    assert "证明期间：2024年01月至2025年02月" in visible_text(soup.select_one(".certificate-verdict"))
 
 
 def test_a_unit_certificate_names_the_unit_in_full(client: Client, certificate: Certificate) -> None:

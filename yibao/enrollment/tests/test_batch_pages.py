@@ -206,7 +206,11 @@ def test_a_stored_file_leaves_a_case_event_and_an_audit_row(
     application = Application.objects.get(pk=second.application_id or 0)
     assert first.application_id == application.pk
     assert application.number.startswith("SQ")
-    assert list(Event.objects.filter(application=application).values_list("action", flat=True)) == ["created"]
+    # the second file replaced the first one's lines: a 修改申报内容 in the history
+    actions = list(
+        Event.objects.filter(application=application).order_by("at", "id").values_list("action", flat=True)
+    )
+    assert actions == ["created", "edited"]
     audited = AuditEvent.objects.filter(action="application_lines_stored", object_id=str(application.pk))
     assert [e.after["failed"] for e in audited.order_by("pk")] == [1, 0]
 
