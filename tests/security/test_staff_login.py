@@ -137,3 +137,19 @@ def test_the_current_code_is_shown_only_with_development_affordances(
     page = client.get("/agency/login/setup/").content.decode()
     device = TOTPDevice.objects.get(user=shenhe, confirmed=False)
     assert f"开发环境：当前动态口令为 <code>{current_code(device)}</code>" in page
+
+
+def test_a_new_captcha_keeps_the_typed_password_and_a_wrong_one_is_not_shown_again(
+    client: Client, shenhe: Any
+) -> None:
+    typed = {
+        "username": "shenhe-login",
+        "password": "Typed-Before-Refresh1",
+        "captcha_0": "x",
+        "captcha_1": "",
+    }
+    refreshed = check_page(client.post("/agency/login/", {**typed, "captcha_refresh": "1"}))
+    assert refreshed.select_one("input[name=password]")["value"] == "Typed-Before-Refresh1"
+    wrong = check_page(password_step(client, password="Wrong-Password-1"))
+    assert "value" not in wrong.select_one("input[name=password]").attrs
+    assert "no-cache" in client.get("/agency/login/")["Cache-Control"]

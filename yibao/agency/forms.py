@@ -14,6 +14,7 @@ from yibao.cases.selectors import LINE_NUMBER_QUERY
 from yibao.cases.types import application_types
 from yibao.core.forms import HallForm
 from yibao.core.models import Division
+from yibao.core.widgets import KeptPasswordInput
 
 ALL = "all"
 STATUS_CHOICES = [
@@ -126,7 +127,7 @@ class StaffLoginForm(HallForm):
     """登录 of agency staff and the system admin (first step)."""
 
     username = forms.CharField(label="用户名", max_length=150)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128, strip=False)
+    password = forms.CharField(label="密码", widget=KeptPasswordInput, max_length=128, strip=False)
     captcha = captcha_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,7 +30,7 @@ from yibao.agency.staff_login import (
 )
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
-from yibao.core.forms import add_application_error, without_errors
+from yibao.core.forms import add_application_error, typed_values_forget, without_errors
 from yibao.core.guards import public_view
 
 PENDING_KEY = "yibao_staff_pending"  # (user id, time): the password step passed, the code not yet
@@ -55,6 +56,7 @@ def _pending(request: HttpRequest) -> User | None:
 
 
 @public_view
+@never_cache  # after 换一张 the page carries the typed password back
 def staff_login(request: HttpRequest) -> HttpResponse:
     """第一步: 用户名, 密码, 图形验证码."""
     form = StaffLoginForm(request.POST if request.method == "POST" else None)
@@ -70,6 +72,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                 )
             except ApplicationError as error:
                 add_application_error(form, error)
+                typed_values_forget(form, "password")  # a refused password is not shown again
             else:
                 if request.user.is_authenticated:
                     auth_logout(request)

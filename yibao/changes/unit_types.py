@@ -54,7 +54,7 @@ class NonKeyChangeForm(HallForm):
     contact_name = forms.CharField(label="联系人", max_length=50)
     contact_phone = forms.CharField(label="联系电话", max_length=20)
     contact_address = forms.CharField(label="单位通讯地址", max_length=200)
-    postcode = forms.CharField(label="邮政编码", max_length=10)
+    postcode = forms.CharField(label="邮政编码", max_length=10, required=False)  # optional (national 003)
 
     def clean_contact_phone(self) -> str:
         value = str(self.cleaned_data["contact_phone"]).strip()
@@ -66,7 +66,8 @@ class NonKeyChangeForm(HallForm):
         return value
 
     def clean_postcode(self) -> str:
-        return str(run_check(validate_postcode, self.cleaned_data["postcode"], field="postcode"))
+        value = str(self.cleaned_data["postcode"]).strip()
+        return str(run_check(validate_postcode, value, field="postcode")) if value else ""
 
 
 class KeyChangeForm(HallForm):

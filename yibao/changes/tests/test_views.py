@@ -100,6 +100,16 @@ def test_an_unchanged_unit_form_is_refused_before_any_draft(client: Client, bind
     assert not Application.objects.exists()  # refused as the person's form is: no draft left behind
 
 
+def test_the_postcode_is_optional_as_in_the_national_manual(client: Client, binding: Binding) -> None:
+    data = {"contact_name": "周敏", "contact_phone": "0871-63123456", "contact_address": "昆明市1号",
+            "postcode": ""}  # fmt: skip
+    response = client.post(reverse("changes:unit-info-change"), {**data, "submit_key": "k1"})
+    assert response.status_code == 302, visible_text(check_page(response))
+    assert Application.objects.get().payload["postcode"] == ""
+    wrong = client.post(reverse("changes:unit-info-change"), {**data, "postcode": "12", "submit_key": "k2"})
+    assert "邮政编码" in visible_text(check_page(wrong).select_one(".error-summary"))
+
+
 def test_a_tampered_form_cannot_change_the_uscc(client: Client, binding: Binding) -> None:
     client.post(reverse("changes:unit-key-info-change"), {**KEY, "uscc": "91350200776049653A"})
     application = Application.objects.get()
