@@ -64,9 +64,9 @@ def compare(application: Application, kind: ApplicationType) -> list[ComparedFie
                 name=spec.name,
                 label=spec.label,
                 editable=spec.editable,
-                before=display_value(spec.name, before),
-                current=display_value(spec.name, now),
-                proposed=display_value(spec.name, asked) if asked is not None else "—",
+                before=display_value(spec.name, spec.shown(before)),
+                current=display_value(spec.name, spec.shown(now)),
+                proposed=display_value(spec.name, spec.shown(asked)) if asked is not None else "—",
                 changed=changed,
                 moved=str(now) != str(before),
             )

@@ -31,7 +31,7 @@ def workspace(request: OperatorRequest, application_id: int) -> HttpResponse:
     kind = application_type(application.type_code)
     materials = list(application.materials.all())
     rows = []
-    for position, spec in enumerate(kind.materials, start=1):
+    for position, spec in enumerate(kind.materials_for(application.payload), start=1):
         files = [m for m in materials if m.code == spec.code]
         rows.append(
             {"position": position, "spec": spec, "files": files, "form": MaterialUploadForm(prefix=spec.code)}

@@ -91,8 +91,8 @@ def application_change_rows(application: Application, *, reveal_new: bool = Fals
             ChangeRow(
                 name=spec.name,
                 label=spec.label,
-                before=display_value(spec.name, old),
-                after=display_value(spec.name, new, reveal=reveal_new and changed),
+                before=display_value(spec.name, spec.shown(old)),
+                after=display_value(spec.name, spec.shown(new), reveal=reveal_new and changed),
                 changed=changed,
             )
         )

@@ -36,6 +36,14 @@ class FieldSpec:
     name: str
     label: str
     editable: bool = True  # the manual's pencil icon: only these may change
+    # How a stored value reads on the pages (a code as its label), when its name alone does not
+    # say (see `cases.selectors.display_value`).
+    reads: Callable[[str], str] | None = None
+
+    def shown(self, value: Any) -> Any:
+        """The value as the pages show it before masking: its label when the spec names one."""
+        text = "" if value is None else str(value)
+        return self.reads(text) if self.reads is not None and text else value
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,13 @@ class ApplicationType:
     # deleted. Batch types hold only while being prepared: a unit may submit one file and
     # prepare the next.
     open_statuses: frozenset[str] = frozenset({"draft", "returned", "submitted"})
+    # Called inside the transaction each time an application of this type changes status (after
+    # `apply`, when approved): for a type whose records follow the application (a 备案 is
+    # 申请中 while submitted, 不予备案 when rejected).
+    status_changed: Callable[[Application], None] | None = None
+    # The materials an application asks for given its payload (e.g. none of the proofs when the
+    # unit accepted the 告知承诺书): by default `materials`.
+    materials_of: Callable[[dict[str, Any]], tuple[MaterialSpec, ...]] | None = None
 
     def open_key(self, payload: dict[str, Any]) -> str:
         """What makes applications of this type the same matter: the type, and the subject's and
@@ -83,6 +98,10 @@ class ApplicationType:
     @property
     def materials_required(self) -> bool:
         return any(m.required for m in self.materials)
+
+    def materials_for(self, payload: dict[str, Any]) -> tuple[MaterialSpec, ...]:
+        """The materials an application with this payload asks for."""
+        return self.materials if self.materials_of is None else self.materials_of(payload)
 
     @property
     def editable_fields(self) -> tuple[str, ...]:
