@@ -26,7 +26,7 @@ def phone_clean(value: str) -> str:
         return str(run_check(validate_mobile, text))
     digits = text.replace("-", "")
     if not (digits.isdigit() and 7 <= len(digits) <= 12):
-        raise forms.ValidationError("请输入正确的联系电话，如 13912345678 或 0371-63123456")
+        raise forms.ValidationError("请输入正确的联系电话：手机号码，或带区号的固定电话，如 0371-63123456")
     return text
 
 

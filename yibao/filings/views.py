@@ -14,11 +14,12 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from yibao.accounts.guards import hall_user
 from yibao.cases import services as case_services
 from yibao.cases.models import Application
-from yibao.cases.selectors import application_outcome
+from yibao.cases.selectors import application_outcome, display_value
 from yibao.cases.types import application_type
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
@@ -37,13 +38,12 @@ from yibao.filings.types import FilingType, filing_type
 from yibao.operators.access import GrantedRequest, grant_required
 
 View = Callable[..., HttpResponse]
+KEPT = ("phone", "agent_cert_no", "agent_phone")
 
 
 def _search(request: GrantedRequest, spec: FilingKind) -> HttpResponse:
     """输入证件号码，点击【查询】: the person's page, or «not found» (for anyone not 正常参保 in
     this unit and the operator's 管理人群 alike)."""
-    from django.utils import timezone
-
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         person = selectors.person_in_force_by_cert_no(
@@ -92,21 +92,31 @@ def _form_page(
     blocking = _blocking(request, kind, subject)
     holder = selectors.open_filing_application(request.unit.pk, kind.open_key(subject))
     draft = holder.payload if holder is not None and blocking is None else {}
+    known = {**(filing_values(filing) if filing is not None else {}), **draft}
+    # ID and phone numbers never go into the page in full: left empty, the one known stays.
+    kept = [name for name in KEPT if known.get(name)]
     initial: dict[str, Any] = {
         "insutype": held[0].insutype,
         "network": Filing.Network.DIRECT,
-        "phone": person.mobile,
+        "start_date": timezone.localdate().isoformat(),
     }
-    if filing is not None:
-        initial.update(filing_values(filing))
-    initial.update({k: v for k, v in draft.items() if k not in kind.subject})
+    initial.update({k: v for k, v in known.items() if k not in kind.subject and k not in kept})
     direct = kind.action == CANCEL
     key = request.POST.get("submit_key", "")
     done = Application.objects.filter(submit_key=key, unit=request.unit).first() if key else None
     if done is not None:  # the same form sent twice: show what the first one made
         return redirect("cases:edit", application_id=done.pk)
-    data = request.POST if request.method == "POST" else None
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        for name in kept:
+            if not str(data.get(name, "")).strip():
+                data[name] = known[name]
     form = _page_form(kind, data, initial)
+    for name in kept:
+        if name in form.fields:
+            form.fields[name].required = False
+            shown = display_value(name, known[name])
+            form.fields[name].help_text = f"当前：{shown}。如需修改请输入新的号码，不修改请留空"
     if data is not None and is_refresh(data):
         form = without_errors(form)  # the region picker's 选择 without JavaScript
     elif data is not None and blocking is None and form.is_valid():
