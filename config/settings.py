@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "yibao.enrollment",
     "yibao.contributions",
     "yibao.changes",
+    "yibao.filings",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",

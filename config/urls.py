@@ -17,6 +17,7 @@ urlpatterns = [
     path("hall/operators/", include("yibao.operators.urls")),
     path("hall/cases/", include("yibao.cases.urls")),
     path("hall/changes/", include("yibao.changes.urls")),
+    path("hall/filings/", include("yibao.filings.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/queries/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),

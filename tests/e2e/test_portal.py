@@ -31,8 +31,8 @@ def test_visitor_opens_the_portal_and_finds_a_service(page: Any) -> None:
             "异地转诊备案",
         ]
     )
-    page.get_by_role("link", name="异地转诊备案").click()
-    expect(page.get_by_text("该服务正在建设中，暂未开放网上办理。")).to_be_visible()
+    page.get_by_role("link", name="异地转诊备案").click()  # a unit service: the hall asks for a login
+    expect(page).to_have_url(page.base_url + "/hall/login/?next=/hall/operators/services/filing-referral/")
 
 
 def test_directory_filters_by_service_type(page: Any) -> None:

@@ -199,6 +199,23 @@ ROWS: list[Row] = [
     Row("changes:employee-key-info-change-person", PSN, expect=operator_page(op_status=DENIED)),
     Row("changes:employee-info-change", expect=operator_page(op_status=DENIED)),
     Row("changes:employee-info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
+    # 异地就医备案: the four filings (nobody holds their grants); 变更备案 / 取消备案 name any id
+    *(
+        row
+        for slug in ("retiree-relocation", "long-term-residence", "posted-worker", "referral")
+        for row in (
+            Row(f"filings:{slug}", expect=operator_page(op_status=DENIED)),
+            Row(
+                f"filings:{slug}",
+                method="post",
+                data={"cert_no": "x"},
+                expect=operator_page(op_status=DENIED),
+            ),
+            Row(f"filings:{slug}-person", PSN, "post", expect=operator_page(op_status=DENIED)),
+            Row(f"filings:{slug}-change", PSN, "post", expect=operator_page(op_status=DENIED)),
+            Row(f"filings:{slug}-cancel", PSN, "post", expect=operator_page(op_status=DENIED)),
+        )
+    ),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
     Row("cases:list", expect=operator_page(op_status=DENIED)),
     Row("cases:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),

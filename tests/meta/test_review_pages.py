@@ -3,6 +3,8 @@ crashed for one type left those applications undecidable)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -21,14 +23,34 @@ pytestmark = pytest.mark.django_db
 
 
 def subject_payload(subject: tuple[str, ...], unit_id: int) -> dict[str, str]:
-    """The payload entries naming the application's record: a person of the unit."""
+    """The payload entries naming the application's record: a person of the unit, and a filing
+    (异地就医备案) of that person in force."""
     values: dict[str, str] = {}
     for name in subject:
-        assert name == "person", f"a new kind of subject: {name}; teach this test to make one"
-        person = PersonFactory.create()
-        InsuranceFactory.create(person=person, unit_id=unit_id)
-        values[name] = str(person.pk)
+        assert name in ("person", "filing"), f"a new kind of subject: {name}; teach this test to make one"
+        if name == "person":
+            person = PersonFactory.create()
+            InsuranceFactory.create(person=person, unit_id=unit_id)
+            values[name] = str(person.pk)
+        else:
+            values[name] = str(filing_in_force_made(unit_id, int(values["person"])))
     return values
+
+
+def filing_in_force_made(unit_id: int, person_id: int) -> int:
+    from yibao.filings.models import Filing
+
+    holder = Application.objects.create(
+        number=f"SQ2026120499{person_id:06d}", type_code="filing-referral", unit_id=unit_id,
+        division_id="530112", status=Status.APPROVED,
+    )  # fmt: skip
+    filing = Filing.objects.create(
+        number=f"BA2026120499{person_id:06d}", kind="referral", person_id=person_id, unit_id=unit_id,
+        insutype="310", insured_division_id="530112", care_division_id="440300", address="深圳市南山区1号",
+        phone="13912345678", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 6, 30),
+        status=Filing.Status.FILED, application=holder,
+    )  # fmt: skip
+    return filing.pk
 
 
 @pytest.mark.parametrize("kind", application_types(), ids=lambda kind: kind.code)

@@ -39,7 +39,7 @@ def workspace(request: OperatorRequest, application_id: int) -> HttpResponse:
         and not services.stamped_form_current(application, m)
     }
     rows = []
-    for position, spec in enumerate(kind.materials, start=1):
+    for position, spec in enumerate(kind.materials_for(application.payload), start=1):
         files = [m for m in materials if m.code == spec.code]
         rows.append(
             {"position": position, "spec": spec, "files": files, "form": MaterialUploadForm(prefix=spec.code)}

@@ -292,7 +292,12 @@ def _open_or_create(
     for _ in range(2):
         existing = _open_of(unit, kind, payload)
         if existing is not None:
-            if existing.status not in EDITABLE_BY_OPERATOR:
+            # A matter may span types (a person's 备案, 变更备案 and 取消备案): only a draft of the
+            # same type and subject is this one to go on with.
+            same = existing.type_code == kind.code and all(
+                str(existing.payload.get(name, "")) == str(payload.get(name, "")) for name in kind.subject
+            )
+            if existing.status not in EDITABLE_BY_OPERATOR or not same:
                 raise _already_open(kind, existing)
             return existing, False
         try:
@@ -306,14 +311,15 @@ def _open_or_create(
 
 
 def _already_open(kind: ApplicationType, holder: Application) -> ApplicationError:
+    name = application_type(holder.type_code).name  # the holder's: a matter may span types
     if holder.status in EDITABLE_BY_OPERATOR:
         return _refuse(
             CaseErrorCode.ALREADY_OPEN,
-            f"已有一笔尚未提交的{kind.name}（办件编号 {holder.number}），请在办件记录中继续办理",
+            f"已有一笔尚未提交的{name}（办件编号 {holder.number}），请在办件记录中继续办理",
         )
     return _refuse(
         CaseErrorCode.ALREADY_OPEN,
-        f"已有一笔{kind.name}（办件编号 {holder.number}）正在等待医保经办机构审核，审核完成前不能重复申报",
+        f"已有一笔{name}（办件编号 {holder.number}）正在等待医保经办机构审核，审核完成前不能重复申报",
     )
 
 
@@ -345,9 +351,11 @@ def _status_set(application: Application, status: str) -> None:
     application.status = status
     if status not in kind.open_statuses:
         application.open_key = None
-        return
-    key = kind.open_key(application.payload)
-    application.open_key = None if _key_holder(application, key) is not None else key
+    else:
+        key = kind.open_key(application.payload)
+        application.open_key = None if _key_holder(application, key) is not None else key
+    if kind.status_changed is not None:
+        kind.status_changed(application)
 
 
 def _lock_for_operator(application: Application, unit: Unit) -> Application:
@@ -385,7 +393,7 @@ def material_upload(
 ) -> Material:
     """附件上传: a checked file for one of the type's materials, while the operator may edit."""
     kind = application_type(application.type_code)
-    spec = kind.material(code)
+    spec = next((m for m in kind.materials_for(application.payload) if m.code == code), None)
     if spec is None:
         raise _refuse(CaseErrorCode.MATERIAL_UNKNOWN, "该业务不需要此材料，请刷新页面后重试")
     operator_check(user=actor, unit=application.unit, kind=kind)
@@ -471,7 +479,7 @@ def missing_materials(application: Application) -> list[str]:
         for material in (application.materials.all() if application.pk else [])
         if stamped is None or material.code != stamped.code or stamped_form_current(application, material)
     }
-    return [m.name for m in kind.materials if m.required and m.code not in have]
+    return [m.name for m in kind.materials_for(application.payload) if m.required and m.code not in have]
 
 
 def _stale_stamped_form(application: Application) -> str:

@@ -86,6 +86,13 @@ class ApplicationType:
     # A batch application's person list (its line items' `data`), one column per spec: printed
     # after its form, page by page, and listed on the review page.
     line_columns: tuple[FieldSpec, ...] = ()
+    # Called inside the transaction each time an application of this type changes status (after
+    # `apply`, when approved): for a type whose records follow the application (a 备案 is
+    # 申请中 while submitted, 不予备案 when rejected).
+    status_changed: Callable[[Application], None] | None = None
+    # The materials an application asks for given its payload (e.g. none of the proofs when the
+    # unit accepted the 告知承诺书): by default `materials`.
+    materials_of: Callable[[dict[str, Any]], tuple[MaterialSpec, ...]] | None = None
 
     def open_key(self, payload: dict[str, Any]) -> str:
         """What makes applications of this type the same matter: the type, and the subject's and
@@ -102,6 +109,10 @@ class ApplicationType:
     @property
     def materials_required(self) -> bool:
         return any(m.required for m in self.materials)
+
+    def materials_for(self, payload: dict[str, Any]) -> tuple[MaterialSpec, ...]:
+        """The materials an application with this payload asks for."""
+        return self.materials if self.materials_of is None else self.materials_of(payload)
 
     @property
     def editable_fields(self) -> tuple[str, ...]:

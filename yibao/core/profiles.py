@@ -52,6 +52,13 @@ class PolicyProfile:
     exclusive_grants: bool = False
     # 职工参保登记: how many months before the current one the 参保日期 may lie (0 = this month only).
     enrollment_months_back: int = 0
+    # 异地就医备案 (facts §4.3; 医保发〔2022〕22号): whether a long-term filing (安置退休, 长期居住,
+    # 常驻异地工作) may rest on the person's 告知承诺书 instead of proof documents; how many months
+    # a long-term filing stands before it may be changed or cancelled; how long a 转诊 filing is
+    # valid from its start.
+    filing_commitment: bool = False
+    filing_change_months: int = 6
+    referral_validity_months: int = 6
 
 
 PROFILES: dict[str, PolicyProfile] = {
@@ -71,6 +78,7 @@ PROFILES: dict[str, PolicyProfile] = {
         ca_login=False,
         uscc_login=True,
         exclusive_grants=True,
+        filing_commitment=True,
     ),
     # Beijing, manual 002: password «必须由8-16位数字、大写、小写字母组成» (修改密码); the unit
     # account «注册时填写的 8-20 位由数字、字母组成的字符串» (FAQ 2); one login box

@@ -23,18 +23,20 @@ class RegionPickerWidget(forms.MultiWidget):
 
     template_name = "components/region_picker.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.Select(), forms.Select(), forms.Select()], attrs)
+    def __init__(self, attrs: dict[str, Any] | None = None, *, levels: int = 3) -> None:
+        """`levels`: 3 down to the county, 2 down to the city (e.g. a 就医地)."""
+        self.levels = levels
+        super().__init__([forms.Select() for _ in range(levels)], attrs)
 
     def decompress(self, value: Any) -> list[str | None]:
         path = [node.code for node in division_path(value)] if value else []
-        return ([*path, None, None, None])[:3]
+        return ([*path, None, None, None])[: self.levels]
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         if not isinstance(value, list):
             value = self.decompress(value)
-        chosen = _consistent_chain(value)
-        parents: list[str | None] = [None, chosen[0], chosen[1]]
+        chosen = _consistent_chain(value)[: self.levels]
+        parents: list[str | None] = [None, *chosen[:2]]
         for level, widget in enumerate(self.widgets):
             parent = parents[level]
             nodes = division_children(parent) if (level == 0 or parent) else []
@@ -69,12 +71,11 @@ class RegionPickerField(forms.MultiValueField):
         "invalid": "所选医保区划不存在，请重新选择",
     }
 
-    def __init__(self, **kwargs: Any) -> None:
-        fields = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-        )
+    def __init__(self, *, levels: int = 3, **kwargs: Any) -> None:
+        """`levels`: how deep the choice goes (3: county, 2: city)."""
+        self.levels = levels
+        fields = tuple(forms.CharField(required=False) for _ in range(levels))
+        kwargs.setdefault("widget", RegionPickerWidget(levels=levels))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str | None]) -> str | None:
@@ -86,14 +87,14 @@ class RegionPickerField(forms.MultiValueField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if (city and chain[1] is None) or (county and chain[2] is None):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        for level, code in enumerate(chain):
+        for level, code in enumerate(chain[: self.levels]):
             if code is None:
                 parent = chain[level - 1] if level else None
                 if level == 0 or (parent and division_children(parent)):
                     key = ("province", "city", "county")[level]
                     raise ValidationError(self.error_messages[key], code=key)
                 return parent
-        return chain[2]
+        return chain[self.levels - 1]
 
 
 class KeptPasswordInput(forms.PasswordInput):

@@ -23,6 +23,11 @@ ITEM_PAGES: dict[str, str] = {
     "employee-interruption": "enrollment:interruption",
     "employee-key-info-change": "changes:employee-key-info-change",
     "employee-info-change": "changes:employee-info-change",
+    # 异地就医备案 (yibao/filings)
+    "filing-retiree-relocation": "filings:retiree-relocation",
+    "filing-long-term-residence": "filings:long-term-residence",
+    "filing-posted-worker": "filings:posted-worker",
+    "filing-referral": "filings:referral",
     # 查询服务 (yibao/queries)
     "unit-basic-info": "queries:unit-basic-info",
     "unit-insurance-info": "queries:unit-insurance-info",
