@@ -31,6 +31,7 @@ def test_pharmacy_query_filters_pages_resets_and_opens_a_pharmacy(page: Any, dem
     page.get_by_role("link", name="定点零售药店查询").click()
     expect(page).to_have_title("定点零售药店查询 - 医疗保障公共服务平台")
     expect(page.get_by_role("heading", name="零售药店信息列表")).to_be_visible()
+    page.wait_for_load_state("load")  # the cascade's script is ready (a click does not wait for it)
 
     page.get_by_label("省（自治区、直辖市）").select_option(label="云南省")
     expect(page.get_by_label("市（地区、州）").locator("option", has_text="昆明市")).to_have_count(1)
