@@ -13,6 +13,7 @@ import datetime
 import secrets
 from typing import Protocol
 
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters: no 0 O 1 I L
@@ -39,8 +40,9 @@ class Issued(Protocol):
 
 
 def certificate_number_new(issued_at: datetime.datetime) -> str:
-    """证明编号: the issue date (YYYYMMDD) and eight random digits, 16 digits in all."""
-    return f"{issued_at:%Y%m%d}{secrets.randbelow(10**NUMBER_RANDOM_DIGITS):0{NUMBER_RANDOM_DIGITS}d}"
+    """证明编号: the local issue date (YYYYMMDD, as 出具日期 prints it) and eight random digits,
+    16 digits in all."""
+    return f"{timezone.localdate(issued_at):%Y%m%d}{secrets.randbelow(10**NUMBER_RANDOM_DIGITS):0{NUMBER_RANDOM_DIGITS}d}"
 
 
 def _message(certificate: Issued) -> str:

@@ -113,3 +113,9 @@ def test_numbers_carry_the_date_and_are_random() -> None:
     numbers = {certificate_number_new(ISSUED) for _ in range(50)}
     assert len(numbers) == 50
     assert all(len(n) == 16 and n.startswith("20260305") and n.isdigit() for n in numbers)
+
+
+def test_the_number_carries_the_local_issue_date() -> None:
+    """The date printed beside the number (出具日期) is the local one; so is the number's."""
+    late = datetime.datetime(2026, 3, 5, 17, 30, 0, tzinfo=datetime.UTC)  # 2026-03-06 01:30 in Beijing
+    assert certificate_number_new(late).startswith("20260306")
