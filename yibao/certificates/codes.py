@@ -1,4 +1,4 @@
-"""证明编号 and 验证码 of a 参保证明.
+"""证明编号 and 验证码 of a 参保证明 or 备案凭证.
 
 The number is random (not a sequence), so numbers cannot be walked. The 验证码 is an HMAC-SHA256
 over the number and the issue data, keyed from SECRET_KEY with this module's own salt, written in
@@ -34,6 +34,8 @@ class Issued(Protocol):
     @property
     def person_id(self) -> int | None: ...
     @property
+    def filing_id(self) -> int | None: ...
+    @property
     def holder_name(self) -> str: ...
     @property
     def issued_at(self) -> datetime.datetime: ...
@@ -46,17 +48,20 @@ def certificate_number_new(issued_at: datetime.datetime) -> str:
 
 
 def _message(certificate: Issued) -> str:
+    """What the code covers; a 备案凭证 adds the filing it names (a 参保证明's message, and so the
+    codes already printed, stay as they were)."""
     issued = certificate.issued_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return "|".join(
-        (
-            certificate.number,
-            certificate.kind,
-            str(certificate.unit_id),
-            str(certificate.person_id or ""),
-            certificate.holder_name,
-            issued,
-        )
-    )
+    parts = [
+        certificate.number,
+        certificate.kind,
+        str(certificate.unit_id),
+        str(certificate.person_id or ""),
+        certificate.holder_name,
+        issued,
+    ]
+    if certificate.filing_id is not None:
+        parts.append(f"filing:{certificate.filing_id}")
+    return "|".join(parts)
 
 
 def _encode(digest: bytes, length: int) -> str:
