@@ -214,6 +214,13 @@ ROWS: list[Row] = [
             Row(f"filings:{slug}-person", PSN, "post", expect=operator_page(op_status=DENIED)),
             Row(f"filings:{slug}-change", PSN, "post", expect=operator_page(op_status=DENIED)),
             Row(f"filings:{slug}-cancel", PSN, "post", expect=operator_page(op_status=DENIED)),
+            # 打印备案凭证 and its PDF, behind the same grant
+            Row(f"certificates:filing-{slug}-print", PSN, "post", expect=operator_page(op_status=DENIED)),
+            Row(
+                f"certificates:filing-{slug}-pdf",
+                lambda w: [w.person_certificate],
+                expect=operator_page(op_status=DENIED),
+            ),
         )
     ),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)

@@ -1,4 +1,4 @@
-"""证明编号 and 验证码 of a 参保证明.
+"""证明编号 and 验证码 of a 参保证明 or 备案凭证.
 
 The number is random (not a sequence), so numbers cannot be walked. The 验证码 is an HMAC-SHA256
 over the number and the issue data, keyed from SECRET_KEY with this module's own salt, written in
@@ -13,6 +13,7 @@ import datetime
 import secrets
 from typing import Protocol
 
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters: no 0 O 1 I L
@@ -33,28 +34,34 @@ class Issued(Protocol):
     @property
     def person_id(self) -> int | None: ...
     @property
+    def filing_id(self) -> int | None: ...
+    @property
     def holder_name(self) -> str: ...
     @property
     def issued_at(self) -> datetime.datetime: ...
 
 
 def certificate_number_new(issued_at: datetime.datetime) -> str:
-    """证明编号: the issue date (YYYYMMDD) and eight random digits, 16 digits in all."""
-    return f"{issued_at:%Y%m%d}{secrets.randbelow(10**NUMBER_RANDOM_DIGITS):0{NUMBER_RANDOM_DIGITS}d}"
+    """证明编号: the local issue date (YYYYMMDD, as 出具日期 prints it) and eight random digits,
+    16 digits in all."""
+    return f"{timezone.localdate(issued_at):%Y%m%d}{secrets.randbelow(10**NUMBER_RANDOM_DIGITS):0{NUMBER_RANDOM_DIGITS}d}"
 
 
 def _message(certificate: Issued) -> str:
+    """What the code covers; a 备案凭证 adds the filing it names (a 参保证明's message, and so the
+    codes already printed, stay as they were)."""
     issued = certificate.issued_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return "|".join(
-        (
-            certificate.number,
-            certificate.kind,
-            str(certificate.unit_id),
-            str(certificate.person_id or ""),
-            certificate.holder_name,
-            issued,
-        )
-    )
+    parts = [
+        certificate.number,
+        certificate.kind,
+        str(certificate.unit_id),
+        str(certificate.person_id or ""),
+        certificate.holder_name,
+        issued,
+    ]
+    if certificate.filing_id is not None:
+        parts.append(f"filing:{certificate.filing_id}")
+    return "|".join(parts)
 
 
 def _encode(digest: bytes, length: int) -> str:

@@ -1,5 +1,5 @@
-"""Reads for 参保证明: the person a certificate may be printed for, what the certificate says,
-the issuing agency, and a unit's issued certificates.
+"""Reads for 参保证明 and 备案凭证: the person a certificate may be printed for, what the
+certificate or receipt says, the issuing agency, and a unit's issued documents.
 
 Everything is scoped to the operator's unit: a person is found only through an insurance in that
 unit (and in the operator's 管理人群), and the figures count only that unit's records.
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404
+from django.utils import timezone
 
 from yibao.catalog.models import Agency
 from yibao.certificates.models import Certificate
@@ -21,6 +22,7 @@ from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name, division_path
 from yibao.enrollment.models import Insurance, Person
 from yibao.enrollment.standing import status_label_on
+from yibao.filings.models import Filing
 from yibao.queries.selectors import unit_insurance_rows
 from yibao.units.models import Unit
 
@@ -59,11 +61,20 @@ def access_person_for_certificate(*, unit: Unit, person_id: int, psn_types: tupl
 
 
 def access_certificate(
-    *, unit: Unit, certificate_id: int, kind: str, psn_types: tuple[str, ...] | None = None
+    *,
+    unit: Unit,
+    certificate_id: int,
+    kind: str,
+    psn_types: tuple[str, ...] | None = None,
+    filing_kind: str | None = None,
 ) -> Certificate:
-    """An issued certificate of the unit and kind (a person's: still in the operator's 管理人群)."""
+    """An issued certificate of the unit and kind (a person's or a 备案凭证: its person still in the
+    operator's 管理人群; a 备案凭证: of a filing of `filing_kind`, whose business item the page
+    is granted)."""
     certificates = Certificate.objects.filter(pk=certificate_id, unit=unit, kind=kind)
-    if kind == Certificate.Kind.PERSON and psn_types is not None:
+    if kind == Certificate.Kind.FILING:
+        certificates = certificates.filter(filing__kind=filing_kind)
+    if kind != Certificate.Kind.UNIT and psn_types is not None:
         certificates = certificates.filter(
             person__insurances__unit=unit, person__insurances__psn_type__in=psn_types
         ).distinct()
@@ -74,9 +85,14 @@ def access_certificate(
 
 
 def issuing_agency_name(unit: Unit) -> str:
-    """经办机构: the catalogue's agency of the unit's 医保区划, else of the nearest division above it
+    """经办机构 of the unit's 医保区划 (`division_agency_name`)."""
+    return division_agency_name(unit.division_id)
+
+
+def division_agency_name(division_id: str) -> str:
+    """经办机构: the catalogue's agency of the division, else of the nearest division above it
     (city, then province); when the catalogue has none, the division's name with 医疗保障经办机构."""
-    codes = [node.code for node in division_path(unit.division_id)]
+    codes = [node.code for node in division_path(division_id)]
     agencies = dict(
         Agency.objects.filter(is_active=True, division_id__in=codes)
         .order_by("-code")
@@ -85,7 +101,7 @@ def issuing_agency_name(unit: Unit) -> str:
     for code in reversed(codes):
         if code in agencies:
             return agencies[code]
-    return f"{division_full_name(unit.division_id) or unit.division_id}医疗保障经办机构"
+    return f"{division_full_name(division_id) or division_id}医疗保障经办机构"
 
 
 def ym_label(ym: int | None) -> str:
@@ -186,15 +202,56 @@ def person_certificate_content(unit: Unit, person: Person, *, today: datetime.da
         "title": Certificate.Kind.PERSON.label,
         "holder_name": person.name,
         "unit": _unit_block(unit),
-        "person": {
-            "name": person.name,
-            "psn_no": person.psn_no,
-            "gender": code_label("gend", person.gender),
-            "cert_type": code_label("psn_cert_type", person.cert_type),
-            "cert_no": mask_id_number(person.cert_no),
-        },
+        "person": _person_block(person),
         "rows": rows,
         **_period(rows),
         "agency": issuing_agency_name(unit),
+        "as_of": today.isoformat(),
+    }
+
+
+def _person_block(person: Person) -> dict[str, str]:
+    """The person as a document names them: the 证件号码 masked, on paper as on screen."""
+    return {
+        "name": person.name,
+        "psn_no": person.psn_no,
+        "gender": code_label("gend", person.gender),
+        "cert_type": code_label("psn_cert_type", person.cert_type),
+        "cert_no": mask_id_number(person.cert_no),
+    }
+
+
+def day_label(day: datetime.date | None) -> str:
+    """2026-03-05 → 2026年3月5日."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def filing_receipt_content(filing: Filing, *, today: datetime.date) -> dict[str, Any]:
+    """备案凭证 of a filing version (已备案): what was filed, for whom and where, as of `today`. The
+    居外地址 and 联系电话 stay off the paper; the agency is the insured place's."""
+    referral = filing.kind == Filing.Kind.REFERRAL
+    return {
+        "kind": Certificate.Kind.FILING,
+        "title": Certificate.Kind.FILING.label,
+        "holder_name": filing.person.name,
+        "unit": _unit_block(filing.unit),
+        "person": _person_block(filing.person),
+        "filing": {
+            "number": filing.number,
+            "kind": filing.kind,
+            "kind_name": filing.kind_name,
+            "status": filing.get_status_display(),
+            "insutype": filing.insutype,
+            "insutype_label": code_label("insutype", filing.insutype),
+            "insured_place": division_full_name(filing.insured_division_id) or filing.insured_division_id,
+            "care_place": division_full_name(filing.care_division_id) or filing.care_division_id,
+            "start_date": filing.start_date.isoformat(),
+            "end_date": filing.end_date.isoformat() if filing.end_date else "",
+            "network": filing.get_network_display(),
+            "filed_on": timezone.localdate(filing.filed_at).isoformat() if filing.filed_at else "",
+            "out_hospital": filing.out_hospital if referral else "",
+            "in_hospital": filing.in_hospital if referral else "",
+        },
+        "agency": division_agency_name(filing.insured_division_id),
         "as_of": today.isoformat(),
     }

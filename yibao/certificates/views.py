@@ -1,11 +1,16 @@
-"""The operator's 打印服务 pages: 单位参保证明打印 and 个人参保证明打印.
+"""The operator's 打印服务 pages: 单位参保证明打印 and 个人参保证明打印; and the 备案凭证 of an
+异地就医备案, printed from the filing's page.
 
 Each shows what the certificate will say, a «预览效果» (the same document as HTML), and «打印»,
-which issues the certificate (number, 验证码, audit event) and downloads its PDF.
+which issues the certificate (number, 验证码, audit event) and downloads its PDF. «打印备案凭证»
+issues the receipt of a filing 已备案 the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,11 +27,16 @@ from yibao.certificates.selectors import (
     person_for_certificate,
     unit_certificate_content,
 )
-from yibao.certificates.services import certificate_issue
+from yibao.certificates.services import certificate_issue, filing_receipt_issue
 from yibao.core.audit import RequestOrigin
+from yibao.core.errors import ApplicationError
 from yibao.enrollment.models import Person
+from yibao.enrollment.scope import person_scope
+from yibao.filings.access import access_filing
+from yibao.filings.kinds import KINDS, FilingKind
 from yibao.operators.access import GrantedRequest, grant_required, population_psn_types
 
+View = Callable[..., HttpResponse]
 NOT_FOUND = "未查询到该人员在本单位的参保信息，请核对证件类型和证件号码"
 
 
@@ -148,3 +158,49 @@ def person_pdf(request: GrantedRequest, certificate_id: int) -> HttpResponse:
         psn_types=_psn_types(request),
     )
     return _pdf_response(request, certificate)
+
+
+# --- 备案凭证 (异地就医备案) ----------------------------------------------------------------------
+
+
+def _filing_receipt_print(request: GrantedRequest, spec: FilingKind, filing_id: int) -> HttpResponse:
+    """«打印备案凭证» of a filing on its person's page: issue the receipt and download its PDF; a
+    filing not (or no longer) 已备案 gets none, and the person's page says why."""
+    filing, _held = access_filing(person_scope(request), spec, filing_id)
+    try:
+        receipt = filing_receipt_issue(
+            filing=filing, actor=hall_user(request), origin=RequestOrigin.from_request(request)
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(f"filings:{spec.slug}-person", person_id=filing.person_id)
+    return redirect(f"certificates:filing-{spec.slug}-pdf", certificate_id=receipt.pk)
+
+
+def _filing_receipt_pdf(request: GrantedRequest, spec: FilingKind, certificate_id: int) -> HttpResponse:
+    receipt = access_certificate(
+        unit=request.unit,
+        certificate_id=certificate_id,
+        kind=Certificate.Kind.FILING,
+        psn_types=_psn_types(request),
+        filing_kind=spec.kind,
+    )
+    return _pdf_response(request, receipt)
+
+
+def filing_receipt_views(spec: FilingKind) -> dict[str, View]:
+    """The receipt's pages of one filing kind, behind that filing's business item, as its pages."""
+
+    @require_POST
+    @grant_required(spec.item_code)
+    def print_receipt(request: GrantedRequest, filing_id: int) -> HttpResponse:
+        return _filing_receipt_print(request, spec, filing_id)
+
+    @grant_required(spec.item_code)
+    def pdf(request: GrantedRequest, certificate_id: int) -> HttpResponse:
+        return _filing_receipt_pdf(request, spec, certificate_id)
+
+    return {"print": print_receipt, "pdf": pdf}
+
+
+FILING_RECEIPT_VIEWS = {code: filing_receipt_views(spec) for code, spec in KINDS.items()}

@@ -31,6 +31,7 @@ class Issued:
     person_id: int | None = 42
     holder_name: str = "王芳"
     issued_at: datetime.datetime = ISSUED
+    filing_id: int | None = None
 
 
 def test_the_alphabet_leaves_out_the_look_alikes() -> None:
@@ -56,6 +57,7 @@ def test_the_code_is_stable_for_the_same_issue() -> None:
         {"person_id": 43},
         {"holder_name": "王芬"},
         {"issued_at": ISSUED + datetime.timedelta(seconds=1)},
+        {"filing_id": 5},
     ],
 )
 def test_any_changed_issue_data_gives_another_code(change: dict[str, object]) -> None:
@@ -63,6 +65,17 @@ def test_any_changed_issue_data_gives_another_code(change: dict[str, object]) ->
     tampered = replace(original, **change)  # type: ignore[arg-type]
     assert verification_code(tampered) != verification_code(original)
     assert not code_matches(tampered, verification_code(original))
+
+
+def test_a_receipt_of_another_filing_gets_another_code() -> None:
+    receipt = Issued(kind="filing", filing_id=5)
+    assert verification_code(replace(receipt, filing_id=6)) != verification_code(receipt)
+
+
+def test_the_codes_of_certificates_printed_before_receipts_existed_still_match(settings) -> None:
+    """The 备案凭证's filing joined the coded data; a 参保证明's code is what it was."""
+    settings.SECRET_KEY = "a-fixed-secret-key-for-the-pinned-code-0123456789"
+    assert verification_code(Issued()) == "49FYDFFNPA"
 
 
 def test_the_code_depends_on_the_secret_key(settings) -> None:
@@ -113,3 +126,9 @@ def test_numbers_carry_the_date_and_are_random() -> None:
     numbers = {certificate_number_new(ISSUED) for _ in range(50)}
     assert len(numbers) == 50
     assert all(len(n) == 16 and n.startswith("20260305") and n.isdigit() for n in numbers)
+
+
+def test_the_number_carries_the_local_issue_date() -> None:
+    """The date printed beside the number (出具日期) is the local one; so is the number's."""
+    late = datetime.datetime(2026, 3, 5, 17, 30, 0, tzinfo=datetime.UTC)  # 2026-03-06 01:30 in Beijing
+    assert certificate_number_new(late).startswith("20260306")
