@@ -1,7 +1,10 @@
 // Cascading province / city / county selects: loads the options of the next level on change.
+// The no-JavaScript 选择 button goes: hidden, it would still be the form's default button, so
+// Enter in a field above it would only redisplay the form instead of submitting it.
 export default function regionPicker(root) {
   const selects = Array.from(root.querySelectorAll("select"));
   const url = root.dataset.optionsUrl;
+  root.querySelector(".region-picker__refresh")?.remove();
 
   async function fill(select, parent) {
     if (!parent) {

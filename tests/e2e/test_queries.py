@@ -1,5 +1,5 @@
 """查询服务 in a browser: the unit's information, a person's, the roster with its filters,
-pagination and 导出, the remote-care filter page and 单位人员变动."""
+pagination and 导出, 异地就医备案信息 (filters, pages by keyboard, 导出) and 单位人员变动."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from tests.e2e.test_operators import login_operator
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, grant
 from yibao.enrollment.models import Insurance, PersonnelChange
+from yibao.filings.models import Filing
 from yibao.operators.models import Binding
+from yibao.queries.tests.test_filings import filing
 
 ITEMS = (
     "unit-basic-info", "unit-insurance-info", "person-basic-info", "person-insurance-info",
@@ -140,19 +142,116 @@ def test_roster_filters_pages_and_export(page: Any, tmp_path: Path) -> None:
     assert all("*" in str(row[2]) and len(str(row[2])) == 18 for row in sheet[1:])
 
 
-def test_remote_care_filings_and_personnel_changes(page: Any) -> None:
-    binding, target = _unit_with_people()
-    login_operator(page, binding.operator.mobile, binding.unit.name)
+def _unit_with_filings() -> tuple[Binding, Any]:
+    """A unit whose 21 employees each hold a 异地转诊 filing to 深圳, and whose 韩梅梅 moved her
+    long-term filing to 广州 (the old version 已变更); another unit's filing beside them."""
+    binding = grant(BindingFactory.create(), *ITEMS, populations=())
+    people = [
+        InsuranceFactory.create(unit=binding.unit, person__name=f"职工{i:02d}").person for i in range(21)
+    ]
+    for i, person in enumerate(people):
+        filing(binding, person, number=f"BA2025{i:010d}")
+    han = InsuranceFactory.create(unit=binding.unit, person__name="韩梅梅").person
+    old = filing(
+        binding, han, number="BA2024OLD", kind=Filing.Kind.RESIDENCE, end_date=None,
+        start_date=datetime.date(2024, 1, 1), status=Filing.Status.CHANGED,
+    )  # fmt: skip
+    filing(
+        binding, han, number="BA2025HAN", kind=Filing.Kind.RESIDENCE, care_division_id="440100", end_date=None,
+        start_date=datetime.date(2025, 4, 1), previous=old,
+    )  # fmt: skip
+    other = grant(BindingFactory.create(), *ITEMS)
+    filing(
+        other, InsuranceFactory.create(unit=other.unit, person__name="外单位人员").person, number="BA-OTHER"
+    )
+    return binding, han
 
+
+def test_remote_care_filings_filter_pages_and_export(page: Any, tmp_path: Path) -> None:
+    binding, han = _unit_with_filings()
+    login_operator(page, binding.operator.mobile, binding.unit.name)
     _open(page, "异地就医备案信息查询")
-    page.get_by_label("证件号码").fill(target.cert_no)
-    page.get_by_label("备案类型").select_option(label="异地转诊人员")
-    page.get_by_label("开始日期").fill("2025-01-01")
-    page.get_by_label("结束日期").fill("2025-12-31")
-    page.get_by_role("button", name="查询").click()
-    expect(page.get_by_text("暂无异地就医备案信息")).to_be_visible()
-    expect(page.get_by_label("备案类型")).to_have_value("referral")
+    rows = page.locator(".filing-query-table tbody tr")
+    expect(rows).to_have_count(20)
+    expect(page.locator(".query-results__count")).to_have_text("共 23 条")
+    expect(page.get_by_text("外单位人员")).to_have_count(0)
+    expect(rows.first).to_contain_text("BA2025HAN")
+    expect(rows.first).to_contain_text("广东省广州市")
+    expect(rows.first).to_contain_text("长期有效")
+    expect(rows.first).to_contain_text(mask_id_number(han.cert_no))
     screenshot(page, "queries-remote-care-filings")
+
+    # by keyboard: the next page, then back
+    page.get_by_role("link", name="下一页").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_text("第 2 页，共 2 页")).to_be_visible()
+    page.get_by_role("link", name="上一页").focus()
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(20)
+
+    # 证件号码 typed and Enter pressed: found, kept out of the address
+    page.get_by_label("证件号码").fill(han.cert_no)
+    page.get_by_label("证件号码").press("Enter")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_text("当前结果按证件号码筛选")).to_be_visible()
+    assert han.cert_no not in page.url
+    page.get_by_label("备案状态").select_option(label="已变更")
+    page.get_by_role("button", name="查询").click()  # the 证件号码 is asked again: the list is the unit's
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("BA2024OLD")
+
+    page.get_by_role("link", name="重置").click()
+    page.get_by_label("备案类型").select_option(label="异地转诊人员")
+    page.get_by_label("省（自治区、直辖市）").select_option(label="广东省")
+    expect(page.get_by_label("市（地区、州）").locator("option", has_text="深圳市")).to_have_count(1)
+    page.get_by_label("市（地区、州）").select_option(label="深圳市")
+    page.get_by_label("开始日期起").fill("2025-04-01")
+    page.get_by_label("开始日期止").fill("2025-01-01")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".error-summary")).to_contain_text("结束日期不能早于开始日期")
+    expect(page.get_by_label("市（地区、州）")).to_have_value("440300")  # kept as chosen
+    page.get_by_label("开始日期起").fill("2025-01-01")
+    page.get_by_label("开始日期止").fill("2025-12-31")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".query-results__count")).to_have_text("共 21 条")
+    expect(page.get_by_label("备案类型")).to_have_value("referral")
+    expect(page.get_by_label("市（地区、州）")).to_have_value("440300")
+    screenshot(page, "queries-remote-care-filings-filtered")
+
+    page.get_by_role("link", name="导出").focus()
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / "filings.xlsx"
+    download.save_as(saved)
+    sheet = CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("异地就医备案信息").to_python()
+    assert sheet[0][:5] == ["序号", "备案编号", "姓名", "证件号码", "备案类型"]
+    assert len(sheet) == 22
+    assert {row[4] for row in sheet[1:]} == {"异地转诊人员"} and {row[6] for row in sheet[1:]} == {
+        "广东省深圳市"
+    }
+    assert all("*" in str(row[3]) for row in sheet[1:])
+
+
+def test_person_insurance_info_shows_the_current_filing(page: Any) -> None:
+    binding, han = _unit_with_filings()
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    _open(page, "个人参保信息查询")
+    page.get_by_label("证件号码").fill(han.cert_no)
+    page.get_by_role("button", name="查询").click()
+    row = page.locator(".person-filing-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("异地长期居住人员")
+    expect(row).to_contain_text("广东省广州市")
+    expect(row).to_contain_text("已备案")
+    screenshot(page, "queries-person-insurance-filing")
+
+
+def test_personnel_changes(page: Any) -> None:
+    binding, _target = _unit_with_people()
+    login_operator(page, binding.operator.mobile, binding.unit.name)
 
     _open(page, "单位人员变动查询")
     rows = page.locator(".change-table tbody tr")

@@ -259,6 +259,7 @@ ROWS: list[Row] = [
     ),
     Row("queries:remote-care-filings", expect=operator_page(op_status=DENIED)),
     Row("queries:remote-care-filings", method="post", expect=operator_page(op_status=DENIED)),
+    Row("queries:remote-care-filings-export", expect=operator_page(op_status=DENIED)),
     Row("queries:roster", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
     Row(
         "queries:roster",

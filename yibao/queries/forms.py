@@ -8,19 +8,13 @@ from typing import Any, cast
 
 from django import forms
 
+from yibao.catalog.regions import RegionFilterField, RegionPickerWidget
 from yibao.core.forms import date_field
 from yibao.core.reference import code_choices
 from yibao.enrollment.models import Insurance, PersonnelChange
+from yibao.filings.models import Filing
 
 ALL = ("", "全部")
-
-# 备案类型 (rloc_rea): the four filings of the hall's 经办服务; the code list is not national.
-FILING_TYPES = (
-    ("retiree-relocation", "异地安置退休人员"),
-    ("long-term-residence", "异地长期居住人员"),
-    ("posted-worker", "常驻异地工作人员"),
-    ("referral", "异地转诊人员"),
-)
 
 
 def _choice_field(label: str, choices: Any = ()) -> forms.ChoiceField:
@@ -112,14 +106,27 @@ class ChangeQueryForm(DateRangeMixin, forms.Form):
 
 
 class FilingQueryForm(DateRangeMixin, forms.Form):
-    """异地就医备案信息查询: 证件号码, 备案类型, 备案开始日期 (起, 止)."""
+    """异地就医备案信息查询: 证件号码, 姓名, 备案类型, 就医地 (province, then city), 备案状态 and
+    开始日期 (起, 止)."""
 
     cert_no = _cert_no_field(required=False)
-    filing_type = _choice_field("备案类型", [ALL, *FILING_TYPES])
-    start = date_field("开始日期", required=False)
-    end = date_field("结束日期", required=False)
+    name = forms.CharField(
+        label="姓名",
+        required=False,
+        max_length=50,
+        help_text="请输入完整姓名",
+        error_messages={"max_length": "姓名不能超过50个字"},
+    )
+    kind = _choice_field("备案类型", [ALL, *Filing.Kind.choices])
+    care_division = RegionFilterField(
+        label="就医地", required=False, levels=2, widget=RegionPickerWidget(levels=2)
+    )
+    status = _choice_field("备案状态", [ALL, *Filing.Status.choices])
+    start = date_field("开始日期起", required=False)
+    end = date_field("开始日期止", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["name"] = (data.get("name") or "").strip()
         self.clean_range(data)
         return data

@@ -1,6 +1,7 @@
 """导出 of the 职工花名册: an .xlsx streamed row by row (yibao.core.spreadsheets.streaming) into a
 temporary file that the response then streams, so a roster of 100,000 persons never sits in
-memory. ID numbers are masked as on the page; no cell can be taken for a formula."""
+memory. ID numbers are masked as on the page; no cell can be taken for a formula. `xlsx_file`
+serves every export of the 查询服务 pages."""
 
 from __future__ import annotations
 
@@ -33,13 +34,18 @@ def roster_cells(rows: Iterable[RosterRow]) -> Iterator[list[Cell]]:
         yield [number, *(neutralise(str(getattr(row, key))) for key in KEYS)]
 
 
-def roster_xlsx(rows: Iterable[RosterRow]) -> IO[bytes]:
-    """The workbook in a temporary file, positioned at its start; closing it deletes it."""
+def xlsx_file(sheet: Sheet) -> IO[bytes]:
+    """A one-sheet workbook in a temporary file, positioned at its start; closing it deletes it."""
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
     try:
-        write_xlsx(output, [Sheet(SHEET, [column for column, _key in COLUMNS], roster_cells(rows))])
+        write_xlsx(output, [sheet])
     except BaseException:
         output.close()
         raise
     output.seek(0)
     return output
+
+
+def roster_xlsx(rows: Iterable[RosterRow]) -> IO[bytes]:
+    """The workbook in a temporary file, positioned at its start; closing it deletes it."""
+    return xlsx_file(Sheet(SHEET, [column for column, _key in COLUMNS], roster_cells(rows)))

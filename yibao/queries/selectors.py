@@ -137,6 +137,11 @@ def person_lookup(*, unit: Unit, psn_types: PsnTypes, cert_type: str, cert_no: s
     return Person.objects.filter(cert_type=cert_type, cert_no=number).filter(Exists(insured)).first()
 
 
+def persons_with_cert_no(cert_no: str) -> QuerySet[Person]:
+    """The persons registered with this 证件号码 (any 证件类型), as typed into a query."""
+    return Person.objects.filter(cert_no=cert_no.strip().upper())
+
+
 def person_basic_rows(person: Person, identity: IdentityDisplay = MASKED) -> list[tuple[str, str]]:
     """人员基本信息 as (label, value); ID and mobile as the operator may see them."""
     return [

@@ -1,4 +1,4 @@
-"""The one write of the 查询服务 pages: an audit event for each personal-detail look-up."""
+"""The writes of the 查询服务 pages: audit events for each personal-detail look-up and export."""
 
 from __future__ import annotations
 
@@ -11,13 +11,26 @@ from yibao.enrollment.models import Person
 from yibao.units.models import Unit
 
 PERSON_VIEWED = "person_viewed"
+FILINGS_EXPORTED = "remote_care_filings_exported"
 
 
 @transaction.atomic
 def person_view_record(
     *, actor: User, unit: Unit, person: Person, item_code: str, origin: RequestOrigin | None = None
 ) -> AuditEvent:
-    """Who looked at whom, through which query (个人基本信息查询 / 个人参保信息查询)."""
+    """Who looked at whom, through which query (个人基本信息查询, 个人参保信息查询, a 证件号码 typed
+    into 异地就医备案信息查询)."""
     return audit_event_record(
         actor=actor, action=PERSON_VIEWED, unit=unit, target=person, after={"item": item_code}, origin=origin
     )
+
+
+def query_export_record(
+    *, actor: User, unit: Unit, action: str, filters: dict[str, str], full_identity: bool,
+    origin: RequestOrigin | None = None,
+) -> AuditEvent:  # fmt: skip
+    """Who exported which query of the unit, and whether the numbers were in full."""
+    return audit_event_record(
+        actor=actor, action=action, unit=unit, after={"filters": filters, "full_identity": full_identity},
+        origin=origin,
+    )  # fmt: skip

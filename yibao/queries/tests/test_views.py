@@ -170,26 +170,6 @@ def test_person_insurance_info_lists_the_relations_with_this_unit(client: Client
     assert AuditEvent.objects.get(action=PERSON_VIEWED).after == {"item": "person-insurance-info"}
 
 
-# --- 异地就医备案信息 ---------------------------------------------------------------------------
-
-
-def test_remote_care_filings_checks_its_filters_and_reads_nothing_yet(client: Client) -> None:
-    binding = operator()
-    login(client, binding)
-    assert "暂无异地就医备案信息" in check_page(client.get(reverse("queries:remote-care-filings"))).get_text()
-    bad = client.post(reverse("queries:remote-care-filings"), {"start": "2025-02-01", "end": "2025-01-01"})
-    assert "结束日期不能早于开始日期" in check_page(bad).get_text()
-    wrong = client.post(
-        reverse("queries:remote-care-filings"), {"filing_type": "moon", "start": "2025-13-01"}
-    )
-    text = check_page(wrong).get_text()
-    assert "请选择列表中的备案类型" in text and "开始日期格式不正确" in text
-    good = client.post(
-        reverse("queries:remote-care-filings"), {"filing_type": "referral", "start": "2025-01-01"}
-    )
-    assert "暂无异地就医备案信息" in check_page(good).get_text()
-
-
 # --- 职工花名册 ----------------------------------------------------------------------------------
 
 
