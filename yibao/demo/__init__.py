@@ -9,6 +9,7 @@ Every demo login uses `DEMO_PASSWORD`, which satisfies the password rules of eve
 - `people`: regions, names, addresses and unit names (Faker zh_CN data).
 - `plan`: the rows to write, drawn from one seeded random generator.
 - `notices`: the 最新公告 the demo publishes.
+- `filings`: the 异地就医备案 of the shown units, in every kind and status.
 - `contribution_staging`: the temporary tables from which the database makes the contributions.
 - `seed`: the load and the reset, through `yibao.core.bulk`'s set-based writes.
 """
@@ -18,3 +19,4 @@ DEMO_EMP_NO_PREFIX = "99"
 DEMO_PSN_NO_PREFIX = "99"
 ADMIN_USERNAME = "admin"
 REVIEWER_USERNAME = "shenhe01"
+SHOWN_UNITS = 6  # units whose logins seed_demo prints; each gets the demo filings

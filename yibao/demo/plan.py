@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from yibao.demo import DEMO_EMP_NO_PREFIX, DEMO_PSN_NO_PREFIX
+from yibao.demo import DEMO_EMP_NO_PREFIX, DEMO_PSN_NO_PREFIX, SHOWN_UNITS
 from yibao.demo.numbers import IdNumberFactory, make_mobile, make_uscc
 from yibao.demo.people import REGIONS, NamePool, Region, address_pool, company_name
 
@@ -41,6 +41,10 @@ MATERNITY_SHARE = 0.9  # workers who also carry 510
 # of it. A worker who carries 510 has two contribution rows a month: 310 with the rest of the
 # unit rate and the personal 2 %, and 510 with this part (the certificates count both).
 MATERNITY_RATE_BP = 80
+# The shown units (their logins printed) hold the demo filings of every kind and status: at least
+# this many persons each, the first of them retirees (安置退休 files only retirees).
+SHOWN_PERSONS = 30
+SHOWN_RETIREES = 7
 UNIT_LATE_SHARE = 0.25  # units whose last month has not arrived yet
 # 用工形式 (emp_fom) codes and shares; codes missing from the code table are dropped.
 EMP_FORM_SHARES = (("1", 0.80), ("2", 0.06), ("3", 0.03), ("4", 0.04), ("5", 0.06), ("9", 0.01))
@@ -258,8 +262,10 @@ class Generator:
         remainder = spare - sum(counts)
         for i in sorted(range(len(units)), key=lambda i: exact[i] - counts[i], reverse=True)[:remainder]:
             counts[i] += 1
+        counts = [count + floor for count in counts]
+        _shown_filled(units, counts)
         for unit, count in zip(units, counts, strict=True):
-            unit.person_count = count + floor
+            unit.person_count = count
 
     # --- persons -------------------------------------------------------------------------------
     def person_chunks(
@@ -292,9 +298,10 @@ class Generator:
             cap_cents = region.average_wage * 300
             minorities = region.minorities
             psn_prefix = f"{DEMO_PSN_NO_PREFIX}{unit.admdvs}"
-            for _ in range(unit.person_count):
+            retirees_first = SHOWN_RETIREES if unit.index < SHOWN_UNITS else 0
+            for number in range(unit.person_count):
                 male = random_() < 0.52
-                retiree = random_() < RETIREE_SHARE
+                retiree = random_() < RETIREE_SHARE or number < retirees_first
                 if retiree:
                     age = (60 if male else 55) + int(random_() * 18)
                 else:
@@ -423,6 +430,26 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _shown_filled(units: list[UnitPlan], counts: list[int]) -> None:
+    """Give each shown unit at least SHOWN_PERSONS persons, taken from the largest units (which
+    keep their own minimum), as far as the persons go."""
+
+    def least(i: int) -> int:
+        return SHOWN_PERSONS if units[i].index < SHOWN_UNITS else 1
+
+    for i, unit in enumerate(units):
+        if unit.index >= SHOWN_UNITS:
+            continue
+        while counts[i] < SHOWN_PERSONS:
+            donor = max(range(len(units)), key=lambda j: counts[j] - least(j))
+            spare = counts[donor] - least(donor)
+            if donor == i or spare <= 0:
+                return
+            moved = min(spare, SHOWN_PERSONS - counts[i])
+            counts[donor] -= moved
+            counts[i] += moved
 
 
 def _cumulative(weights: list[float]) -> list[float]:

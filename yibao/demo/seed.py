@@ -15,22 +15,24 @@ from typing import Literal
 
 from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yibao.accounts.models import User
-from yibao.cases.models import ReviewerRegion
+from yibao.cases.models import Application, Material, ReviewerRegion
 from yibao.contributions.models import Contribution
 from yibao.contributions.summaries import contribution_summaries_rebuild
 from yibao.core.bulk import BulkWriter, qn
 from yibao.core.models import CodeItem, Division
 from yibao.core.profiles import get_profile
+from yibao.core.storage import private_storage
 from yibao.demo import (
     ADMIN_USERNAME,
     DEMO_EMP_NO_PREFIX,
     DEMO_PASSWORD,
     DEMO_PSN_NO_PREFIX,
     REVIEWER_USERNAME,
+    SHOWN_UNITS,
 )
 from yibao.demo.contribution_staging import (
     MONTH_COLUMNS,
@@ -41,10 +43,12 @@ from yibao.demo.contribution_staging import (
     staging_tables_create,
     staging_tables_drop,
 )
+from yibao.demo.filings import demo_filings, filings_write
 from yibao.demo.notices import DEMO_NOTICES
 from yibao.demo.people import REGIONS
 from yibao.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
 from yibao.enrollment.models import Insurance, Person
+from yibao.filings.models import Filing
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, RoleCertification, Unit, UnitRole
@@ -139,11 +143,18 @@ def demo_seed(options: SeedOptions, *, report: Report = lambda _: None) -> SeedR
     if units_wanted < 1:
         raise DemoSeedError("--units must be ≥ 1")
 
-    with writer.load_session():
-        _load(options, writer, timer, result, units_wanted, today, report)
-        if writer.vendor == "sqlite":
-            with timer.stage("checkpoint"):
-                writer.checkpoint()
+    files: list[str] = []  # the demo materials' files, removed again if the load fails
+    try:
+        with writer.load_session():
+            _load(options, writer, timer, result, units_wanted, today, report, files)
+            if writer.vendor == "sqlite":
+                with timer.stage("checkpoint"):
+                    writer.checkpoint()
+    except BaseException:
+        storage = private_storage()
+        for name in files:
+            storage.delete(name)
+        raise
     result.accounts, result.more_units = demo_accounts()
     return result
 
@@ -156,8 +167,10 @@ def _load(
     units_wanted: int,
     today: date,
     report: Report,
+    files: list[str],
 ) -> None:
-    """The load itself, in one transaction: a failure leaves the database as it was."""
+    """The load itself, in one transaction: a failure leaves the database as it was (and the
+    files it wrote are listed in `files`)."""
     connection = writer.connection
     with transaction.atomic():
         if options.reset:
@@ -247,6 +260,17 @@ def _load(
             counter.rows = contribution_summaries_rebuild()
         with timer.stage("notices") as counter:
             counter.rows = _write_notices()
+        with timer.stage("filings") as counter:
+            shown = list(Unit.objects.filter(pk__in=unit_ids[:SHOWN_UNITS]).order_by("id"))
+            rows = demo_filings(
+                writer,
+                shown,
+                reviewer=User.objects.get(username=REVIEWER_USERNAME),
+                today=today,
+                seed=options.seed,
+            )
+            counter.rows = filings_write(writer, rows, files)
+            filings = len(rows.filings)
         with timer.stage("analyze") as counter:
             writer.analyze(tables)
         # The rows written here reference only what the load made; the reset may have removed
@@ -261,6 +285,7 @@ def _load(
         "persons": persons,
         "insurance": insurances,
         "contributions": expected_contributions,
+        "filings": filings,
     }
 
 
@@ -271,6 +296,7 @@ def demo_reset(writer: BulkWriter) -> int:
     """
     demo_person = Q(psn_no__startswith=DEMO_PSN_NO_PREFIX)
     demo_unit = Q(emp_no__startswith=DEMO_EMP_NO_PREFIX)
+    deleted = _applications_delete(writer, Unit.objects.filter(demo_unit))
     only_demo = (
         not Person.objects.exclude(demo_person).exists() and not Unit.objects.exclude(demo_unit).exists()
     )
@@ -278,7 +304,7 @@ def demo_reset(writer: BulkWriter) -> int:
     if only_demo:
         # Emptying whole tables is much faster than deleting row by row. Truncating reports no
         # row count, so count the persons instead (cheap, and the bulk of what goes).
-        deleted = Person.objects.filter(demo_person).count()
+        deleted += Person.objects.filter(demo_person).count()
         if not writer.truncate([*big_tables, PERSON_TABLE]):
             if not writer.truncate(big_tables):
                 # SQLite empties a table that has no WHERE clause and no triggers page by page.
@@ -286,7 +312,6 @@ def demo_reset(writer: BulkWriter) -> int:
                     writer.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
             writer.execute(f"DELETE FROM {qn(PERSON_TABLE)} WHERE psn_no LIKE %s", [DEMO_PSN_NO_PREFIX + "%"])  # noqa: S608
     else:
-        deleted = 0
         for table in big_tables:
             deleted += writer.execute(
                 f"DELETE FROM {qn(table)} WHERE person_id IN "  # noqa: S608
@@ -313,7 +338,31 @@ def demo_reset(writer: BulkWriter) -> int:
     return deleted
 
 
-def demo_accounts(limit_units: int = 6) -> tuple[list[DemoAccount], int]:
+def _applications_delete(writer: BulkWriter, units: QuerySet[Unit]) -> int:
+    """The demo units' filings (every version at once: one refers to the one it replaced) and
+    applications with their timelines, materials and lines; the materials' files after the
+    commit."""
+    filings = Filing.objects.filter(unit__in=units)
+    sql, params = filings.values("pk").query.sql_with_params()
+    deleted = writer.execute(
+        f"DELETE FROM {qn(Filing._meta.db_table)} WHERE id IN ({sql})",  # noqa: S608
+        params,
+    )
+    applications = Application.objects.filter(unit__in=units)
+    names = list(Material.objects.filter(application__in=applications).values_list("file", flat=True))
+    deleted += applications.delete()[0]
+    transaction.on_commit(lambda: _files_delete(names))
+    return deleted
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def demo_accounts(limit_units: int = SHOWN_UNITS) -> tuple[list[DemoAccount], int]:
     """Logins to show: the staff users and the first units with their operators."""
     accounts: list[DemoAccount] = []
     units = (

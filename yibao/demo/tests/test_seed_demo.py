@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from yibao.accounts.models import User
+from yibao.cases.models import Application
 from yibao.contributions.models import Contribution
 from yibao.core.profiles import PROFILES
 from yibao.core.validators.passwords import ProfilePasswordValidator
@@ -28,6 +29,7 @@ from yibao.demo.numbers import id_check_char, make_uscc, org_code_check_char, us
 from yibao.demo.people import REGIONS
 from yibao.demo.plan import Generator, Window, ym_add, ym_of
 from yibao.enrollment.models import Insurance, Person
+from yibao.filings.models import Filing
 from yibao.notices.models import Notice
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
@@ -53,6 +55,8 @@ def snapshot() -> dict[str, int]:
         "insurance": Insurance.objects.count(),
         "contributions": Contribution.objects.count(),
         "notices": Notice.objects.count(),
+        "filings": Filing.objects.count(),
+        "applications": Application.objects.count(),
     }
 
 
