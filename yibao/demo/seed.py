@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from yibao.accounts.models import User
 from yibao.cases.models import Application, Material, ReviewerRegion
+from yibao.certificates.models import Certificate
 from yibao.contributions.models import Contribution
 from yibao.contributions.summaries import contribution_summaries_rebuild
 from yibao.core.bulk import BulkWriter, qn
@@ -339,12 +340,13 @@ def demo_reset(writer: BulkWriter) -> int:
 
 
 def _applications_delete(writer: BulkWriter, units: QuerySet[Unit]) -> int:
-    """The demo units' filings (every version at once: one refers to the one it replaced) and
-    applications with their timelines, materials and lines; the materials' files after the
-    commit."""
+    """The demo units' printed certificates (参保证明 and 备案凭证 protect what they name), filings
+    (every version at once: one refers to the one it replaced) and applications with their
+    timelines, materials and lines; the materials' files after the commit."""
+    deleted = Certificate.objects.filter(unit__in=units).delete()[0]
     filings = Filing.objects.filter(unit__in=units)
     sql, params = filings.values("pk").query.sql_with_params()
-    deleted = writer.execute(
+    deleted += writer.execute(
         f"DELETE FROM {qn(Filing._meta.db_table)} WHERE id IN ({sql})",  # noqa: S608
         params,
     )

@@ -20,6 +20,9 @@ from yibao.cases import services as case_services
 from yibao.cases.models import Application, Event, Material, Status
 from yibao.cases.services import missing_materials
 from yibao.cases.types import application_type
+from yibao.certificates.models import Certificate
+from yibao.certificates.services import certificate_issue, filing_receipt_issue
+from yibao.core.audit import RequestOrigin
 from yibao.core.profiles import get_profile
 from yibao.core.storage import private_storage
 from yibao.core.tests.factories import operator_login
@@ -224,6 +227,21 @@ def test_a_reset_removes_the_filings_and_their_files(
     storage = private_storage()
     assert not any(storage.exists(name) for name in files)
     assert all(storage.exists(name) for name in Material.objects.values_list("file", flat=True))
+
+
+def test_a_reset_after_certificates_were_printed_still_works(seeded: None) -> None:
+    """A demo someone used: 参保证明 and 备案凭证 printed for demo units (they protect their unit,
+    person and filing) go with the rest."""
+    unit = shown_units()[0]
+    actor = first_binding(unit).operator.user
+    origin = RequestOrigin(ip_address="127.0.0.1", user_agent="test")
+    certificate_issue(unit=unit, person=None, actor=actor, origin=origin)
+    filing = Filing.objects.filter(unit=unit, status=Filing.Status.FILED).first()
+    assert filing is not None
+    filing_receipt_issue(filing=filing, actor=actor, origin=origin)
+    call_command("seed_demo", "--persons", "300", "--months", "3", "--reset", stdout=StringIO())
+    assert not Certificate.objects.exists()
+    assert Filing.objects.exists()  # loaded again
 
 
 def candidate(person_id: int, psn_type: str, years: int = 3) -> Candidate:
