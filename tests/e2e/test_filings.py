@@ -1,6 +1,7 @@
 """异地就医备案 in a browser: an operator files each of the four for an employee (find by 证件号码,
 fill, upload the proof or accept the 告知承诺书, 保存), a reviewer approves it on the workbench in a
-second browser, and the person's page shows the filing 已备案; a 变更备案 and a 取消备案 through
+second browser, the person's page shows the filing 已备案, its 备案凭证 is genuine on 参保证明查验 and
+异地就医备案信息查询 lists it; a 变更备案 and a 取消备案 through
 review, a refusal (不予备案) with the unit's message, and a form filled from its last fields first
 that keeps everything typed over refused posts. Screenshots of the four forms."""
 
@@ -21,6 +22,8 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_agency import claim, login_reviewer
 from tests.e2e.test_operators import login_operator
 from yibao.agency.tests.helpers import reviewer
+from yibao.certificates.tests.helpers import pdf_text
+from yibao.core.tests.factories import grant
 from yibao.filings.models import Filing
 from yibao.filings.rules import add_months
 from yibao.filings.tests.helpers import filed, filing_binding, insured
@@ -150,7 +153,7 @@ def test_each_filing_from_the_form_to_filed(
     page: Any, browser: Any, tmp_path: Path, kind: str, service: str, population: str, psn_type: str,
     proof: str | None, place: tuple[str, str],
 ) -> None:  # fmt: skip
-    binding = filing_binding(operator__name="李娜")
+    binding = grant(filing_binding(operator__name="李娜"), "remote-care-filings")
     in_population(binding, population)
     person = insured(binding, psn_type=psn_type)
     reviewer("shenhe-ba")
@@ -190,6 +193,32 @@ def test_each_filing_from_the_form_to_filed(
     expect(row).to_contain_text(place[0])
     expect(row.get_by_role("link", name="变更备案")).to_be_visible()
     screenshot(page, f"filing-{kind}-filed")
+    filing = Filing.objects.get(status=Filing.Status.FILED)
+
+    # the 备案凭证, printed from the row, is genuine on 参保证明查验
+    with page.expect_download() as download_info:
+        row.get_by_role("button", name="打印备案凭证").click()
+    pdf = tmp_path / "receipt.pdf"
+    download_info.value.save_as(str(pdf))
+    text = pdf_text(pdf.read_bytes(), tmp_path)
+    found = re.search(r"证明编号：(\S+)[\s\S]*验证码：([2-9A-HJKMNP-Z]{10})", text)
+    assert found is not None and filing.number in text and service in text, text
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(page.base_url + "/verify/")
+    public.get_by_label("证明编号").fill(found.group(1))
+    public.get_by_label("验证码").fill(found.group(2))
+    public.get_by_role("button", name="查验").click()
+    expect(public.locator(".certificate-verdict")).to_contain_text("查验通过：该备案凭证真实")
+    expect(public.locator(".certificate-verdict")).to_contain_text(filing.number)
+    public.context.close()
+
+    # 异地就医备案信息查询 lists it
+    page.goto(page.base_url + "/hall/operators/services/?group=query")
+    page.locator(".service-tile", has_text="异地就医备案信息查询").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="异地就医备案信息查询", level=1)).to_be_visible()
+    listed = page.locator("tbody tr", has_text=filing.number)
+    expect(listed).to_contain_text(service.removesuffix("备案"))
+    expect(listed).to_contain_text("已备案")
 
 
 # --- change, cancellation, refusal ------------------------------------------------------------
