@@ -90,7 +90,7 @@ def test_the_query_lists_the_units_filings_masked_and_nothing_of_other_units(cli
     )  # fmt: skip
     other = operator()
     filing(other, insured(other, "外单位人员"), number="BA-OTHER-UNIT")
-    filing(other, person, number="BA-SAME-PERSON-OTHER-UNIT")  # the same person filed by another unit
+    filing(other, person, number="BA-SAME-PERSON-ELSE")  # the same person filed by another unit
     login(client, binding)
     soup = check_page(client.get(reverse(URL)))
     assert rows(soup) == [
