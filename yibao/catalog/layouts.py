@@ -179,6 +179,11 @@ def flag(value: str, ctx: ParseContext) -> bool:
 
 def date(value: str, ctx: ParseContext) -> datetime.date:
     key = to_halfwidth(value).strip()[:10]
+    if len(key) == 10 and key[4] == "-":  # the common 2024-01-01, without strptime's cost
+        try:
+            return datetime.date.fromisoformat(key)
+        except ValueError:
+            pass
     for form in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d"):
         try:
             return datetime.datetime.strptime(key, form).date()  # noqa: DTZ007 - a calendar date

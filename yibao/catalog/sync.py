@@ -240,18 +240,21 @@ def institutions_sync(
             to_update: list[Institution] = []
             for values in rows:
                 values.pop("_line")
-                search_key = search_key_for(values["name"])
                 current = existing.get(values["code"])
                 if current is None:
+                    search_key = search_key_for(values["name"])
                     to_create.append(Institution(**values, search_key=search_key, synced_at=now))
                     if values.get("is_active") is False:
                         report.deactivated += 1
                     continue
                 pk, old_key, _updt, *old = current
                 new = [values[attr] for attr in compare]
-                if old == new and old_key == search_key:
+                if old == new and old_key:
                     report.unchanged += 1
                     continue
+                # The search key (pinyin, the costly part) is built again only for a new name.
+                same_name = old[compare.index("name")] == values["name"]
+                search_key = old_key if same_name and old_key else search_key_for(values["name"])
                 if (
                     "is_active" in compare
                     and values["is_active"] is False

@@ -47,20 +47,22 @@ from yibao.core.validators._text import to_halfwidth
 
 
 def timestamp(value: str, ctx: ParseContext) -> datetime.datetime:
-    """2026-05-01 10:20:30 (also with T or /, or without seconds), local time; a bare date is
-    midnight. Not later than now: the 贯标平台 cannot have changed a record in the future."""
-    key = to_halfwidth(value).strip().replace("T", " ").replace("/", "-")
-    key = re.sub(r"(\.\d+)?([+-]\d\d:?\d\d|Z)?$", "", key)
-    for form in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y%m%d"):
+    """ISO 8601 (2026-05-01 10:20:30, with T, fractions or an offset; a bare date is midnight) or
+    20260501102030; without an offset, local time. Not later than now: the 贯标平台 cannot have
+    changed a record in the future."""
+    key = to_halfwidth(value).strip().replace("/", "-")
+    try:
+        moment = datetime.datetime.fromisoformat(key)
+    except ValueError:
         try:
-            parsed = datetime.datetime.strptime(key, form)  # noqa: DTZ007 - made aware below
+            moment = datetime.datetime.strptime(key, "%Y%m%d%H%M%S")  # noqa: DTZ007 - made aware below
         except ValueError:
-            continue
-        moment = timezone.make_aware(parsed)
-        if moment > timezone.now():
-            raise CellError(f"“{value}”晚于当前时间")
-        return moment
-    raise CellError(f"“{value}”不是有效的时间（如 2026-05-01 10:20:30）")
+            raise CellError(f"“{value}”不是有效的时间（如 2026-05-01 10:20:30）") from None
+    if moment.tzinfo is None:
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now():
+        raise CellError(f"“{value}”晚于当前时间")
+    return moment
 
 
 def count(value: str, ctx: ParseContext) -> int:

@@ -41,6 +41,7 @@ from yibao.demo.contribution_staging import (
     staging_tables_create,
     staging_tables_drop,
 )
+from yibao.demo.institutions import demo_institutions_load
 from yibao.demo.notices import DEMO_NOTICES
 from yibao.demo.people import REGIONS
 from yibao.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
@@ -247,6 +248,8 @@ def _load(
             counter.rows = contribution_summaries_rebuild()
         with timer.stage("notices") as counter:
             counter.rows = _write_notices()
+        with timer.stage("institutions") as counter:
+            counter.rows = demo_institutions_load()
         with timer.stage("analyze") as counter:
             writer.analyze(tables)
         # The rows written here reference only what the load made; the reset may have removed

@@ -14,9 +14,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.pagecheck import visible_text
+from yibao.catalog.layouts import CellError, ParseContext
 from yibao.catalog.models import Institution
 from yibao.catalog.sync import AUDIT_ACTION, SyncReport, institutions_sync
-from yibao.catalog.sync_format import SYNC_COLUMNS, read_sync_file, rows_from_json
+from yibao.catalog.sync_format import SYNC_COLUMNS, read_sync_file, rows_from_json, timestamp
 from yibao.catalog.tests.sync_helpers import HOSPITAL_CODE, PHARMACY_CODE, feed_csv, hospital, pharmacy
 from yibao.core.errors import ApplicationError
 from yibao.core.models import AuditEvent
@@ -285,3 +286,27 @@ def test_synced_values_and_the_sync_time_show_on_the_public_pages(get_page) -> N
     sync([pharmacy(vali_flag="0", updt_time="2026-05-01 00:00:00")])
     assert "一心堂" not in visible_text(get_page("/catalog/pharmacies/"))
     assert "已不在定点医药机构名单中" in visible_text(get_page(f"/catalog/pharmacies/{PHARMACY_CODE}/"))
+
+
+def test_update_times_are_read_as_local_time_unless_they_carry_an_offset() -> None:
+    context = ParseContext(divisions=set(), hosp_levels={})
+    local = timezone.get_current_timezone()
+    assert timestamp("2026-05-01 10:20:30", context) == datetime.datetime(
+        2026, 5, 1, 10, 20, 30, tzinfo=local
+    )
+    assert timestamp("2026/05/01", context) == datetime.datetime(2026, 5, 1, tzinfo=local)
+    assert timestamp("20260501102030", context) == datetime.datetime(2026, 5, 1, 10, 20, 30, tzinfo=local)
+    assert timestamp("2026-05-01T02:20:30Z", context) == datetime.datetime(
+        2026, 5, 1, 2, 20, 30, tzinfo=datetime.UTC
+    )
+    for bad in ("2026-13-01", "昨天", "2026-05-01 25:00"):
+        with pytest.raises(CellError, match="不是有效的时间"):
+            timestamp(bad, context)
+
+
+def test_the_readme_documents_every_feed_column() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "`manage.py sync_institutions FILE`" in readme
+    for column in SYNC_COLUMNS:
+        required = "是" if column.column.required else ""
+        assert f"| {column.title} | {column.key} | {required} |" in readme, column.key
