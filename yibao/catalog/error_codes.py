@@ -10,3 +10,4 @@ class CatalogErrorCode(StrEnum):
     KIND_UNKNOWN = "catalog.kind_unknown"
     REGION_UNKNOWN = "catalog.region_unknown"
     ENTRY_INVALID = "catalog.entry_invalid"
+    FILE_REFUSED = "catalog.file_refused"

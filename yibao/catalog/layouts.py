@@ -42,6 +42,7 @@ class ParseContext:
 
     divisions: set[str]
     hosp_levels: dict[str, str]  # code -> label
+    cert_types: dict[str, str] = field(default_factory=dict)  # psn_cert_type code -> label
 
 
 Parser = Callable[[str, ParseContext], Any]
@@ -178,6 +179,11 @@ def flag(value: str, ctx: ParseContext) -> bool:
 
 def date(value: str, ctx: ParseContext) -> datetime.date:
     key = to_halfwidth(value).strip()[:10]
+    if len(key) == 10 and key[4] == "-":  # the common 2024-01-01, without strptime's cost
+        try:
+            return datetime.date.fromisoformat(key)
+        except ValueError:
+            pass
     for form in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d"):
         try:
             return datetime.datetime.strptime(key, form).date()  # noqa: DTZ007 - a calendar date
@@ -186,18 +192,18 @@ def date(value: str, ctx: ParseContext) -> datetime.date:
     raise CellError(f"“{value}”不是有效的日期（如 2024-01-01）")
 
 
-def _with_labels(choices: Any, *shorthands: tuple[str, str]) -> dict[str, str]:
+def with_labels(choices: Any, *shorthands: tuple[str, str]) -> dict[str, str]:
     options = {str(value): str(value) for value, _ in choices}
     options |= {str(label): str(value) for value, label in choices}
     options |= dict(shorthands)
     return options
 
 
-DRUG_CATEGORIES = _with_labels(Drug.Category.choices, ("甲", "01"), ("乙", "02"), ("1", "01"), ("2", "02"))
-PAYMENT_CLASSES = _with_labels(
+DRUG_CATEGORIES = with_labels(Drug.Category.choices, ("甲", "01"), ("乙", "02"), ("1", "01"), ("2", "02"))
+PAYMENT_CLASSES = with_labels(
     PaymentClass.choices, ("甲", "01"), ("乙", "02"), ("丙", "03"), ("1", "01"), ("2", "02"), ("3", "03")
 )
-SERVICE_TYPES = _with_labels(Institution.ServiceType.choices)
+SERVICE_TYPES = with_labels(Institution.ServiceType.choices)
 
 
 # --- layouts -----------------------------------------------------------------------------------

@@ -59,6 +59,51 @@ class Institution(CatalogEntry):
         SINGLE_PHARMACY = "21", "单体药店"
         CHAIN_PHARMACY = "22", "连锁药店门店"
 
+    # The dictionaries below are not published nationally (facts.md §3.2, §4.4 [U]); these are
+    # local codes with the labels of Yunnan manual 001 (§1.3.2), name or code accepted by the sync.
+
+    class PriceLevel(models.TextChoices):
+        """限价医院等级 (lmtpric_hosp_lv)."""
+
+        FIRST = "1", "一级"
+        SECOND = "2", "二级"
+        THIRD = "3", "三级"
+
+    class DeductibleLevel(models.TextChoices):
+        """起付线(报销)等级 (dedc_hosp_lv)."""
+
+        FIRST = "1", "一级及以下"
+        SECOND = "2", "二级"
+        THIRD = "3", "三级"
+
+    class OutType(models.TextChoices):
+        """异地医药机构类型 (out_fixmedins_type)."""
+
+        PROVINCE = "1", "省内异地医药机构"
+        CROSS_PROVINCE = "2", "跨省异地医药机构"
+        BOTH = "3", "省内及跨省异地医药机构"
+
+    class OutOnline(models.TextChoices):
+        """异地联网开通标志 (out_onln_open_type)."""
+
+        NONE = "0", "非异地定点"
+        PROVINCE = "1", "省内异地定点"
+        CROSS_PROVINCE = "2", "跨省异地定点"
+        BOTH = "3", "省内及跨省异地定点"
+
+    class MutualRecognition(models.TextChoices):
+        """省市互认标志."""
+
+        YES = "1", "是"
+        NO = "0", "否"
+
+    class ChainType(models.TextChoices):
+        """连锁类型 of a pharmacy (RTAL_PHAC_B phac_chan_type)."""
+
+        SINGLE = "0", "非连锁"
+        DIRECT = "1", "直营连锁"
+        FRANCHISE = "2", "加盟连锁"
+
     code = models.CharField(
         "定点医药机构编号", max_length=12, unique=True, validators=[INSTITUTION_CODE]
     )  # fixmedins_code
@@ -85,6 +130,60 @@ class Institution(CatalogEntry):
     endtime = models.DateField("定点结束日期", null=True, blank=True)
     memo = models.TextField("备注", blank=True)
 
+    # --- the rest of the 贯标平台's record (FIXMEDINS_B, MEDINS_INFO_B, RTAL_PHAC_B), synced ----
+    abbr = models.CharField("医疗机构简称", max_length=100, blank=True)  # medins_abbr
+    insu_division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="医保区划",
+        db_column="admdvs",
+        null=True,
+        blank=True,
+    )  # MEDINS_INFO_B admdvs
+    reg_code = models.CharField(
+        "注册登记代码", max_length=50, blank=True, help_text="医疗机构执业许可证登记号"
+    )  # medins_prac_lic_regno
+    lic_issue_date = models.DateField("经营许可证发证日期", null=True, blank=True)
+    lic_expiry_date = models.DateField("经营许可证有效截止日期", null=True, blank=True)  # …_expy
+    lmtpric_hosp_lv = models.CharField("限价医院等级", max_length=1, choices=PriceLevel.choices, blank=True)
+    dedc_hosp_lv = models.CharField(
+        "起付线(报销)等级", max_length=1, choices=DeductibleLevel.choices, blank=True
+    )
+    out_fixmedins_type = models.CharField(
+        "异地医药机构类型", max_length=1, choices=OutType.choices, blank=True
+    )
+    out_onln_open_type = models.CharField(
+        "异地联网开通标志", max_length=1, choices=OutOnline.choices, blank=True
+    )
+    nat_plaf_code = models.CharField("国家异地平台机构编号", max_length=30, blank=True)
+    prov_plaf_code = models.CharField("省内异地平台机构编号", max_length=30, blank=True)
+    hi_resper_cert_type = models.CharField(
+        "医保办负责人证件类型", max_length=2, blank=True, help_text="代码表 psn_cert_type"
+    )
+    hi_resper_certno = models.CharField("医保办负责人证件号码", max_length=50, blank=True)
+    mutual_recog_flag = models.CharField(
+        "省市互认标志", max_length=1, choices=MutualRecognition.choices, blank=True
+    )
+    # 定点零售药店 only (RTAL_PHAC_B)
+    drug_biz_lic_no = models.CharField("药品经营许可证编号", max_length=50, blank=True)
+    brch_flag = models.BooleanField("分店标志", default=False)
+    phac_chan_type = models.CharField("连锁类型", max_length=1, choices=ChainType.choices, blank=True)
+    phar_psncnt = models.PositiveIntegerField("药师人数", null=True, blank=True)
+    # When the 贯标平台 last changed the record (its updt_time), and when the values shown here
+    # arrived (a sync that changes nothing leaves both as they are).
+    plaf_updt_time = models.DateTimeField("贯标平台更新时间", null=True, blank=True)
+    synced_at = models.DateTimeField("数据同步时间", null=True, blank=True)
+
+    # --- kept by the hall: the 贯标平台's interface does not carry the legal representative
+    # (manual 001 §1.3.2), so the sync never writes these; the institution enters them here.
+    legrep_name = models.CharField("法人姓名", max_length=50, blank=True)
+    legrep_cert_type = models.CharField(
+        "法人证件类型", max_length=2, blank=True, help_text="代码表 psn_cert_type"
+    )
+    legrep_certno = models.CharField("法人证件号码", max_length=50, blank=True)
+    legrep_tel = models.CharField("法人联系电话", max_length=20, blank=True)
+
     class Meta:
         verbose_name = "定点医药机构"
         verbose_name_plural = "定点医药机构"
@@ -92,6 +191,7 @@ class Institution(CatalogEntry):
         indexes = [
             models.Index(fields=["fixmedins_type", "division"], name="catalog_inst_type_div_idx"),
             models.Index(fields=["fixmedins_type", "hosp_lv"], name="catalog_inst_type_lv_idx"),
+            models.Index(fields=["uscc"], name="catalog_inst_uscc_idx"),
         ]
         constraints = [
             models.CheckConstraint(

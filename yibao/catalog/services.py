@@ -6,7 +6,7 @@ SQLite the FTS table follows it through triggers), so nothing else has to be kep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -259,7 +259,7 @@ def catalog_rows_apply(
             report.created = len(to_create)
             report.updated = len(to_update)
             layout.model._default_manager.bulk_create(to_create, batch_size=CREATE_BATCH)
-            _update_rows(layout.model, to_update, [*compare, "search_key", "is_active", "updated_at"])
+            catalog_rows_update(layout.model, to_update, [*compare, "search_key", "is_active", "updated_at"])
             if deactivate_missing:
                 stale = [values[0] for values in existing.values() if values[1]]
                 for start in range(0, len(stale), FETCH_BATCH):
@@ -293,7 +293,7 @@ def catalog_statistics_refresh(model: type[CatalogEntry]) -> None:
         cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
-def _update_rows(model: type[CatalogEntry], objects: list[CatalogEntry], attrs: list[str]) -> None:
+def catalog_rows_update(model: type[CatalogEntry], objects: Sequence[CatalogEntry], attrs: list[str]) -> None:
     """UPDATE … WHERE id = … for each object, sent in batches with executemany.
 
     Django's bulk_update builds one CASE per column over the whole batch, which SQLite evaluates

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -21,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from yibao.core.audit import client_address
 from yibao.core.guards import Guard, mark_guard
+from yibao.core.json_body import JsonBodyError, json_body_parse
 from yibao.core.throttle import Throttle
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -60,3 +62,49 @@ def internal_token_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return mark_guard(cast(View, csrf_exempt(wrapper)), Guard.TOKEN)
+
+
+@dataclass(frozen=True)
+class InternalBody:
+    """What a feed request carries: a JSON document (`payload`) or an uploaded file (`data`, `name`)."""
+
+    payload: Any = None
+    data: bytes = b""
+    name: str = ""
+
+    @property
+    def is_json(self) -> bool:
+        return not self.name
+
+
+def internal_refusal(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "message": message}, status=status)
+
+
+def internal_body(request: HttpRequest) -> InternalBody | JsonResponse:
+    """The body of a feed request, within YIBAO_INTERNAL_API_MAX_BYTES (413 above it, judged by
+    the declared length first and by what is read), as ``application/json`` (UTF-8, at most
+    MAX_DEPTH levels deep, else 400) or ``multipart/form-data`` with the file in ``file``; any
+    other content type gets 415."""
+    limit = int(settings.YIBAO_INTERNAL_API_MAX_BYTES)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return internal_refusal("请求内容超过大小上限", 413)
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        body = request.read(limit + 1)  # not request.body: our own limit, not Django's form limit
+        if len(body) > limit:
+            return internal_refusal("请求内容超过大小上限", 413)
+        try:
+            return InternalBody(payload=json_body_parse(body))
+        except JsonBodyError as error:
+            return internal_refusal(str(error), 400)
+    if content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+        if upload is None:
+            return internal_refusal("缺少文件（表单字段 file）", 400)
+        return InternalBody(data=upload.read(), name=upload.name or "upload")
+    return internal_refusal("请以 multipart/form-data（file）或 application/json 提交", 415)

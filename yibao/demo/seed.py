@@ -45,6 +45,7 @@ from yibao.demo.contribution_staging import (
     staging_tables_drop,
 )
 from yibao.demo.filings import demo_filings, filings_write
+from yibao.demo.institutions import demo_institutions_load
 from yibao.demo.notices import DEMO_NOTICES
 from yibao.demo.people import REGIONS
 from yibao.demo.plan import DemoPlan, Generator, UnitPlan, Window, default_unit_count, ym_add
@@ -272,6 +273,8 @@ def _load(
             )
             counter.rows = filings_write(writer, rows, files)
             filings = len(rows.filings)
+        with timer.stage("institutions") as counter:
+            counter.rows = demo_institutions_load()
         with timer.stage("analyze") as counter:
             writer.analyze(tables)
         # The rows written here reference only what the load made; the reset may have removed

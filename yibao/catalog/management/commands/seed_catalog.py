@@ -11,16 +11,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from yibao.catalog.demo.feed import demo_feed
 from yibao.catalog.demo.generate import (
     bench_drug_rows,
     bench_institution_rows,
     demo_agency_rows,
     demo_drug_rows,
-    demo_institution_rows,
     demo_service_item_rows,
 )
 from yibao.catalog.layouts import AGENCIES, DRUGS, INSTITUTIONS, PHARMACIES, SERVICE_ITEMS, Layout
 from yibao.catalog.services import LoadReport, catalog_rows_apply
+from yibao.catalog.sync import institutions_sync
 
 
 class Command(BaseCommand):
@@ -34,12 +35,17 @@ class Command(BaseCommand):
         if options["drugs"] or options["institutions"]:
             self._bench(options["drugs"], options["institutions"])
             return
-        medical, pharmacies = demo_institution_rows()
         self._apply(DRUGS, demo_drug_rows())
-        self._apply(INSTITUTIONS, medical)
-        self._apply(PHARMACIES, pharmacies)
+        self._sync_institutions()
         self._apply(AGENCIES, demo_agency_rows())
         self._apply(SERVICE_ITEMS, demo_service_item_rows())
+
+    def _sync_institutions(self) -> None:
+        """Institutions and pharmacies come from the 贯标平台 feed, as in production."""
+        started = time.perf_counter()
+        report = institutions_sync(feed=demo_feed(), source="seed_catalog")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"{report.summary().replace('同步完成', '演示数据')}（{elapsed:.1f} 秒）")
 
     def _bench(self, drugs: int, institutions: int) -> None:
         if drugs:
