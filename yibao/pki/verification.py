@@ -49,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,7 +267,7 @@ def certificate_identity(certificate: x509.Certificate) -> CertificateIdentity:
 def certificate_verify(
     *,
     certificate: str | bytes,
-    intermediates: list[str | bytes] | None = None,
+    intermediates: Sequence[str | bytes] = (),
     message: bytes,
     signature: bytes,
     now: dt.datetime | None = None,
@@ -275,7 +276,7 @@ def certificate_verify(
     trusted CA issued to a unit, valid at `now`; return what it says about the unit."""
     moment = now or dt.datetime.now(dt.UTC)
     leaf = certificate_load(certificate)
-    chain_given = [certificate_load(item) for item in intermediates or []]
+    chain_given = [certificate_load(item) for item in intermediates]
     _signature_check(leaf, message, signature)
     if moment < leaf.not_valid_before_utc:
         raise _fail(CaErrorCode.NOT_YET_VALID)
