@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "captcha",
     "yibao.core",
     "yibao.accounts",
+    "yibao.pki",
     "yibao.units",
     "yibao.operators",
     "yibao.enrollment",
@@ -231,6 +232,13 @@ YIBAO_LOGIN_IP_WINDOW_MINUTES = env_int("YIBAO_LOGIN_IP_WINDOW_MINUTES", 10)
 # 参保证明查验: wrong 证明编号/验证码 pairs allowed per client address within the window.
 YIBAO_CERT_VERIFY_FAILURES_PER_IP = env_int("YIBAO_CERT_VERIFY_FAILURES_PER_IP", 10)
 YIBAO_CERT_VERIFY_WINDOW_MINUTES = env_int("YIBAO_CERT_VERIFY_WINDOW_MINUTES", 10)
+
+# 单位 CA 登录 (yibao/pki): the roots of trust and the CRLs the hall's operator configures (a PEM
+# file or a folder of them), the local certificate driver's address and the life of a challenge.
+YIBAO_CA_TRUSTED_ROOTS = env_str("YIBAO_CA_TRUSTED_ROOTS", str(VAR_DIR / "ca" / "trusted"))
+YIBAO_CA_CRLS = env_str("YIBAO_CA_CRLS", str(VAR_DIR / "ca" / "crl"))
+YIBAO_CA_AGENT_URL = env_str("YIBAO_CA_AGENT_URL", "http://127.0.0.1:18610")
+YIBAO_CA_CHALLENGE_SECONDS = env_int("YIBAO_CA_CHALLENGE_SECONDS", 120)
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -7,6 +7,7 @@ const loaders = {
   "captcha-refresh": () => import("./captcha-refresh.js"),
   "sms-countdown": () => import("./sms-countdown.js"),
   "countdown-redirect": () => import("./countdown-redirect.js"),
+  "ca-login": () => import("./ca-login.js"),
 };
 
 document.documentElement.classList.add("js");

@@ -15,6 +15,8 @@ app_name = "entry"
 urlpatterns = [
     # login and logout, 选择单位 / 切换单位
     path("login/", views.login, name="login"),
+    path("login/ca/", views.login_ca, name="login-ca"),
+    path("login/ca/driver/", views.ca_driver, name="ca-driver"),
     path("login/choose-unit/", views.choose_unit, name="choose-unit"),
     path("logout/", views.logout, name="logout"),
     path("switch-unit/", views.switch_unit, name="switch-unit"),

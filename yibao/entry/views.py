@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,8 +31,10 @@ from yibao.entry.authentication import (
     operator_unit_choose,
     operator_units,
 )
-from yibao.entry.forms import ChooseUnitForm, OperatorLoginForm, UnitLoginForm
+from yibao.entry.ca_login import ca_login_authenticate
+from yibao.entry.forms import CaLoginForm, ChooseUnitForm, OperatorLoginForm, UnitLoginForm
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
+from yibao.pki.challenges import challenge_issue
 
 CAPTCHA_REFRESH = "_captcha_refresh"
 NEXT_AFTER_UNIT = "yibao_next_after_unit"
@@ -113,6 +116,7 @@ def login(request: HttpRequest) -> HttpResponse:
         {
             "tab": tab,
             "combined": combined,
+            "ca_login": get_profile().ca_login,
             "unit_form": unit_form,
             "operator_form": operator_form,
             "notice": notice,
@@ -121,10 +125,76 @@ def login(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _logged_in(request: HttpRequest, user: User, *, kind: LoginKind, origin: RequestOrigin) -> HttpResponse:
+def _agent_origin() -> str:
+    parts = urlsplit(settings.YIBAO_CA_AGENT_URL)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@public_view
+@never_cache
+def login_ca(request: HttpRequest) -> HttpResponse:
+    """单位 CA 登录 (profiles with `ca_login`): the page's script asks the local certificate driver
+    for its certificates (选择 CA 证书), has it sign this page's challenge once the 证书密码 is
+    typed (checked by the driver, never sent here), and posts certificate and signature."""
+    if not get_profile().ca_login:
+        raise Http404
+    form = CaLoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        origin = RequestOrigin.from_request(request)
+        if form.is_valid():
+            try:
+                user, identity = ca_login_authenticate(
+                    session=request.session,
+                    challenge=form.cleaned_data["challenge"],
+                    certificate=form.cleaned_data["certificate"],
+                    chain=form.chain_list(),
+                    signature=form.cleaned_data["signature"],
+                    origin=origin,
+                )
+            except ApplicationError as error:
+                if error.code is LoginErrorCode.IP_LIMITED:
+                    form.blocked = Blocked(ADDRESS_LIMITED_TITLE, error.message)
+                else:
+                    add_application_error(form, error)
+            else:
+                detail = {"serial": identity.serial, "issuer": identity.issuer}
+                return _logged_in(
+                    request, user, kind=LoginKind.UNIT, origin=origin, detail={"via": "ca", **detail}
+                )
+    # Every showing of the page carries a fresh challenge (the one a post used is gone) and the
+    # certificate chosen; the template leaves the signed fields empty.
+    response = render(
+        request,
+        "entry/login_ca.html",
+        {
+            "form": form,
+            "challenge": challenge_issue(request.session),
+            "selected": form.data.get("selected", "") if form.is_bound else "",
+            "agent_url": settings.YIBAO_CA_AGENT_URL,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+    )
+    response._csp_update = {"connect-src": [_agent_origin()]}  # type: ignore[attr-defined]
+    return response
+
+
+@public_view
+def ca_driver(request: HttpRequest) -> HttpResponse:
+    """下载 CA 证书驱动: how to install the certificate driver (here: run the development one)."""
+    return render(request, "entry/ca_driver.html", {"agent_url": settings.YIBAO_CA_AGENT_URL})
+
+
+def _logged_in(
+    request: HttpRequest,
+    user: User,
+    *,
+    kind: LoginKind,
+    origin: RequestOrigin,
+    detail: dict[str, str] | None = None,
+) -> HttpResponse:
     """Start the session and go where the user was headed (or the kind's home page)."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    audit_event_record(actor=user, action="login", after={"kind": str(kind)}, origin=origin)
+    audit_event_record(actor=user, action="login", after={"kind": str(kind), **(detail or {})}, origin=origin)
     target = request.POST.get("next") or request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
