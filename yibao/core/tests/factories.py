@@ -18,6 +18,12 @@ from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, RoleCertification, Unit
 
 
+def id_number(place: str, birth: datetime.date, n: int) -> str:
+    """The n-th distinct valid ID number from `birth`: a thousand per day (the sequence part has
+    three digits), so a long test run never writes a 19-character number. Parity (gender) follows n."""
+    return make_id_number(place, birth + datetime.timedelta(days=n // 1000), n % 1000)
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -44,7 +50,7 @@ class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     address = "云南省昆明市西山区滇池路1号"
     postcode = "650000"
     legal_rep_name = "张伟"
-    legal_rep_cert_no = factory.Sequence(lambda n: make_id_number("530112", datetime.date(1985, 1, 1), n))
+    legal_rep_cert_no = factory.Sequence(lambda n: id_number("530112", datetime.date(1985, 1, 1), n))
     legal_rep_mobile = factory.Sequence(lambda n: f"139{n:08d}")
 
     @factory.post_generation
@@ -82,7 +88,7 @@ class OperatorFactory(factory.django.DjangoModelFactory[Operator]):
     )
     name = "李娜"
     mobile = factory.Sequence(lambda n: f"138{n:08d}")
-    cert_no = factory.Sequence(lambda n: make_id_number("530102", datetime.date(1990, 5, 1), n))
+    cert_no = factory.Sequence(lambda n: id_number("530102", datetime.date(1990, 5, 1), n))
 
 
 class BindingFactory(factory.django.DjangoModelFactory[Binding]):
@@ -111,10 +117,10 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
         model = Person
 
     psn_no = factory.Sequence(lambda n: f"53000000{n:012d}")
-    cert_no = factory.Sequence(lambda n: make_id_number("530103", datetime.date(1988, 3, 7), n))
+    cert_no = factory.Sequence(lambda n: id_number("530103", datetime.date(1988, 3, 7), n))
     name = "王芳"
     gender = "2"
-    birth_date = datetime.date(1988, 3, 7)
+    birth_date = factory.Sequence(lambda n: datetime.date(1988, 3, 7) + datetime.timedelta(days=n // 1000))
     nation = "01"
     mobile = factory.Sequence(lambda n: f"137{n:08d}")
 
