@@ -7,7 +7,6 @@ is the first row), so that every error can say where it is.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from yibao.catalog.error_codes import CatalogErrorCode
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import feed_cell_text
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".xlsm"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -30,18 +30,8 @@ class SheetRow:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: whole numbers without «.0», dates as YYYY-MM-DD, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
+    """A cell as text: whole numbers without «.0», dates as YYYY-MM-DD, yes/no as 是/否."""
+    return feed_cell_text(value, booleans=("是", "否"))
 
 
 def read_rows(path: Path | str, *, name: str | None = None) -> Iterator[SheetRow]:

@@ -41,6 +41,7 @@ from yibao.catalog.layouts import (
 from yibao.catalog.models import INSTITUTION_CODE, Institution
 from yibao.core.errors import ApplicationError
 from yibao.core.spreadsheets.archive import FileRefused, workbook_check
+from yibao.core.spreadsheets.cells import feed_cell_text
 from yibao.core.validators._text import to_halfwidth
 
 # --- cell checks only the feed has ---------------------------------------------------------------
@@ -203,17 +204,7 @@ def refused(message: str) -> ApplicationError:
 
 
 def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(" ") if value.time() != datetime.time() else value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
+    return feed_cell_text(value)
 
 
 def _header(cells: list[str]) -> list[str | None]:

@@ -8,7 +8,6 @@ The layout is documented in yibao/contributions/README.md; the header names are 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from yibao.core.errors import ApplicationError
 # The container checks of the spreadsheet reader (zip bomb, encryption, macros, a lying
 # directory) apply to any xlsx we read.
 from yibao.core.spreadsheets.archive import FileRefused, workbook_check
+from yibao.core.spreadsheets.cells import feed_cell_text
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,7 @@ def _refused(message: str) -> ApplicationError:
 
 
 def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
+    return feed_cell_text(value, keep_time=False)
 
 
 def _header_positions(header: list[str]) -> dict[str, int]:

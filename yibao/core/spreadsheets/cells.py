@@ -45,6 +45,25 @@ _CODE_FIRST = re.compile(r"([0-9A-Za-z]+)\s+([^,，、;；/]+)")
 _IRREGULAR = re.compile(r"[\uff01-\uff5e\u3000]|[^\S ]|  ")
 
 
+def feed_cell_text(value: object, *, keep_time: bool = True, booleans: tuple[str, str] = ("1", "0")) -> str:
+    """A cell of a machine-made file (a feed, a catalogue) as text, nothing normalised: whole
+    numbers without «.0», dates as YYYY-MM-DD (a time kept when it is not midnight and
+    `keep_time`), booleans as `booleans` (true, false), None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return booleans[0] if value else booleans[1]
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        if keep_time and value.time() != datetime.time():
+            return value.isoformat(" ")
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
 def cell_text(value: object) -> str:
     """A cell as text, full-width characters made ASCII and stray whitespace removed."""
     if type(value) is str:

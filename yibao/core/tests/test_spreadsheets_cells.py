@@ -120,3 +120,16 @@ def test_problems_text_joins_column_and_message() -> None:
     problems = [Problem("日期", "不是日期"), Problem("类别", "不在列表中")]
     assert problems_text(problems) == "日期：不是日期；类别：不在列表中"
     assert problems_text([]) == ""
+
+
+def test_a_feed_cell_is_read_as_written_with_the_callers_choices() -> None:
+    from yibao.core.spreadsheets.cells import feed_cell_text
+
+    noon = datetime.datetime(2026, 12, 4, 12, 30)  # noqa: DTZ001 - a spreadsheet cell has no zone
+    midnight = datetime.datetime(2026, 12, 4)  # noqa: DTZ001
+    assert [feed_cell_text(v) for v in (None, True, False, 6000.0, 0.5, midnight, noon, " A1 ")] == [
+        "", "1", "0", "6000", "0.5", "2026-12-04", "2026-12-04 12:30:00", "A1",
+    ]  # fmt: skip
+    assert feed_cell_text(noon, keep_time=False) == "2026-12-04"
+    assert feed_cell_text(True, booleans=("是", "否")) == "是"
+    assert feed_cell_text("１２３") == "１２３"  # a machine's file is not normalised
