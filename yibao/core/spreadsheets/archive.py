@@ -298,8 +298,8 @@ def _scan_sheet_rows(
 
 
 def _scan_row(piece: bytes, titles: Sequence[str], reach: Reach) -> int:
-    """1 when this row's XML holds a value; refuses a formula, and more cells than the reach has
-    columns (cells without references stand one after another)."""
+    """1 when this row's XML holds a value; refuses a formula, a value beyond the reach, and more
+    cells than the reach has columns (cells without references stand one after another)."""
     formula = _FORMULA.search(piece)
     if formula:
         refs = _CELL_REF.findall(piece, 0, formula.start())
@@ -312,6 +312,7 @@ def _scan_row(piece: bytes, titles: Sequence[str], reach: Reach) -> int:
         raise FileRefused(
             f"文件中含有公式（{where or '见工作表'}），请将公式单元格复制后「选择性粘贴—数值」再重新上传"
         )
+    _refuse_far_values(piece, reach)  # the careful pass reads the rest of the sheet alone
     if _unplaced_cells(piece):
         cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b":c ") + piece.count(b":c>")
         if cells > reach.columns:

@@ -316,3 +316,17 @@ def test_a_row_of_cells_without_references_is_bounded_by_the_template() -> None:
         },
     )
     assert read(data).error == ""
+
+
+def test_a_far_value_after_what_sends_the_scan_row_by_row_is_still_refused() -> None:
+    """Formatted empty rows beyond the row limit send the scan to its careful pass; a value far
+    to the right after them must be found there too."""
+
+    def rows_then_far(book: Any, sheet: Any) -> None:
+        for row in range(10, 200):  # row tags without values: more tags than allowed rows
+            sheet.set_row(row, 20)
+        sheet.write_string(250, 16_383, "x")
+
+    assert read(workbook([good_row()], extra=rows_then_far), max_rows=50).error.startswith(
+        "第251行XFD列有内容"
+    )
