@@ -9,15 +9,12 @@ documented in README.md («Sync from the 贯标平台»); a test keeps the two i
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import python_calamine
 from django.utils import timezone
 
 from yibao.catalog.error_codes import CatalogErrorCode
@@ -40,8 +37,9 @@ from yibao.catalog.layouts import (
 )
 from yibao.catalog.models import INSTITUTION_CODE, Institution
 from yibao.core.errors import ApplicationError
-from yibao.core.spreadsheets.archive import FileRefused, workbook_check
+from yibao.core.spreadsheets.archive import FileRefused
 from yibao.core.spreadsheets.cells import feed_cell_text
+from yibao.core.spreadsheets.feeds import feed_lines
 from yibao.core.validators._text import to_halfwidth
 
 # --- cell checks only the feed has ---------------------------------------------------------------
@@ -251,38 +249,10 @@ def _feed(lines: Iterable[tuple[int, list[Any]]]) -> SyncFeed:
 
 def read_sync_file(data: bytes, *, name: str) -> SyncFeed:
     """The rows of a feed file; `name` decides the format by its extension (.csv or .xlsx)."""
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix == "csv":
-        return _read_csv(data)
-    if suffix == "xlsx":
-        return _read_xlsx(data)
-    raise refused("文件类型应为 CSV（UTF-8 编码）或 xlsx")
-
-
-def _read_csv(data: bytes) -> SyncFeed:
     try:
-        text_value = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise refused("CSV 文件不是 UTF-8 编码，请另存为“CSV UTF-8”后重新同步") from None
-    reader = csv.reader(io.StringIO(text_value, newline=""))
-    try:
-        return _feed((reader.line_num, cells) for cells in reader)
-    except csv.Error as error:
-        raise refused(f"第{reader.line_num}行：CSV 格式错误（{error}）") from error
-
-
-def _read_xlsx(data: bytes) -> SyncFeed:
-    try:
-        workbook_check(data)
+        return _feed(feed_lines(data, name=name, again="同步"))
     except FileRefused as refusal:
         raise refused(str(refusal)) from None
-    try:
-        sheet = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_index(0)
-        first = (sheet.start or (0, 0))[0] + 1
-        values = sheet.iter_rows()
-    except Exception:  # calamine's own error types for a broken workbook
-        raise refused("无法读取 Excel 文件，请确认文件未损坏且为 xlsx 格式") from None
-    return _feed(enumerate(values, start=first))
 
 
 def rows_from_json(items: Any) -> SyncFeed:

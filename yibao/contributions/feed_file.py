@@ -7,20 +7,14 @@ The layout is documented in yibao/contributions/README.md; the header names are 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
-import python_calamine
-
 from yibao.contributions.error_codes import ContributionErrorCode
 from yibao.core.errors import ApplicationError
-
-# The container checks of the spreadsheet reader (zip bomb, encryption, macros, a lying
-# directory) apply to any xlsx we read.
-from yibao.core.spreadsheets.archive import FileRefused, workbook_check
+from yibao.core.spreadsheets.archive import FileRefused
 from yibao.core.spreadsheets.cells import feed_cell_text
+from yibao.core.spreadsheets.feeds import feed_lines
 
 
 @dataclass(frozen=True)
@@ -106,38 +100,10 @@ def _rows(lines: Any) -> list[FeedRow]:
 
 def read_feed_file(data: bytes, *, name: str) -> list[FeedRow]:
     """The rows of a feed file; `name` decides the format by its extension (.csv or .xlsx)."""
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix == "csv":
-        return _read_csv(data)
-    if suffix == "xlsx":
-        return _read_xlsx(data)
-    raise _refused("文件类型应为 CSV（UTF-8 编码）或 xlsx")
-
-
-def _read_csv(data: bytes) -> list[FeedRow]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _refused("CSV 文件不是 UTF-8 编码，请另存为「CSV UTF-8」后重新导入") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        return _rows((reader.line_num, cells) for cells in reader)
-    except csv.Error as error:
-        raise _refused(f"第{reader.line_num}行：CSV 格式错误（{error}）") from error
-
-
-def _read_xlsx(data: bytes) -> list[FeedRow]:
-    try:
-        workbook_check(data)
-    except FileRefused as refused:
-        raise _refused(str(refused)) from None
-    try:
-        sheet = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_index(0)
-        first = (sheet.start or (0, 0))[0] + 1
-        values = sheet.iter_rows()
-    except Exception:  # calamine's own error types for a broken workbook
-        raise _refused("无法读取 Excel 文件，请确认文件未损坏且为 xlsx 格式") from None
-    return _rows(enumerate(values, start=first))
+        return _rows(feed_lines(data, name=name, again="导入"))
+    except FileRefused as refusal:
+        raise _refused(str(refusal)) from None
 
 
 def rows_from_json(items: Any) -> list[FeedRow]:

@@ -330,3 +330,21 @@ def test_a_far_value_after_what_sends_the_scan_row_by_row_is_still_refused() -> 
     assert read(workbook([good_row()], extra=rows_then_far), max_rows=50).error.startswith(
         "第251行XFD列有内容"
     )
+
+
+def test_a_feed_file_is_read_by_its_extension_with_the_users_messages() -> None:
+    from yibao.core.spreadsheets.feeds import feed_lines
+
+    assert list(feed_lines("编码,名称\r\nA1,甲\r\n".encode(), name="feed.CSV", again="导入")) == [
+        (1, ["编码", "名称"]), (2, ["A1", "甲"]),
+    ]  # fmt: skip
+    header = next(feed_lines(workbook([good_row()]), name="f.xlsx", again="导入"))
+    assert header == (1, HEADER)
+    with pytest.raises(FileRefused, match="文件类型应为 CSV"):
+        feed_lines(b"x", name="feed.txt", again="导入")
+    with pytest.raises(FileRefused, match=r"后重新同步$"):
+        feed_lines("编码".encode("gbk"), name="feed.csv", again="同步")
+    with pytest.raises(FileRefused, match="第2行：CSV 格式错误"):
+        list(
+            feed_lines(b"a,b\n" + b"x" * 200_000 + b"\n", name="feed.csv", again="导入")
+        )  # over csv's field limit
