@@ -156,18 +156,29 @@ class Reach:
     def of(cls, *, titles: Sequence[str], max_rows: int) -> Reach:
         columns = len(titles) + EXTRA_COLUMNS
         last_row = max_rows + 1 + EXTRA_ROWS
-        # Candidates only: refs of more letters, or of a single letter past the reach, or of as
-        # many digits as the last row; each is then compared exactly.
+        # References past the reach: more letters, or a single letter past the last column
+        # (a superset when the reach has more than 26 columns: compared exactly after), or a
+        # number above the last row. A sheet within reach matches nothing, so the pass is one
+        # regular-expression scan.
         letters = "[A-Z]{2,}" + (f"|[{chr(65 + columns)}-Z]" if columns < 26 else "")
-        digits = len(str(last_row))
-        far = (
-            rb' r="(?:(' + letters.encode() + rb")([0-9]+)|([A-Z]*)([0-9]{" + str(digits).encode() + rb',}))"'
-        )
+        far = rb' r="(?:(' + letters.encode() + rb")([0-9]+)|([A-Z]*)(" + _above(last_row).encode() + rb'))"'
         return cls(columns=columns, last_row=last_row, far=re.compile(far))
 
     @property
     def last_letters(self) -> str:
         return _column_letters(self.columns - 1)
+
+
+def _above(number: int) -> str:
+    """A regular expression for the decimal numbers (without leading zeros) above `number`."""
+    digits = str(number)
+    longer = f"[1-9][0-9]{{{len(digits)},}}"
+    same_length = [
+        f"{digits[:i]}[{int(digit) + 1}-9][0-9]{{{len(digits) - i - 1}}}"
+        for i, digit in enumerate(digits)
+        if digit != "9"
+    ]
+    return "|".join([longer, *same_length])
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, *, titles: Sequence[str], max_rows: int) -> None:

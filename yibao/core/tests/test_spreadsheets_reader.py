@@ -348,3 +348,13 @@ def test_a_feed_file_is_read_by_its_extension_with_the_users_messages() -> None:
         list(
             feed_lines(b"a,b\n" + b"x" * 200_000 + b"\n", name="feed.csv", again="导入")
         )  # over csv's field limit
+
+
+def test_the_pattern_of_rows_past_the_reach_matches_exactly_the_numbers_above() -> None:
+    from yibao.core.spreadsheets.archive import _above
+
+    for limit in (0, 9, 10, 99, 1101, 51001, 100999):
+        pattern = re.compile(_above(limit))
+        for number in (*range(0, 1200), limit - 1, limit, limit + 1, limit * 10, 1_048_576):
+            if number >= 0:
+                assert (pattern.fullmatch(str(number)) is not None) == (number > limit), (limit, number)
