@@ -84,6 +84,9 @@ def in_population(binding: Binding, code: str) -> None:
 def care_place(page: Any, province: str, city: str) -> None:
     """The 就医地 in the region picker: the city is chosen once the province's cities arrived (the
     list may hold the city already, from the province shown before, and be refilled after)."""
+    # The picker's script has run once it removed the no-JavaScript 选择 button; a page reached
+    # by a click may still be loading it (it failed once under load).
+    expect(page.locator(".region-picker__refresh")).to_have_count(0)
     with page.expect_response(lambda response: "parent=" in response.url):
         page.get_by_label("省（自治区、直辖市）").select_option(label=province)
     page.get_by_label("市（地区、州）").select_option(label=city)

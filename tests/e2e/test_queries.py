@@ -203,6 +203,7 @@ def test_remote_care_filings_filter_pages_and_export(page: Any, tmp_path: Path) 
 
     page.get_by_role("link", name="重置").click()
     page.get_by_label("备案类型").select_option(label="异地转诊人员")
+    expect(page.locator(".region-picker__refresh")).to_have_count(0)  # the picker's script has run
     page.get_by_label("省（自治区、直辖市）").select_option(label="广东省")
     expect(page.get_by_label("市（地区、州）").locator("option", has_text="深圳市")).to_have_count(1)
     page.get_by_label("市（地区、州）").select_option(label="深圳市")
