@@ -43,6 +43,8 @@ class PolicyProfile:
     lockout_minutes: int
     ca_login: bool
     uscc_login: bool
+    # 统一身份认证平台登录 (OpenID Connect): Beijing offers it beside password and CA (manual 002 §二).
+    oidc_login: bool = False
     # One login box «单位账号/经办人账号» for both kinds of account (Beijing 002 §三 screenshot):
     # a mobile number is an operator's account, anything else a unit's.
     combined_login: bool = False
@@ -97,6 +99,7 @@ PROFILES: dict[str, PolicyProfile] = {
         lockout_minutes=10,
         ca_login=True,
         uscc_login=False,
+        oidc_login=True,
         combined_login=True,
     ),
     # Yunnan, manual 000: «请输入8-16位字符密码，必须由数字、字母组成»; 单位账号 + 密码 only

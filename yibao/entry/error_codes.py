@@ -14,6 +14,7 @@ class RegistrationErrorCode(StrEnum):
     OPERATOR_PASSWORD_WRONG = "registration.operator_password_wrong"
     OPERATOR_LOCKED = "registration.operator_locked"
     MOBILE_TAKEN = "registration.mobile_taken"
+    VERIFIED_MISMATCH = "registration.verified_mismatch"
 
 
 class RecoveryErrorCode(StrEnum):

@@ -21,6 +21,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
+from yibao.entry.verified_identity import VerifiedUnit
 from yibao.operators.models import Operator
 from yibao.operators.selectors import operator_for_mobile
 from yibao.operators.services import NewOperator, binding_activate, operator_open
@@ -35,6 +36,7 @@ HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机�
 ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
 TOO_MANY_CHECKS_MESSAGE = "操作过于频繁，请稍后再试"
 OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
+VERIFIED_MISMATCH_MESSAGE = "单位名称或统一社会信用代码与验证的信息不一致，请重新验证后注册"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +132,17 @@ def _held_unit_matches(held: Unit, unit: UnitDetails) -> bool:
     )
 
 
+def _verified_record(verified: VerifiedUnit, *, unit: Unit, actor: User, origin: RequestOrigin) -> None:
+    """What proved the registering unit's identity, kept with the registration."""
+    audit_event_record(
+        actor=actor,
+        action="unit_registration_verified",
+        unit=unit,
+        after={"source": str(verified.source)} | verified.reference,
+        origin=origin,
+    )
+
+
 def unit_register(
     *,
     unit: UnitDetails,
@@ -138,6 +151,7 @@ def unit_register(
     existing_password: str | None,
     sms_code: str,
     origin: RequestOrigin,
+    verified: VerifiedUnit | None = None,
 ) -> Registration:
     """Create the unit admin account, the unit (or attach to the insured unit held for the USCC),
     the operator (or reuse the one that owns the mobile) and their binding.
@@ -147,6 +161,10 @@ def unit_register(
     it is spent only with the rows it allows, so a wrong password or a taken account does not cost
     a new code (and the 60-second wait for one)."""
     sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=sms_code, consume=False)
+    if verified is not None and (verified.uscc, verified.name) != (unit.uscc, unit.name):
+        raise ApplicationError(
+            RegistrationErrorCode.VERIFIED_MISMATCH, VERIFIED_MISMATCH_MESSAGE, field="uscc"
+        )
     if account_taken(unit.account):
         raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
     if uscc_registered(unit.uscc):
@@ -184,6 +202,8 @@ def unit_register(
                     must_change_password=False,  # the registrant chose it
                 )
             binding_activate(unit=record, operator=operator, actor=admin, origin=origin, new_account=opened)
+            if verified is not None:
+                _verified_record(verified, unit=record, actor=admin, origin=origin)
     except IntegrityError as exc:
         # Two registrations raced: the constraints let exactly one through.
         if uscc_registered(unit.uscc):

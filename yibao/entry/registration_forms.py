@@ -28,6 +28,7 @@ from yibao.entry.registration import (
     uscc_held,
     uscc_registered,
 )
+from yibao.entry.verified_identity import VerifiedUnit
 
 PASSWORD_MISMATCH = "两次输入的密码不一致"
 
@@ -65,10 +66,19 @@ class UnitStepForm(HallForm):
         password_kept: bool = False,
         captcha_passed: bool = False,
         may_answer: Callable[[], bool] | None = None,
+        verified: VerifiedUnit | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         profile = get_profile()
+        self.verified = verified
+        if verified is not None:  # filled from the certificate or the identity platform, locked
+            for name in ("name", "uscc"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = verified.label
+            self.initial.update(name=verified.name, uscc=verified.uscc)
+            self.fields["name"].initial = verified.name
+            self.fields["uscc"].initial = verified.uscc
         self.password_kept = password_kept
         if captcha_passed:  # answered once in this registration: not asked again
             del self.fields["captcha"]
@@ -94,7 +104,10 @@ class UnitStepForm(HallForm):
         return str(account)
 
     def _identifiers(self) -> tuple[str, ...]:
-        return tuple(str(self.data.get(name, "")) for name in ("account", "uscc", "legal_rep_mobile"))
+        return tuple(
+            str(self.fields[name].initial if self.fields[name].disabled else self.data.get(name, ""))
+            for name in ("account", "uscc", "legal_rep_mobile")
+        )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

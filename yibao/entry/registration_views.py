@@ -27,6 +27,12 @@ from yibao.entry.registration import (
     unit_register,
 )
 from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
+from yibao.entry.verified_identity import (
+    VerifiedUnit,
+    verified_unit,
+    verified_unit_forget,
+    verified_unit_keep,
+)
 from yibao.operators.selectors import operator_for_mobile
 
 OPERATOR_LOCKED_TITLE = "经办人账户已锁定"
@@ -47,6 +53,14 @@ def _state(request: HttpRequest) -> dict[str, Any]:
 
 def _save_state(request: HttpRequest, state: dict[str, Any]) -> None:
     request.session[WIZARD] = state
+
+
+def registration_start_verified(request: HttpRequest, unit: VerifiedUnit) -> HttpResponse:
+    """Begin 单位注册 from an identity verified by a certificate or the identity platform: the
+    wizard starts afresh with 单位名称 and 统一社会信用代码 filled from it and locked."""
+    request.session.pop(WIZARD, None)
+    verified_unit_keep(request.session, unit)
+    return redirect("entry:register")
 
 
 def _registry_answers() -> Throttle:
@@ -73,12 +87,14 @@ def register_unit(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     kept = "password_hash" in state
     captcha_passed = bool(state.get("captcha_ok"))
+    verified = verified_unit(request.session)
     if request.method == "POST":
         form = UnitStepForm(
             request.POST,
             password_kept=kept,
             captcha_passed=captcha_passed,
             may_answer=lambda: _may_answer(request),
+            verified=verified,
         )
         if is_refresh(request.POST):
             without_errors(form)
@@ -95,7 +111,9 @@ def register_unit(request: HttpRequest) -> HttpResponse:
             return redirect("entry:register-operator")
     else:
         initial = dict(state.get("unit", {}))
-        form = UnitStepForm(initial=initial, password_kept=kept, captcha_passed=captcha_passed)
+        form = UnitStepForm(
+            initial=initial, password_kept=kept, captcha_passed=captcha_passed, verified=verified
+        )
     return render(request, "entry/register_unit.html", {"form": form, "steps": STEPS, "step": 0})
 
 
@@ -206,6 +224,7 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
             existing_password=data["password"] if operator is not None else None,
             sms_code=data["sms_code"],
             origin=origin,
+            verified=verified_unit(request.session),
         )
     except ApplicationError as error:
         if error.code in {
@@ -221,6 +240,7 @@ def _finish(request: HttpRequest, form: OperatorStepForm, state: dict[str, Any])
         add_application_error(form, error)
         return None
     request.session.pop(WIZARD, None)
+    verified_unit_forget(request.session)
     request.session[DONE] = {
         "account": state["unit"]["account"],
         "operator": result.operator.mobile,
