@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "yibao.core",
     "yibao.accounts",
     "yibao.pki",
+    "yibao.federation",
     "yibao.units",
     "yibao.operators",
     "yibao.enrollment",

@@ -16,7 +16,11 @@ def internal_routes() -> list[str]:
 
 def test_internal_routes_exist_and_are_token_guarded() -> None:
     routes = [(route, view) for route, view in current_routes() if route.startswith("api/")]
-    assert [r for r, _ in routes] == ["api/internal/contributions/", "api/internal/institutions/"]
+    assert [r for r, _ in routes] == [
+        "api/internal/contributions/",
+        "api/internal/institutions/",
+        "api/internal/unit-registry/",
+    ]
     assert {getattr(view, GUARD_ATTRIBUTE) for _, view in routes} == {Guard.TOKEN}
 
 

@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from yibao.catalog.error_codes import CatalogErrorCode
 from yibao.catalog.layouts import (
     SERVICE_TYPES,
@@ -38,7 +36,7 @@ from yibao.catalog.layouts import (
 from yibao.catalog.models import INSTITUTION_CODE, Institution
 from yibao.core.errors import ApplicationError
 from yibao.core.spreadsheets.archive import FileRefused
-from yibao.core.spreadsheets.cells import feed_cell_text
+from yibao.core.spreadsheets.cells import feed_cell_text, feed_timestamp
 from yibao.core.spreadsheets.feeds import feed_lines
 from yibao.core.validators._text import to_halfwidth
 
@@ -46,22 +44,11 @@ from yibao.core.validators._text import to_halfwidth
 
 
 def timestamp(value: str, ctx: ParseContext) -> datetime.datetime:
-    """ISO 8601 (2026-05-01 10:20:30, with T, fractions or an offset; a bare date is midnight) or
-    20260501102030; without an offset, local time. Not later than now: the 贯标平台 cannot have
-    changed a record in the future."""
-    key = to_halfwidth(value).strip().replace("/", "-")
+    """The 贯标平台's update time (`feed_timestamp`)."""
     try:
-        moment = datetime.datetime.fromisoformat(key)
-    except ValueError:
-        try:
-            moment = datetime.datetime.strptime(key, "%Y%m%d%H%M%S")  # noqa: DTZ007 - made aware below
-        except ValueError:
-            raise CellError(f"“{value}”不是有效的时间（如 2026-05-01 10:20:30）") from None
-    if moment.tzinfo is None:
-        moment = timezone.make_aware(moment)
-    if moment > timezone.now():
-        raise CellError(f"“{value}”晚于当前时间")
-    return moment
+        return feed_timestamp(value)
+    except ValueError as error:
+        raise CellError(str(error)) from None
 
 
 def count(value: str, ctx: ParseContext) -> int:

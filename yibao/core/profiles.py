@@ -48,8 +48,12 @@ class PolicyProfile:
     # One login box «单位账号/经办人账号» for both kinds of account (Beijing 002 §三 screenshot):
     # a mobile number is an operator's account, anything else a unit's.
     combined_login: bool = False
-    # Registration only for USCCs the agency already holds as insured units (Henan manual).
+    # Registration only for USCCs the 医保信息系统 registers as valid insured units (Henan manual
+    # 004: «在新医保信息系统中存在有效的18位统一社会信用代码»); the register is federation.CoreUnit.
     require_known_uscc: bool = False
+    # Registration only when the registering 经办人's mobile is the 单位联系人号码 the 医保信息系统
+    # holds for the USCC, where it holds one (Yunnan manual 001 FAQ 2.2).
+    registry_contact_match: bool = False
     # A business item may be granted to only one operator of a unit (national manual 003 §1.2.1.4.2).
     exclusive_grants: bool = False
     # 职工参保登记: how many months before the current one the 参保日期 may lie (0 = this month only).
@@ -119,6 +123,7 @@ PROFILES: dict[str, PolicyProfile] = {
         lockout_minutes=10,
         ca_login=False,
         uscc_login=False,
+        registry_contact_match=True,
     ),
     # Henan, manual 004: 账号 «请输入8-20位字符, 含数字, 可自定义», 由字母和数字组成;
     # 密码 «请输入8-20位字符, 含数字».

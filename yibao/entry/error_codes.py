@@ -15,6 +15,7 @@ class RegistrationErrorCode(StrEnum):
     OPERATOR_LOCKED = "registration.operator_locked"
     MOBILE_TAKEN = "registration.mobile_taken"
     VERIFIED_MISMATCH = "registration.verified_mismatch"
+    CONTACT_MISMATCH = "registration.contact_mismatch"
 
 
 class RecoveryErrorCode(StrEnum):

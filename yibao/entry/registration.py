@@ -22,6 +22,8 @@ from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
 from yibao.entry.verified_identity import VerifiedUnit
+from yibao.federation.models import CoreUnit
+from yibao.federation.selectors import core_unit_for_uscc, phones_match
 from yibao.operators.models import Operator
 from yibao.operators.selectors import operator_for_mobile
 from yibao.operators.services import NewOperator, binding_activate, operator_open
@@ -30,7 +32,11 @@ from yibao.units.services import UnitRegistration, unit_register_create
 
 USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
 USCC_UNKNOWN_MESSAGE = (
-    "系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+    "该统一社会信用代码未在医保信息系统中登记为有效的参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+)
+# Yunnan manual 001 FAQ 2.2, word for word.
+CONTACT_MISMATCH_MESSAGE = (
+    "单位联系人号码与医保系统存储信息不一致，请携带相关材料到经办大厅修改单位联系人号码后可正常注册!"
 )
 HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机构登记的信息不一致，请核实后重新输入"
 ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
@@ -94,9 +100,17 @@ def uscc_registered(uscc: str) -> bool:
     return Unit.objects.filter(uscc=uscc, account__isnull=False).exists()
 
 
-def uscc_held(uscc: str) -> bool:
-    """The agency holds an insured unit with this USCC that has no account yet."""
-    return Unit.objects.filter(uscc=uscc, account__isnull=True).exists()
+def uscc_known(uscc: str) -> bool:
+    """The 医保信息系统 registers a valid insured unit with this USCC."""
+    return CoreUnit.objects.filter(uscc=uscc, is_valid=True).exists()
+
+
+def contact_matches(uscc: str, mobile: str) -> bool:
+    """The mobile is the 单位联系人号码 the 医保信息系统 holds for the USCC (or it holds none)."""
+    registered = core_unit_for_uscc(uscc)
+    return (
+        registered is None or not registered.contact_phone or phones_match(registered.contact_phone, mobile)
+    )
 
 
 def operator_password_confirm(*, operator: Operator, password: str, origin: RequestOrigin) -> None:
@@ -169,9 +183,14 @@ def unit_register(
         raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
     if uscc_registered(unit.uscc):
         raise ApplicationError(RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc")
-    held = Unit.objects.filter(uscc=unit.uscc, account__isnull=True).order_by("pk").first()
-    if held is None and get_profile().require_known_uscc:
+    profile = get_profile()
+    if profile.require_known_uscc and not uscc_known(unit.uscc):
         raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")
+    if profile.registry_contact_match and not contact_matches(unit.uscc, mobile):
+        raise ApplicationError(
+            RegistrationErrorCode.CONTACT_MISMATCH, CONTACT_MISMATCH_MESSAGE, field="mobile"
+        )
+    held = Unit.objects.filter(uscc=unit.uscc, account__isnull=True).order_by("pk").first()
     if held is not None and not _held_unit_matches(held, unit):
         raise ApplicationError(RegistrationErrorCode.HELD_MISMATCH, HELD_MISMATCH_MESSAGE, field="uscc")
     operator = operator_for_mobile(mobile)

@@ -25,7 +25,7 @@ from yibao.entry.registration import (
     USCC_REGISTERED_MESSAGE,
     USCC_UNKNOWN_MESSAGE,
     account_taken,
-    uscc_held,
+    uscc_known,
     uscc_registered,
 )
 from yibao.entry.verified_identity import VerifiedUnit
@@ -132,7 +132,7 @@ class UnitStepForm(HallForm):
         if "uscc" in data:
             if uscc_registered(data["uscc"]):
                 self.add_error("uscc", USCC_REGISTERED_MESSAGE)
-            elif get_profile().require_known_uscc and not uscc_held(data["uscc"]):
+            elif get_profile().require_known_uscc and not uscc_known(data["uscc"]):
                 self.add_error("uscc", USCC_UNKNOWN_MESSAGE)
 
     def clean_postcode(self) -> str:

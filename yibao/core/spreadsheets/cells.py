@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from yibao.core.spreadsheets.layout import Column, column_choices
 from yibao.core.validators._text import to_halfwidth
 
@@ -181,3 +183,22 @@ def code_cell(column: Column, text: str, lookups: Lookups, problems: list[Proble
     if code is None:
         problems.append(Problem(column.title, f"「{text}」不是有效的{column.title}，请从下拉列表中选择"))
     return code or ""
+
+
+def feed_timestamp(value: str) -> datetime.datetime:
+    """A feed's update time: ISO 8601 (2026-05-01 10:20:30, with T, fractions or an offset; a bare
+    date is midnight) or 20260501102030; without an offset, local time. Not later than now: the
+    other system cannot have changed a record in the future. ValueError says what is wrong."""
+    key = to_halfwidth(value).strip().replace("/", "-")
+    try:
+        moment = datetime.datetime.fromisoformat(key)
+    except ValueError:
+        try:
+            moment = datetime.datetime.strptime(key, "%Y%m%d%H%M%S")  # noqa: DTZ007 - made aware below
+        except ValueError:
+            raise ValueError(f"“{value}”不是有效的时间（如 2026-05-01 10:20:30）") from None
+    if moment.tzinfo is None:
+        moment = timezone.make_aware(moment)
+    if moment > timezone.now():
+        raise ValueError(f"“{value}”晚于当前时间")
+    return moment

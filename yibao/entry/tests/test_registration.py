@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.clock import Clock
 from tests.pagecheck import check_page, visible_text
@@ -8,6 +9,7 @@ from yibao.accounts import sms_codes
 from yibao.accounts.models import SmsMessage, User
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import OperatorFactory, UnitFactory
+from yibao.federation.models import CoreUnit
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
@@ -238,8 +240,19 @@ def test_html_in_text_fields_is_shown_escaped(client) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def core_unit(uscc: str = USCC, **values) -> CoreUnit:
+    return CoreUnit.objects.create(
+        uscc=uscc,
+        name=UNIT_STEP["name"],
+        division_id=values.pop("division_id", "530112"),
+        source_updated_at=timezone.now(),
+        synced_at=timezone.now(),
+        **values,
+    )
+
+
 @pytest.mark.django_db
-def test_henan_registers_only_uscc_held_by_the_agency(
+def test_henan_registers_only_uscc_valid_in_the_core_system(
     client, settings, django_capture_on_commit_callbacks
 ) -> None:
     settings.YIBAO_PROFILE = "henan"
@@ -250,9 +263,11 @@ def test_henan_registers_only_uscc_held_by_the_agency(
         "admdvs_1": "410100",
         "admdvs_2": "410105",
     }
-    assert errors(client.post("/hall/register/", data)) == [
-        "统一社会信用代码：系统未查询到该统一社会信用代码对应的有效参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
+    unknown = [
+        "统一社会信用代码：该统一社会信用代码未在医保信息系统中登记为有效的参保单位，请核实后重新输入，或到医保经办机构办理参保登记"
     ]
+    assert errors(client.post("/hall/register/", data)) == unknown
+    # A unit the agency holds in the hall is not enough, nor one the core system marks invalid.
     held = UnitFactory.create(
         uscc=USCC,
         account=None,
@@ -260,6 +275,10 @@ def test_henan_registers_only_uscc_held_by_the_agency(
         legal_rep_name=UNIT_STEP["legal_rep_name"],
         legal_rep_cert_no=UNIT_STEP["legal_rep_cert_no"],
     )
+    registered = core_unit(is_valid=False, division_id="410105")
+    assert errors(client.post("/hall/register/", data)) == unknown
+    registered.is_valid = True
+    registered.save()
     assert client.post("/hall/register/", data).status_code == 302
     code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     assert (
@@ -268,6 +287,56 @@ def test_henan_registers_only_uscc_held_by_the_agency(
     )
     held.refresh_from_db()
     assert held.account.username == "dwhenan2026"
+
+
+@pytest.mark.django_db
+def test_henan_refuses_at_the_end_a_uscc_invalidated_meanwhile(
+    client, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.YIBAO_PROFILE = "henan"
+    registered = core_unit(division_id="410105")
+    data = {**UNIT_STEP, "admdvs_0": "410000", "admdvs_1": "410100", "admdvs_2": "410105"}
+    assert client.post("/hall/register/", data).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    CoreUnit.objects.filter(pk=registered.pk).update(is_valid=False)
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    assert response.status_code == 200
+    assert any("未在医保信息系统中登记" in e for e in errors(response))
+    assert not Unit.objects.filter(uscc=USCC).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("registered_phone", "passes"), [("138-1234-0000", True), ("13900001111", False), ("", True)]
+)
+def test_yunnan_needs_the_contact_phone_of_the_core_system(
+    client, settings, django_capture_on_commit_callbacks, registered_phone: str, passes: bool
+) -> None:
+    settings.YIBAO_PROFILE = "yunnan"
+    core_unit(contact_phone=registered_phone)
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    if passes:
+        assert response["Location"] == "/hall/register/done/", errors(response)
+        return
+    assert errors(response) == [
+        "经办人手机号：单位联系人号码与医保系统存储信息不一致，请携带相关材料到经办大厅修改单位联系人号码后可正常注册!"
+    ]
+    assert not Unit.objects.filter(uscc=USCC).exists()
+    # The code was not spent: after the agency corrects the number, the same code registers.
+    CoreUnit.objects.filter(uscc=USCC).update(contact_phone=MOBILE)
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    assert response["Location"] == "/hall/register/done/", errors(response)
+
+
+@pytest.mark.django_db
+def test_the_national_hall_checks_neither(client, django_capture_on_commit_callbacks) -> None:
+    core_unit(contact_phone="13900001111", is_valid=False)
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302
+    code = send_code(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "sms_code": code})
+    assert response["Location"] == "/hall/register/done/", errors(response)
 
 
 @pytest.mark.django_db
