@@ -275,6 +275,20 @@ YIBAO_INTERNAL_API_MAX_BYTES = env_int("YIBAO_INTERNAL_API_MAX_BYTES", 20 * 1024
 # Wrong tokens allowed per address in a window before the API answers 429 to that address.
 YIBAO_INTERNAL_API_FAILURES_PER_IP = env_int("YIBAO_INTERNAL_API_FAILURES_PER_IP", 10)
 YIBAO_INTERNAL_API_WINDOW_MINUTES = env_int("YIBAO_INTERNAL_API_WINDOW_MINUTES", 10)
+# Federation with the national platform (yibao/federation/README.md). A provincial hall names the
+# national instance; both sides share the secret that signs server-to-server calls.
+YIBAO_NATIONAL_URL = env_str("YIBAO_NATIONAL_URL").rstrip("/")
+if YIBAO_NATIONAL_URL and not YIBAO_NATIONAL_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("YIBAO_NATIONAL_URL must be an http:// or https:// address")
+YIBAO_FEDERATION_SECRET = env_str("YIBAO_FEDERATION_SECRET")
+if YIBAO_FEDERATION_SECRET and (len(YIBAO_FEDERATION_SECRET) < 43 or len(set(YIBAO_FEDERATION_SECRET)) < 16):
+    raise ImproperlyConfigured(
+        "YIBAO_FEDERATION_SECRET is too weak: use at least 32 random bytes, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+YIBAO_FEDERATION_SOURCE = env_str("YIBAO_FEDERATION_SOURCE") or YIBAO_PROFILE
+YIBAO_FEDERATION_TIMEOUT_SECONDS = env_int("YIBAO_FEDERATION_TIMEOUT_SECONDS", 10)
+YIBAO_FEDERATION_BATCH = env_int("YIBAO_FEDERATION_BATCH", 200)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
 STORAGES = {

@@ -9,9 +9,24 @@ from django.test import Client
 from tests.meta.test_urls import current_routes
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
+# Calls between halls, signed with the shared secret instead of the bearer token (their own tests:
+# yibao/federation/tests/test_outbox.py).
+SIGNED = {"api/internal/federation/events/"}
+
 
 def internal_routes() -> list[str]:
-    return ["/" + route for route, _ in current_routes() if route.startswith("api/")]
+    return ["/" + route for route, _ in current_routes() if route.startswith("api/") and route not in SIGNED]
+
+
+@pytest.mark.django_db
+def test_signed_routes_refuse_unsigned_calls_and_are_off_without_a_secret(client: Client, settings) -> None:
+    settings.YIBAO_FEDERATION_SECRET = ""
+    for route in SIGNED:
+        assert client.post("/" + route, {}).status_code == 404
+    settings.YIBAO_FEDERATION_SECRET = "federation-secret-for-meta-tests-Lm3Qx8Rt5Vw2Yz7"
+    for route in SIGNED:
+        assert client.post("/" + route, {}).status_code == 401
+        assert client.post("/" + route, {}, HTTP_AUTHORIZATION="Bearer anything").status_code == 401
 
 
 def test_internal_routes_exist_and_are_token_guarded() -> None:
@@ -20,6 +35,7 @@ def test_internal_routes_exist_and_are_token_guarded() -> None:
         "api/internal/contributions/",
         "api/internal/institutions/",
         "api/internal/unit-registry/",
+        "api/internal/federation/events/",
     ]
     assert {getattr(view, GUARD_ATTRIBUTE) for _, view in routes} == {Guard.TOKEN}
 

@@ -25,6 +25,8 @@ from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
 from yibao.core.profiles import get_profile
 from yibao.core.validators.passwords import validate_password_policy
+from yibao.federation.models import OutboxEvent
+from yibao.federation.outbox import outbox_event_add
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.error_codes import OperatorErrorCode
@@ -192,6 +194,11 @@ def binding_activate(
             binding.status = Binding.Status.ACTIVE
             binding.unbound_at = None
             binding.save(update_fields=["status", "unbound_at", "updated_at"])
+        outbox_event_add(
+            kind=OutboxEvent.Kind.OPERATOR_BOUND,
+            unit_uscc=unit.uscc,
+            payload={"mobile": operator.mobile, "name": operator.name},
+        )
         audit_event_record(
             actor=actor,
             action="operator_bound",
@@ -231,6 +238,11 @@ def operator_unbind(*, unit: Unit, binding_id: int, actor: User, origin: Request
         binding.unbound_at = timezone.now()
         binding.full_identity = False  # a later re-binding starts without it, like the grants
         binding.save(update_fields=["status", "unbound_at", "full_identity", "updated_at"])
+        outbox_event_add(
+            kind=OutboxEvent.Kind.OPERATOR_UNBOUND,
+            unit_uscc=unit.uscc,
+            payload={"mobile": binding.operator.mobile},
+        )
         audit_event_record(
             actor=actor,
             action="operator_unbound",

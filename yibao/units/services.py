@@ -18,6 +18,8 @@ from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
 from yibao.core.uploads import CheckedUpload
 from yibao.core.validators.contact import validate_mobile
+from yibao.federation.models import OutboxEvent
+from yibao.federation.outbox import outbox_event_add
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.units.error_codes import UnitErrorCode
@@ -65,6 +67,17 @@ class UnitRegistration:
     legal_rep_mobile: str
 
 
+# What the national platform is told of a unit (单位网厅注册信息会同步到国家局, Henan manual 004).
+FEDERATED_FIELDS = (
+    "emp_no", "name", "emp_type", "address", "postcode", "legal_rep_name", "legal_rep_cert_type",
+    "legal_rep_cert_no", "legal_rep_mobile", "contact_name", "contact_phone",
+)  # fmt: skip
+
+
+def unit_federation_fields(unit: Unit) -> dict[str, str]:
+    return {"uscc": unit.uscc, "admdvs": unit.division_id, **{f: getattr(unit, f) for f in FEDERATED_FIELDS}}
+
+
 def unit_register_create(
     *, account: User, details: UnitRegistration, held: Unit | None, origin: RequestOrigin
 ) -> Unit:
@@ -99,6 +112,11 @@ def unit_register_create(
         record.save()
         if not record.populations.exists():
             record.populations.set(Population.objects.filter(is_default=True))
+        outbox_event_add(
+            kind=OutboxEvent.Kind.UNIT_REGISTERED,
+            unit_uscc=record.uscc,
+            payload={"account": account.get_username(), **unit_federation_fields(record)},
+        )
         audit_event_record(
             actor=account,
             action="unit_registered",
@@ -129,6 +147,11 @@ def unit_base_info_update(
         others = [f.name for f in Unit._meta.get_fields() if f.name not in EDITABLE_BASE_FIELDS]
         locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["legal_rep_mobile", "address", "updated_at"])
+        outbox_event_add(
+            kind=OutboxEvent.Kind.UNIT_CHANGED,
+            unit_uscc=locked.uscc,
+            payload={"changed": {"legal_rep_mobile": mobile, "address": address}},
+        )
         audit_event_record(
             actor=actor,
             action="unit_base_info_updated",
@@ -166,6 +189,8 @@ def unit_record_change(*, unit_id: int, values: dict[str, str]) -> None:
     if unknown:
         raise ValueError(f"not changeable by an application: {sorted(unknown)}")
     Unit.objects.filter(pk=unit_id).update(**values, updated_at=timezone.now())
+    uscc = Unit.objects.filter(pk=unit_id).values_list("uscc", flat=True).get()
+    outbox_event_add(kind=OutboxEvent.Kind.UNIT_CHANGED, unit_uscc=uscc, payload={"changed": dict(values)})
 
 
 # --- 资质认证 -------------------------------------------------------------------------------

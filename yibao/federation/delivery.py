@@ -1,0 +1,215 @@
+"""Delivering the outbox to the national platform.
+
+Each round takes the oldest due events (at most YIBAO_FEDERATION_BATCH), claims them with a lease
+(an UPDATE that only one worker can win per event), sends them in one signed request and records
+what the receiver said of each: accepted or already known (delivered), or not yet (its unit's
+earlier event has not arrived) and failed (retried later, with back-off). While the national
+endpoint is down, slow or answering garbage, every claimed event is retried later; nothing is
+lost and, the receiver keeping one copy per idempotency key, nothing arrives twice.
+
+Order per unit: an event is sent only with or after its unit's earlier events, and the receiver
+takes an event only after the one it names as previous, so a retry that overtakes cannot apply
+out of order. A worker killed mid-round leaves its lease, which runs out by itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min, Q
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from yibao.federation.models import OutboxEvent
+from yibao.federation.signing import signed_headers
+
+EVENTS_PATH = "/api/internal/federation/events/"
+BACKOFF_FIRST_SECONDS = 5
+BACKOFF_MAX_SECONDS = 3600
+MAX_ANSWER_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class DeliveryReport:
+    rounds: int = 0
+    sent: int = 0
+    delivered: int = 0
+    retried: int = 0
+
+    def __str__(self) -> str:
+        return f"发送{self.sent}条，送达{self.delivered}条，待重试{self.retried}条"
+
+
+class DeliveryFailed(Exception):
+    pass
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """5 s, 10 s, 20 s … up to an hour between attempts."""
+    return datetime.timedelta(
+        seconds=min(BACKOFF_FIRST_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=2 * int(settings.YIBAO_FEDERATION_TIMEOUT_SECONDS) + 30)
+
+
+def _free(now: datetime.datetime) -> Q:
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def _in_unit_order(events: list[OutboxEvent], *, now: datetime.datetime) -> list[OutboxEvent]:
+    """Drop each event whose unit has an earlier undelivered event outside `events`."""
+    ids = [e.pk for e in events]
+    first_left_out = dict(
+        OutboxEvent.objects.filter(delivered_at__isnull=True, unit_uscc__in={e.unit_uscc for e in events})
+        .exclude(pk__in=ids)
+        .values("unit_uscc")
+        .annotate(first=Min("id"))
+        .values_list("unit_uscc", "first")
+    )
+    return [e for e in events if e.pk < first_left_out.get(e.unit_uscc, e.pk + 1)]
+
+
+def _claim(*, now: datetime.datetime, limit: int) -> list[OutboxEvent]:
+    due = OutboxEvent.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now).filter(_free(now))
+    candidates = _in_unit_order(list(due.order_by("id")[:limit]), now=now)
+    if not candidates:
+        return []
+    owner = uuid.uuid4()
+    OutboxEvent.objects.filter(pk__in=[e.pk for e in candidates], delivered_at__isnull=True).filter(
+        _free(now)
+    ).update(lease_owner=owner, lease_until=now + _lease())
+    claimed = list(OutboxEvent.objects.filter(lease_owner=owner, delivered_at__isnull=True).order_by("id"))
+    # Another worker may have won some: what would now go out of order waits for the next round.
+    kept = _in_unit_order(claimed, now=now)
+    let_go = [e.pk for e in claimed if e not in kept]
+    if let_go:
+        OutboxEvent.objects.filter(pk__in=let_go, lease_owner=owner).update(
+            lease_owner=None, lease_until=None
+        )
+    return kept
+
+
+def _wire(event: OutboxEvent) -> dict[str, Any]:
+    return {
+        "key": str(event.key),
+        "previous_key": str(event.previous_key) if event.previous_key else None,
+        "unit_uscc": event.unit_uscc,
+        "kind": event.kind,
+        "payload": event.payload,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+def _send(events: list[OutboxEvent]) -> dict[str, str]:
+    """The receiver's word on each event, by key; DeliveryFailed when there is none to be had."""
+    body = json.dumps({"events": [_wire(e) for e in events]}, ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting (http or https)
+        f"{settings.YIBAO_NATIONAL_URL}{EVENTS_PATH}", data=body, headers=signed_headers(body), method="POST"
+    )
+    try:
+        timeout = int(settings.YIBAO_FEDERATION_TIMEOUT_SECONDS)
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s), checked by settings
+            raw = answer.read(MAX_ANSWER_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise DeliveryFailed(f"国家平台返回 HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise DeliveryFailed(f"无法连接国家平台：{reason}") from None
+    try:
+        results = json.loads(raw)["results"]
+        if len(raw) > MAX_ANSWER_BYTES or not isinstance(results, dict):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise DeliveryFailed("国家平台的应答无法识别") from None
+    return {str(k): str(v) for k, v in results.items()}
+
+
+def _record(
+    events: list[OutboxEvent], results: dict[str, str], *, now: datetime.datetime, report: DeliveryReport
+) -> None:
+    delivered = [e.pk for e in events if results.get(str(e.key)) in ("accepted", "duplicate")]
+    OutboxEvent.objects.filter(pk__in=delivered).update(
+        delivered_at=now, lease_owner=None, lease_until=None, last_error=""
+    )
+    report.delivered += len(delivered)
+    for event in events:
+        if event.pk in delivered:
+            continue
+        answer = results.get(str(event.key), "")
+        reason = {"out_of_order": "等待同一单位的上一事件送达", "": "国家平台未答复该事件"}.get(
+            answer, f"国家平台拒收：{answer.removeprefix('rejected:')}"
+        )
+        _retry_later(event, reason=reason, now=now)
+        report.retried += 1
+
+
+def _retry_later(event: OutboxEvent, *, reason: str, now: datetime.datetime) -> None:
+    attempts = event.attempts + 1
+    OutboxEvent.objects.filter(pk=event.pk).update(
+        attempts=attempts,
+        next_attempt_at=now + backoff(attempts),
+        last_error=reason[:500],
+        lease_owner=None,
+        lease_until=None,
+    )
+
+
+def outbox_deliver(*, max_rounds: int | None = None) -> DeliveryReport:
+    """Send what is due, round after round, until nothing is (or `max_rounds`)."""
+    report = DeliveryReport()
+    limit = int(settings.YIBAO_FEDERATION_BATCH)
+    while max_rounds is None or report.rounds < max_rounds:
+        now = timezone.now()
+        events = _claim(now=now, limit=limit)
+        if not events:
+            break
+        report.rounds += 1
+        report.sent += len(events)
+        try:
+            results = _send(events)
+        except DeliveryFailed as error:
+            for event in events:
+                _retry_later(event, reason=str(error), now=timezone.now())
+            report.retried += len(events)
+            break  # the endpoint is away: the next attempt is the back-off's
+        _record(events, results, now=timezone.now(), report=report)
+    return report
+
+
+def next_attempt() -> datetime.datetime | None:
+    return OutboxEvent.objects.filter(delivered_at__isnull=True).aggregate(at=Min("next_attempt_at"))["at"]
+
+
+DEFERRED_KEY = "federation:outbox:deferred"
+
+
+@task()
+def outbox_deliver_task(deferred: bool = False) -> None:
+    """Deliver what is due, then come back when the next retry falls due (where the task backend
+    can defer; elsewhere `manage.py deliver_outbox` or the next event starts the next round).
+    One deferred run is kept at a time (a cache key marks it), however many events start runs."""
+    if deferred:
+        cache.delete(DEFERRED_KEY)
+    outbox_deliver()
+    later = next_attempt()
+    if later is None or not default_task_backend.supports_defer:
+        return
+    at = max(later, timezone.now())
+    wait = int((at - timezone.now()).total_seconds())
+    if cache.add(DEFERRED_KEY, at.isoformat(), timeout=wait + 300):
+        outbox_deliver_task.using(run_after=at).enqueue(deferred=True)
+
+
+def outbox_deliver_soon() -> None:
+    outbox_deliver_task.enqueue()
