@@ -1,6 +1,6 @@
-"""Server-to-server endpoints between halls, signed with the shared secret (`signing`). Off (404)
-while YIBAO_FEDERATION_SECRET is unset; a bad signature gets 401, audited, and an address that
-sent too many of them 429 for a while."""
+"""Server-to-server endpoints between halls, signed with the shared secret (`signing`), and so are
+their answers. Off (404) while YIBAO_FEDERATION_SECRET is unset; a bad signature gets 401,
+audited, and an address that sent too many of them 429 for a while."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record, client_address
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.throttle import Throttle
 from yibao.federation.receiver import Malformed, events_receive
-from yibao.federation.signing import SIGNATURE, SOURCE, TIMESTAMP, signature_valid
+from yibao.federation.signing import SIGNATURE, SOURCE, TIMESTAMP, signature_valid, signed_headers
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -60,7 +60,11 @@ def signed_call_required(view: View) -> View:
             )
             return JsonResponse({"ok": False, "message": "签名无效或已过期"}, status=401)
         request.signed_body = body  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        answer: HttpResponse = view(request, *args, **kwargs)
+        for name, value in signed_headers(answer.content).items():
+            if name != "Content-Type":
+                answer[name] = value  # the caller checks that the answer is ours
+        return answer
 
     return mark_guard(cast(View, csrf_exempt(wrapper)), Guard.TOKEN)
 

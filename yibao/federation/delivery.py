@@ -15,9 +15,6 @@ out of order. A worker killed mid-round leaves its lease, which runs out by itse
 from __future__ import annotations
 
 import datetime
-import json
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +25,12 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from yibao.federation.calls import NationalUnavailable, national_call
 from yibao.federation.models import OutboxEvent
-from yibao.federation.signing import signed_headers
 
 EVENTS_PATH = "/api/internal/federation/events/"
 BACKOFF_FIRST_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
-MAX_ANSWER_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -113,25 +109,13 @@ def _wire(event: OutboxEvent) -> dict[str, Any]:
 
 def _send(events: list[OutboxEvent]) -> dict[str, str]:
     """The receiver's word on each event, by key; DeliveryFailed when there is none to be had."""
-    body = json.dumps({"events": [_wire(e) for e in events]}, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting (http or https)
-        f"{settings.YIBAO_NATIONAL_URL}{EVENTS_PATH}", data=body, headers=signed_headers(body), method="POST"
-    )
     try:
-        timeout = int(settings.YIBAO_FEDERATION_TIMEOUT_SECONDS)
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s), checked by settings
-            raw = answer.read(MAX_ANSWER_BYTES + 1)
-    except urllib.error.HTTPError as error:
-        raise DeliveryFailed(f"国家平台返回 HTTP {error.code}") from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise DeliveryFailed(f"无法连接国家平台：{reason}") from None
-    try:
-        results = json.loads(raw)["results"]
-        if len(raw) > MAX_ANSWER_BYTES or not isinstance(results, dict):
-            raise ValueError
-    except (ValueError, KeyError, TypeError):
-        raise DeliveryFailed("国家平台的应答无法识别") from None
+        answer = national_call(EVENTS_PATH, {"events": [_wire(e) for e in events]})
+    except NationalUnavailable as error:
+        raise DeliveryFailed(str(error)) from None
+    results = answer.get("results")
+    if not isinstance(results, dict):
+        raise DeliveryFailed("国家平台的应答无法识别")
     return {str(k): str(v) for k, v in results.items()}
 
 

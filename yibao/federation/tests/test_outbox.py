@@ -162,10 +162,14 @@ def test_a_delivery_whose_answer_was_lost_is_not_received_twice(federation: str)
 class _Answer(http.server.BaseHTTPRequestHandler):
     status = 500
     body = b"oops"
+    signed = False
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         self.send_response(self.status)
+        if self.signed:
+            for name, value in signed_headers(self.body).items():
+                self.send_header(name, value)
         self.end_headers()
         self.wfile.write(self.body)
 
@@ -185,15 +189,18 @@ def bad_endpoint() -> Iterator[tuple[type[_Answer], str]]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    ("status", "body", "error"),
-    [(500, b"oops", "国家平台返回 HTTP 500"), (200, b"<html>", "国家平台的应答无法识别"),
-     (200, b'{"results": []}', "国家平台的应答无法识别"), (200, b'{"results": {}}', "国家平台未答复该事件")],
+    ("status", "body", "signed", "error"),
+    [(500, b"oops", False, "国家平台返回 HTTP 500"),
+     (200, b'{"results": {}}', False, "国家平台的应答未经签名或签名无效"),
+     (200, b"<html>", True, "国家平台的应答无法识别"),
+     (200, b'{"results": []}', True, "国家平台的应答无法识别"),
+     (200, b'{"results": {}}', True, "国家平台未答复该事件")],
 )  # fmt: skip
 def test_errors_and_garbage_are_retried_with_back_off(
-    federation: str, settings: Any, bad_endpoint: Any, status: int, body: bytes, error: str
+    federation: str, settings: Any, bad_endpoint: Any, status: int, body: bytes, signed: bool, error: str
 ) -> None:
     handler, url = bad_endpoint
-    handler.status, handler.body = status, body
+    handler.status, handler.body, handler.signed = status, body, signed
     settings.YIBAO_NATIONAL_URL = url
     event = add()
     event.refresh_from_db()
