@@ -238,6 +238,9 @@ YIBAO_CERT_VERIFY_WINDOW_MINUTES = env_int("YIBAO_CERT_VERIFY_WINDOW_MINUTES", 1
 # file or a folder of them), the local certificate driver's address and the life of a challenge.
 YIBAO_CA_TRUSTED_ROOTS = env_str("YIBAO_CA_TRUSTED_ROOTS", str(VAR_DIR / "ca" / "trusted"))
 YIBAO_CA_CRLS = env_str("YIBAO_CA_CRLS", str(VAR_DIR / "ca" / "crl"))
+# Every issuing CA needs a configured CRL (certificates of an issuer without one are refused);
+# 1 accepts them unchecked, for a CA that publishes no CRL.
+YIBAO_CA_CRL_OPTIONAL = env_bool("YIBAO_CA_CRL_OPTIONAL", default=False)
 YIBAO_CA_AGENT_URL = env_str("YIBAO_CA_AGENT_URL", "http://127.0.0.1:18610")
 YIBAO_CA_CHALLENGE_SECONDS = env_int("YIBAO_CA_CHALLENGE_SECONDS", 120)
 

@@ -7,7 +7,7 @@ const loaders = {
   "captcha-refresh": () => import("./captcha-refresh.js"),
   "sms-countdown": () => import("./sms-countdown.js"),
   "countdown-redirect": () => import("./countdown-redirect.js"),
-  "ca-login": () => import("./ca-login.js"),
+  "ca-sign": () => import("./ca-sign.js"),
 };
 
 document.documentElement.classList.add("js");

@@ -14,7 +14,9 @@ from yibao.core.tests.factories import UnitFactory
 from yibao.pki.agent import AgentStore, agent_start_in_thread
 from yibao.pki.issuing import agent_store_write
 from yibao.pki.tests.fixtures import ca_world
+from yibao.pki.verification import certificate_identity
 from yibao.units.models import Unit
+from yibao.units.services import unit_certificate_bind
 
 CERTIFICATE_PASSWORD = "Zhengshu2026"
 
@@ -32,13 +34,10 @@ def test_ca_login_with_the_development_driver(
     world = ca_world(tmp_path, settings)
     unit: Unit = UnitFactory.create()
     assert unit.account is not None
-    agent_store_write(
-        tmp_path / "agent",
-        "unit",
-        world.unit(unit.name, unit.uscc),
-        world.hierarchy,
-        password=CERTIFICATE_PASSWORD,
-    )
+    issued = world.unit(unit.name, unit.uscc)
+    agent_store_write(tmp_path / "agent", "unit", issued, world.hierarchy, password=CERTIFICATE_PASSWORD)
+    # bound on the unit's 数字证书 page (tests/e2e/test_ca_certificates.py does it by hand)
+    unit_certificate_bind(unit=unit, identity=certificate_identity(issued.certificate), actor=unit.account)
 
     # No driver listening: the page says to install one and leads to 下载 CA 证书驱动.
     settings.YIBAO_CA_AGENT_URL = f"http://127.0.0.1:{closed_port()}"
@@ -61,7 +60,7 @@ def test_ca_login_with_the_development_driver(
 
         page.get_by_label("证书密码").fill("wrong-password")
         page.get_by_role("button", name="确认登录").click()
-        expect(page.get_by_role("status")).to_contain_text("证书密码错误")
+        expect(page.get_by_role("status")).to_contain_text("证书密码错误，还可尝试4次")
         screenshot(page, "ca-login-wrong-password")
 
         page.get_by_label("证书密码").fill(CERTIFICATE_PASSWORD)

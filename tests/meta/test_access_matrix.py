@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.meta.test_urls import current_routes
 from yibao.cases.models import Application, Material
@@ -32,8 +33,9 @@ from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
 from yibao.operators.session import CURRENT_UNIT_KEY
-from yibao.units.models import LicenceSubmission, RoleCertification, Unit
-from yibao.units.services import licence_submit
+from yibao.pki.verification import CertificateIdentity
+from yibao.units.models import LicenceSubmission, RoleCertification, Unit, UnitCertificate
+from yibao.units.services import licence_submit, unit_certificate_bind
 from yibao.units.tests.helpers import png_bytes
 
 ACTORS = ("anon", "admin_a", "admin_b", "op_granted", "op_plain", "op_b", "staff")
@@ -55,6 +57,7 @@ class World:
     person: int
     unit_certificate: int  # issued to unit A
     person_certificate: int  # issued for unit A's person
+    ca_certificate: int  # a CA certificate bound to unit A (数字证书)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Row:
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, int] = field(default_factory=dict)
+    profile: str | None = None  # the policy profile the row needs (pages only some halls offer)
 
 
 def unit_admin_page(*, b: int = OK) -> dict[str, int]:
@@ -83,6 +87,7 @@ def operator_page(*, op_status: int = OK) -> dict[str, int]:
 A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries
 APP = lambda w: [w.application]  # noqa: E731
 PSN = lambda w: [w.person]  # noqa: E731
+CA = lambda w: [w.ca_certificate]  # noqa: E731
 
 ROWS: list[Row] = [
     # the steps of the login: 选择单位 (an operator's; the others are sent on) and logout
@@ -136,6 +141,18 @@ ROWS: list[Row] = [
         "units:role-certify",
         lambda w: ["no-such-role"],
         expect=unit_admin_page(b=NOT_FOUND) | {"admin_a": NOT_FOUND},
+    ),
+    # 数字证书 (profiles with CA login)
+    Row("units:certificates", expect=unit_admin_page(), profile="beijing"),
+    Row("units:certificates", method="post", expect=unit_admin_post(a=OK, b=OK), profile="beijing"),
+    Row("units:certificate-unbind", CA, expect=unit_admin_page(b=NOT_FOUND), profile="beijing"),
+    Row(
+        "units:certificate-unbind",
+        CA,
+        "post",
+        {"confirm": "1"},
+        expect=unit_admin_post(b=NOT_FOUND),
+        profile="beijing",
     ),
     # 我的消息 of the unit admin
     Row("entry:unit-messages", expect=unit_admin_page()),
@@ -367,8 +384,16 @@ def world() -> World:
     person_certificate = certificate_issue(
         unit=a1.unit, person=Person.objects.get(pk=person), actor=a1.operator.user, origin=RequestOrigin()
     ).pk
+    ca_certificate = unit_certificate_bind(
+        unit=a1.unit,
+        identity=CertificateIdentity(
+            unit_name=a1.unit.name, uscc=a1.unit.uscc, serial="1A2B", subject=f"CN={a1.unit.name}",
+            issuer="CN=演示CA", not_before=timezone.now(), not_after=timezone.now(), fingerprint="AB" * 32,
+        ),
+        actor=a1.unit.account,
+    ).pk  # fmt: skip
     return World(a1, a2, b1, staff, unit_message, operator_message, licence, application, person,
-                 unit_certificate, person_certificate)  # fmt: skip
+                 unit_certificate, person_certificate, ca_certificate)  # fmt: skip
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -408,8 +433,9 @@ def snapshot(world: World) -> tuple[Any, ...]:
     materials = Material.objects.count()
     insurances = tuple(Insurance.objects.order_by("pk").values_list("pk", "status"))
     certificates = Certificate.objects.count()
+    bound = tuple(UnitCertificate.objects.order_by("pk").values_list("pk", "unbound_at"))
     return (bindings, grants, user.password, user.must_change_password, units, roles, read, licences,
-            applications, materials, insurances, certificates)  # fmt: skip
+            applications, materials, insurances, certificates, bound)  # fmt: skip
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:
@@ -432,7 +458,9 @@ def test_every_hall_route_is_in_the_matrix() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method}-{r.name}")
-def test_access_matrix(row: Row, world: World) -> None:
+def test_access_matrix(row: Row, world: World, settings: Any) -> None:
+    if row.profile:
+        settings.YIBAO_PROFILE = row.profile
     url = reverse(row.name, args=row.args(world))
     for actor in ACTORS:
         client = Client()
@@ -471,3 +499,14 @@ def test_an_unbound_operator_loses_the_unit_at_its_next_request(world: World) ->
     )
     response = client.get(reverse("queries:roster"))
     assert response.status_code == REDIRECT and response["Location"] == reverse("entry:choose-unit")
+
+
+@pytest.mark.django_db
+def test_the_certificate_pages_exist_only_where_the_profile_offers_ca_login(world: World) -> None:
+    client = Client()
+    login(client, world, "admin_a")
+    assert client.get(reverse("units:certificates")).status_code == NOT_FOUND  # national
+    assert (
+        client.get(reverse("units:certificate-unbind", args=[world.ca_certificate])).status_code == NOT_FOUND
+    )
+    assert "数字证书" not in client.get(reverse("entry:unit-home")).content.decode()

@@ -66,6 +66,12 @@ class PolicyProfile:
     filing_change_months: int = 6
     referral_validity_months: int = 6
 
+    @property
+    def unit_logins(self) -> tuple[str, ...]:
+        """How a unit logs in under this profile, in the login page's order: 单位账号 + 密码
+        always, 单位 CA 登录 and 统一身份认证平台登录 where the hall offers them (README table)."""
+        return ("password",) + (("ca",) if self.ca_login else ()) + (("oidc",) if self.oidc_login else ())
+
 
 PROFILES: dict[str, PolicyProfile] = {
     # National hall, manual 003: «请输入8-16位字符密码, 必须由数字、字母组成»; 账号不支持中文.

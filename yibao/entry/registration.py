@@ -21,14 +21,14 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
-from yibao.entry.verified_identity import VerifiedUnit
+from yibao.entry.verified_identity import VerifiedUnit, certificate_from_reference
 from yibao.federation.models import CoreUnit
 from yibao.federation.selectors import core_unit_for_uscc, phones_match
 from yibao.operators.models import Operator
 from yibao.operators.selectors import operator_for_mobile
 from yibao.operators.services import NewOperator, binding_activate, operator_open
 from yibao.units.models import Unit
-from yibao.units.services import UnitRegistration, unit_register_create
+from yibao.units.services import UnitRegistration, unit_certificate_bind, unit_register_create
 
 USCC_REGISTERED_MESSAGE = "该统一社会信用代码已注册，请直接登录；如忘记账号或密码，请通过“忘记密码”找回"
 USCC_UNKNOWN_MESSAGE = (
@@ -147,7 +147,8 @@ def _held_unit_matches(held: Unit, unit: UnitDetails) -> bool:
 
 
 def _verified_record(verified: VerifiedUnit, *, unit: Unit, actor: User, origin: RequestOrigin) -> None:
-    """What proved the registering unit's identity, kept with the registration."""
+    """What proved the registering unit's identity, kept with the registration; a certificate
+    (数字证书注册) is bound to the new unit, so that it logs in by 单位 CA 登录 at once."""
     audit_event_record(
         actor=actor,
         action="unit_registration_verified",
@@ -155,6 +156,9 @@ def _verified_record(verified: VerifiedUnit, *, unit: Unit, actor: User, origin:
         after={"source": str(verified.source)} | verified.reference,
         origin=origin,
     )
+    certificate = certificate_from_reference(verified)
+    if certificate is not None:
+        unit_certificate_bind(unit=unit, identity=certificate, actor=actor, origin=origin)
 
 
 def unit_register(

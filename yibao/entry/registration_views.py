@@ -7,33 +7,41 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.sms_codes import RULES, seconds_until_resend, sms_code_send
-from yibao.core.audit import RequestOrigin
+from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.forms import Blocked, add_application_error, is_refresh, typed_values_forget, without_errors
 from yibao.core.guards import public_view
 from yibao.core.masking import mask_phone
+from yibao.core.profiles import get_profile
 from yibao.core.throttle import Throttle
 from yibao.entry.error_codes import RegistrationErrorCode
 from yibao.entry.registration import (
     TOO_MANY_CHECKS_MESSAGE,
+    USCC_REGISTERED_MESSAGE,
     NewOperatorDetails,
     UnitDetails,
     unit_register,
+    uscc_registered,
 )
 from yibao.entry.registration_forms import OperatorStepForm, SendSmsForm, UnitStepForm
 from yibao.entry.verified_identity import (
+    VerifiedSource,
     VerifiedUnit,
+    certificate_reference,
     verified_unit,
     verified_unit_forget,
     verified_unit_keep,
 )
 from yibao.operators.selectors import operator_for_mobile
+from yibao.pki.challenges import challenge_issue
+from yibao.pki.driver import driver_allow, driver_identity, driver_url
+from yibao.pki.forms import DriverAnswerForm
 
 OPERATOR_LOCKED_TITLE = "经办人账户已锁定"
 OPERATOR_LOCKED_HINT = "如忘记该经办人的密码，可通过登录页的“忘记密码”找回经办人密码后再注册。"
@@ -61,6 +69,60 @@ def registration_start_verified(request: HttpRequest, unit: VerifiedUnit) -> Htt
     request.session.pop(WIZARD, None)
     verified_unit_keep(request.session, unit)
     return redirect("entry:register")
+
+
+@public_view
+@never_cache
+def register_ca(request: HttpRequest) -> HttpResponse:
+    """数字证书注册 (Beijing 002 §二): 选择 CA 证书 shows the certificate's 单位名称 and
+    统一社会信用代码, 证书密码 goes to the driver, 【验证】 posts the driver's signature over this
+    page's challenge; a verified certificate of a unit not yet registered starts the wizard with
+    name and USCC locked, and the certificate is bound to the unit when the wizard finishes."""
+    if not get_profile().ca_login:
+        raise Http404
+    form = DriverAnswerForm(request.POST if request.method == "POST" else None)
+    registered = False
+    if request.method == "POST" and form.is_valid():
+        origin = RequestOrigin.from_request(request)
+        try:
+            identity = driver_identity(
+                session=request.session,
+                purpose="register",
+                challenge=form.cleaned_data["challenge"],
+                certificate=form.cleaned_data["certificate"],
+                chain=form.chain_list(),
+                signature=form.cleaned_data["signature"],
+            )
+            if uscc_registered(identity.uscc):
+                registered = True
+                raise ApplicationError(RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE)
+        except ApplicationError as error:
+            audit_event_record(
+                actor=None, action="ca_registration_refused", after={"code": str(error.code)}, origin=origin
+            )
+            add_application_error(form, error)
+        else:
+            return registration_start_verified(
+                request,
+                VerifiedUnit(
+                    source=VerifiedSource.CA,
+                    name=identity.unit_name,
+                    uscc=identity.uscc,
+                    reference=certificate_reference(identity),
+                ),
+            )
+    response = render(
+        request,
+        "entry/register_ca.html",
+        {
+            "form": form,
+            "challenge": challenge_issue(request.session, purpose="register"),
+            "selected": form.selected_id(),
+            "agent_url": driver_url(),
+            "registered": registered,
+        },
+    )
+    return driver_allow(response)
 
 
 def _registry_answers() -> Throttle:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("switch-unit/", views.switch_unit, name="switch-unit"),
     # 单位注册, 找回密码
     path("register/", registration_views.register_unit, name="register"),
+    path("register/ca/", registration_views.register_ca, name="register-ca"),
     path("register/operator/", registration_views.register_operator, name="register-operator"),
     path("register/done/", registration_views.register_done, name="register-done"),
     path("password-recovery/", recovery_views.recovery_start, name="recovery"),

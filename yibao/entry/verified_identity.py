@@ -8,10 +8,13 @@ The identity lives in the session between the verification and the end of the wi
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.contrib.sessions.backends.base import SessionBase
+
+from yibao.pki.verification import CertificateIdentity
 
 SESSION_KEY = "yibao_registration_verified"
 
@@ -68,3 +71,36 @@ def verified_unit(session: SessionBase) -> VerifiedUnit | None:
 
 def verified_unit_forget(session: SessionBase) -> None:
     session.pop(SESSION_KEY, None)
+
+
+def certificate_reference(identity: CertificateIdentity) -> dict[str, str]:
+    """What a VerifiedUnit of source CA keeps of the certificate: enough to bind it when the
+    registration finishes (and to audit it)."""
+    return {
+        "serial": identity.serial,
+        "issuer": identity.issuer,
+        "subject": identity.subject,
+        "fingerprint": identity.fingerprint,
+        "not_before": identity.not_before.isoformat(),
+        "not_after": identity.not_after.isoformat(),
+    }
+
+
+def certificate_from_reference(unit: VerifiedUnit) -> CertificateIdentity | None:
+    """The certificate a CA-verified unit was verified with, None when the reference lacks it."""
+    ref = unit.reference
+    if unit.source is not VerifiedSource.CA:
+        return None
+    try:
+        return CertificateIdentity(
+            unit_name=unit.name,
+            uscc=unit.uscc,
+            serial=ref["serial"],
+            subject=ref["subject"],
+            issuer=ref["issuer"],
+            not_before=dt.datetime.fromisoformat(ref["not_before"]),
+            not_after=dt.datetime.fromisoformat(ref["not_after"]),
+            fingerprint=ref["fingerprint"],
+        )
+    except (KeyError, ValueError):
+        return None

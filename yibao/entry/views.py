@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -35,6 +34,8 @@ from yibao.entry.ca_login import ca_login_authenticate
 from yibao.entry.forms import CaLoginForm, ChooseUnitForm, OperatorLoginForm, UnitLoginForm
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 from yibao.pki.challenges import challenge_issue
+from yibao.pki.driver import driver_allow, driver_url
+from yibao.pki.error_codes import CaErrorCode
 
 CAPTCHA_REFRESH = "_captcha_refresh"
 NEXT_AFTER_UNIT = "yibao_next_after_unit"
@@ -125,11 +126,6 @@ def login(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agent_origin() -> str:
-    parts = urlsplit(settings.YIBAO_CA_AGENT_URL)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 @public_view
 @never_cache
 def login_ca(request: HttpRequest) -> HttpResponse:
@@ -139,6 +135,7 @@ def login_ca(request: HttpRequest) -> HttpResponse:
     if not get_profile().ca_login:
         raise Http404
     form = CaLoginForm(request.POST if request.method == "POST" else None)
+    refusal = None
     if request.method == "POST":
         origin = RequestOrigin.from_request(request)
         if form.is_valid():
@@ -152,8 +149,11 @@ def login_ca(request: HttpRequest) -> HttpResponse:
                     origin=origin,
                 )
             except ApplicationError as error:
+                refusal = error.code
                 if error.code is LoginErrorCode.IP_LIMITED:
                     form.blocked = Blocked(ADDRESS_LIMITED_TITLE, error.message)
+                elif error.code is LoginErrorCode.LOCKED:
+                    form.blocked = Blocked(LOCKED_TITLE, error.message)
                 else:
                     add_application_error(form, error)
             else:
@@ -169,19 +169,20 @@ def login_ca(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "challenge": challenge_issue(request.session),
-            "selected": form.data.get("selected", "") if form.is_bound else "",
-            "agent_url": settings.YIBAO_CA_AGENT_URL,
+            "selected": form.selected_id(),
+            "agent_url": driver_url(),
+            "register_hint": refusal is CaErrorCode.NOT_REGISTERED,
+            "bind_hint": refusal is CaErrorCode.NOT_BOUND,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
-    response._csp_update = {"connect-src": [_agent_origin()]}  # type: ignore[attr-defined]
-    return response
+    return driver_allow(response)
 
 
 @public_view
 def ca_driver(request: HttpRequest) -> HttpResponse:
     """下载 CA 证书驱动: how to install the certificate driver (here: run the development one)."""
-    return render(request, "entry/ca_driver.html", {"agent_url": settings.YIBAO_CA_AGENT_URL})
+    return render(request, "entry/ca_driver.html", {"agent_url": driver_url()})
 
 
 def _logged_in(

@@ -12,7 +12,14 @@ The protocol, JSON both ways:
   "subject", "issuer", "serial", "not_after"}]}``
 - ``POST /sign`` with ``{"id", "password", "challenge"}`` → ``{"certificate": PEM, "chain":
   [PEM, ...], "signature": base64}``, the signature over `challenges.signed_message(challenge)`
-  (RSA PKCS #1 v1.5 or ECDSA, SHA-256); 403 ``{"error": "证书密码错误"}`` for a wrong password.
+  (RSA PKCS #1 v1.5 or ECDSA, SHA-256); 403 ``{"error": "证书密码错误，还可尝试N次"}`` for a
+  wrong password and 423 ``{"error": "证书密码错误次数过多…"}`` once a certificate is locked.
+
+Like a USB key's PIN counter, the driver locks a certificate after `PIN_ATTEMPTS` wrong passwords
+in a row (counted per certificate, in memory): it refuses to open it for `PIN_LOCK_SECONDS` even
+with the right password, and the right password before the limit resets the count. A real key
+locks until its administrator PIN (SO PIN) unlocks it; a development driver that restarts with a
+clean count is enough to show the behaviour and to stop a page from guessing quickly.
 
 A vendor's driver plugs in by speaking the same protocol on its own port (`YIBAO_CA_AGENT_URL`),
 or through a small adapter script that translates it to the vendor's local API; the server side
@@ -24,7 +31,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +50,12 @@ from yibao.pki.verification import certificate_load, unit_name_from_subject, usc
 VERSION = "yibao-dev-1.0"
 MAX_BODY = 16_384
 WRONG_PASSWORD = "证书密码错误"  # noqa: S105 - a message, not a password
+PIN_ATTEMPTS = 5
+PIN_LOCK_SECONDS = 600
+
+
+class CertificateLocked(PermissionError):
+    """The certificate's password was wrong too often: it stays shut for a while."""
 
 
 @dataclass
@@ -49,6 +63,11 @@ class AgentStore:
     """The certificates in one folder: `<id>.p12` with `<id>.pem` beside it."""
 
     folder: Path
+    attempts: int = PIN_ATTEMPTS
+    lock_seconds: int = PIN_LOCK_SECONDS
+    # id -> (wrong passwords in a row, when the last one came)
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _ids(self) -> list[str]:
         if not self.folder.is_dir():
@@ -80,14 +99,17 @@ class AgentStore:
         id, PermissionError for a wrong password."""
         if ident not in self._ids():
             raise KeyError(ident)
+        self._locked_check(ident)
         try:
             key, certificate, chain = pkcs12.load_key_and_certificates(
                 (self.folder / f"{ident}.p12").read_bytes(), password.encode("utf-8")
             )
         except ValueError:
-            raise PermissionError(WRONG_PASSWORD) from None
+            raise self._wrong_password(ident) from None
         if key is None or certificate is None:
-            raise PermissionError(WRONG_PASSWORD)
+            raise self._wrong_password(ident)
+        with self._lock:
+            self._failures.pop(ident, None)
         message = signed_message(challenge)
         if isinstance(key, rsa.RSAPrivateKey):
             signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
@@ -100,6 +122,28 @@ class AgentStore:
             "chain": [_pem(item) for item in chain],
             "signature": base64.b64encode(signature).decode("ascii"),
         }
+
+    def _locked_check(self, ident: str) -> None:
+        with self._lock:
+            count, last = self._failures.get(ident, (0, 0.0))
+            left = last + self.lock_seconds - time.monotonic()
+            if count >= self.attempts and left > 0:
+                raise CertificateLocked(_locked_message(left))
+            if count >= self.attempts:
+                self._failures.pop(ident, None)
+
+    def _wrong_password(self, ident: str) -> PermissionError:
+        with self._lock:
+            count = self._failures.get(ident, (0, 0.0))[0] + 1
+            self._failures[ident] = (count, time.monotonic())
+        if count >= self.attempts:
+            return CertificateLocked(_locked_message(self.lock_seconds))
+        return PermissionError(f"{WRONG_PASSWORD}，还可尝试{self.attempts - count}次")
+
+
+def _locked_message(seconds: float) -> str:
+    minutes = max(1, int(seconds + 59) // 60)
+    return f"证书密码错误次数过多，证书已锁定，请{minutes}分钟后再试"
 
 
 def _pem(certificate: x509.Certificate) -> str:
@@ -178,6 +222,8 @@ def _handler(store: AgentStore, origins: frozenset[str]) -> type[BaseHTTPRequest
                 answer = store.sign(ident, password, challenge)
             except KeyError:
                 self._send(HTTPStatus.NOT_FOUND, {"error": "未找到该证书，请重新选择"}, origin)
+            except CertificateLocked as error:
+                self._send(HTTPStatus.LOCKED, {"error": str(error)}, origin)
             except PermissionError as error:
                 self._send(HTTPStatus.FORBIDDEN, {"error": str(error)}, origin)
             else:

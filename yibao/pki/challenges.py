@@ -17,6 +17,9 @@ from yibao.core.errors import ApplicationError
 from yibao.pki.error_codes import CaErrorCode
 
 SESSION_KEY = "yibao_ca_challenge"
+# Each page that asks the driver for a signature keeps its own challenge, so that opening one
+# (CA 登录, 数字证书注册, 绑定新证书) does not spend another's; the login's keeps the plain key.
+PURPOSES = {"login": "登录请求", "register": "证书验证请求", "bind": "证书绑定请求"}
 # What the driver signs: a fixed prefix keeps a login signature from serving any other purpose.
 MESSAGE_PREFIX = b"yibao-ca-login:"
 
@@ -30,24 +33,34 @@ def signed_message(challenge: str) -> bytes:
     return MESSAGE_PREFIX + challenge.encode("ascii")
 
 
-def challenge_issue(session: SessionBase, *, now: float | None = None) -> str:
-    """A fresh challenge for this session (replacing any earlier one)."""
+def _session_key(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
+    return SESSION_KEY if purpose == "login" else f"{SESSION_KEY}:{purpose}"
+
+
+def challenge_issue(session: SessionBase, *, purpose: str = "login", now: float | None = None) -> str:
+    """A fresh challenge for this session and purpose (replacing any earlier one)."""
     value = secrets.token_urlsafe(32)
-    session[SESSION_KEY] = {"value": value, "issued": now if now is not None else time.time()}
+    session[_session_key(purpose)] = {"value": value, "issued": now if now is not None else time.time()}
     return value
 
 
-def challenge_take(session: SessionBase, presented: str, *, now: float | None = None) -> str:
-    """Consume the session's challenge and return it if `presented` is that challenge and still
-    fresh; refuse otherwise (the challenge is gone either way)."""
-    stored = session.pop(SESSION_KEY, None)
+def challenge_take(
+    session: SessionBase, presented: str, *, purpose: str = "login", now: float | None = None
+) -> str:
+    """Consume the session's challenge of `purpose` and return it if `presented` is that
+    challenge and still fresh; refuse otherwise (the challenge is gone either way)."""
+    noun = PURPOSES[purpose]
+    again = "重新登录" if purpose == "login" else "重试"
+    stored = session.pop(_session_key(purpose), None)
     if not isinstance(stored, dict) or not stored.get("value"):
-        raise ApplicationError(CaErrorCode.CHALLENGE_MISSING, "登录请求已失效，请刷新页面后重新登录")
+        raise ApplicationError(CaErrorCode.CHALLENGE_MISSING, f"{noun}已失效，请刷新页面后{again}")
     if not secrets.compare_digest(str(stored["value"]), presented or ""):
         raise ApplicationError(
-            CaErrorCode.CHALLENGE_STALE, "登录请求已失效（签名不是对本次登录请求所作），请重新登录"
+            CaErrorCode.CHALLENGE_STALE, f"{noun}已失效（签名不是对本次{noun}所作），请{again}"
         )
     current = now if now is not None else time.time()
     if current - float(stored["issued"]) > challenge_seconds():
-        raise ApplicationError(CaErrorCode.CHALLENGE_EXPIRED, "登录请求已超时，请重新登录")
+        raise ApplicationError(CaErrorCode.CHALLENGE_EXPIRED, f"{noun}已超时，请{again}")
     return str(stored["value"])

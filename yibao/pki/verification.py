@@ -21,8 +21,11 @@ The checks, in order:
 - no certificate of that chain below the root is listed in a CRL of its issuer among the CRL
   files the operator configures (`YIBAO_CA_CRLS`: a file or a folder, PEM or DER); a CRL counts
   only if its issuer's key signed it, and a CRL past its nextUpdate refuses the login rather
-  than trust stale news. An issuer without a configured CRL is not checked (say so in the
-  deployment: configure one CRL per issuing CA and refresh it before nextUpdate).
+  than trust stale news. Every issuer of the chain (the root for the intermediates, each
+  intermediate for what it issued) must have a configured CRL: a certificate whose revocation
+  cannot be known is refused (CRL_MISSING), since "no news" is what an operator who forgot to
+  install a CA's CRL would otherwise silently grant. `YIBAO_CA_CRL_OPTIONAL=1` lets issuers
+  without a CRL through (for a CA that publishes none; audit that choice).
 - the subject names a unit: 单位名称 from O (else CN) and a valid 统一社会信用代码.
 
 Where the USCC sits: GB/T 20518 profiles leave it to each CA. The places in use are the standard
@@ -79,6 +82,7 @@ MESSAGES = {
     CaErrorCode.UNTRUSTED: "该数字证书不是本平台信任的发证机构签发的",
     CaErrorCode.REVOKED: "该数字证书已被吊销，请联系发证机构",
     CaErrorCode.CRL_STALE: "暂时无法确认数字证书的吊销状态（证书吊销列表已过期），请稍后再试或联系经办机构",
+    CaErrorCode.CRL_MISSING: "暂时无法确认数字证书的吊销状态（平台未配置该发证机构的证书吊销列表），请联系经办机构",
     CaErrorCode.NO_USCC: "数字证书中没有有效的单位名称或统一社会信用代码",
 }
 
@@ -204,15 +208,20 @@ def _chain_build(
 
 def _revocation_check(chain: list[x509.Certificate], now: dt.datetime) -> None:
     crls = revocation_lists()
+    optional = bool(getattr(settings, "YIBAO_CA_CRL_OPTIONAL", False))
     for subject, issuer in itertools.pairwise(chain):
+        found = False
         for crl in crls:
             if crl.issuer != issuer.subject or not _crl_signed_by(crl, issuer):
                 continue
+            found = True
             next_update = crl.next_update_utc
             if next_update is not None and next_update < now:
                 raise _fail(CaErrorCode.CRL_STALE)
             if crl.get_revoked_certificate_by_serial_number(subject.serial_number) is not None:
                 raise _fail(CaErrorCode.REVOKED)
+        if not found and not optional:
+            raise _fail(CaErrorCode.CRL_MISSING)
 
 
 def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:

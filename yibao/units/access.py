@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from yibao.units.models import LicenceSubmission, Unit, UnitRole
+from yibao.units.models import LicenceSubmission, Unit, UnitCertificate, UnitRole
 
 
 def access_licence_submission(*, unit: Unit, submission_id: int) -> LicenceSubmission:
@@ -29,3 +29,13 @@ def access_licence_for_staff(*, submission_id: int) -> LicenceSubmission:
     if submission is None:
         raise Http404
     return submission
+
+
+def access_unit_certificate(*, unit: Unit, certificate_id: int) -> UnitCertificate:
+    """A certificate bound to the unit now, or 404 (another unit's, unbound or missing)."""
+    certificate = UnitCertificate.objects.filter(
+        pk=certificate_id, unit=unit, unbound_at__isnull=True
+    ).first()
+    if certificate is None:
+        raise Http404
+    return certificate

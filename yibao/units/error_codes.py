@@ -10,3 +10,6 @@ class UnitErrorCode(StrEnum):
     REASON_REQUIRED = "units.reason_required"
     ROLE_CERTIFIED = "units.role_certified"
     ROLE_PENDING = "units.role_pending"
+    CERTIFICATE_OTHER_UNIT = "units.certificate_other_unit"
+    CERTIFICATE_BOUND = "units.certificate_bound"
+    CERTIFICATE_UNBOUND = "units.certificate_unbound"

@@ -232,3 +232,55 @@ class CreditLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}（{self.name}）"
+
+
+class UnitCertificate(models.Model):
+    """A CA certificate bound to a unit (数字证书): the certificates that may log in as the unit's
+    admin by 单位 CA 登录. Unbinding keeps the row (unbound_at/by) as history; one certificate
+    (by fingerprint) is bound to one unit at a time."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="certificates", verbose_name="单位")
+    subject = models.CharField("证书主题", max_length=500)
+    issuer = models.CharField("颁发者", max_length=500)
+    serial = models.CharField("序列号", max_length=64)
+    fingerprint = models.CharField("证书指纹（SHA-256）", max_length=64)
+    not_before = models.DateTimeField("生效时间")
+    not_after = models.DateTimeField("失效时间")
+    bound_at = models.DateTimeField("绑定时间")
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="绑定人",
+    )
+    unbound_at = models.DateTimeField("解除绑定时间", null=True, blank=True)
+    unbound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="解除绑定人",
+    )
+
+    class Meta:
+        verbose_name = "单位数字证书"
+        verbose_name_plural = "单位数字证书"
+        ordering = ["-bound_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(unbound_at__isnull=True),
+                name="units_certificate_bound_once",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "unbound_at"], name="units_cert_unit_active")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial})"
+
+    @property
+    def active(self) -> bool:
+        return self.unbound_at is None

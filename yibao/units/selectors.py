@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from yibao.core.reference import code_label
-from yibao.units.models import LicenceSubmission, Population, RoleCertification, Unit, UnitRole
+from yibao.units.models import (
+    LicenceSubmission,
+    Population,
+    RoleCertification,
+    Unit,
+    UnitCertificate,
+    UnitRole,
+)
 
 
 @dataclass(frozen=True)
@@ -74,3 +81,17 @@ def unit_population_rows(unit: Unit) -> list[PopulationRow]:
         PopulationRow(population=p, psn_types=[(code, code_label("psn_type", code)) for code in p.psn_types])
         for p in unit.populations.order_by("sort_order", "code")
     ]
+
+
+def unit_certificates_bound(unit: Unit) -> list[UnitCertificate]:
+    """The certificates bound to the unit now, newest first (a unit holds a handful)."""
+    return list(
+        UnitCertificate.objects.filter(unit=unit, unbound_at__isnull=True).order_by("-bound_at", "-pk")
+    )
+
+
+def unit_certificate_bound(unit: Unit, fingerprint: str) -> bool:
+    """Is the certificate with this SHA-256 fingerprint bound to the unit (单位 CA 登录)?"""
+    return UnitCertificate.objects.filter(
+        unit=unit, fingerprint=fingerprint, unbound_at__isnull=True
+    ).exists()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from yibao.federation.models import OutboxEvent
 from yibao.federation.outbox import outbox_event_add
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
+from yibao.pki.verification import CertificateIdentity
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.models import (
     CreditLevel,
@@ -30,6 +31,7 @@ from yibao.units.models import (
     Population,
     RoleCertification,
     Unit,
+    UnitCertificate,
     UnitRole,
 )
 
@@ -45,6 +47,9 @@ NOT_DESIGNATED = "未在定点医药机构信息中查询到本单位统一社�
 INSURED_PENDING = "本单位暂无参保记录，已提交医保经办机构审核"
 MANUAL_PENDING = "已提交医保经办机构审核"
 EDITABLE_BASE_FIELDS = ("legal_rep_mobile", "address")
+CERTIFICATE_OTHER_UNIT = "该证书的统一社会信用代码与本单位不一致"
+CERTIFICATE_BOUND = "该数字证书已绑定，无需重复绑定"
+CERTIFICATE_UNBOUND = "该数字证书已解除绑定"
 HELD_EMP_NO_PREFIX = "WT"  # 单位编号 given by the hall at registration; the agency's own start otherwise
 
 
@@ -445,3 +450,74 @@ def credit_setting_save(*, setting: CreditRule | CreditLevel, actor: User) -> Cr
             after={field.name: field.value_to_string(setting) for field in setting._meta.concrete_fields},
         )
     return setting
+
+
+# --- 数字证书 -------------------------------------------------------------------------------
+
+
+def _certificate_facts(certificate: UnitCertificate) -> dict[str, str]:
+    return {
+        "subject": certificate.subject,
+        "issuer": certificate.issuer,
+        "serial": certificate.serial,
+        "fingerprint": certificate.fingerprint,
+    }
+
+
+def unit_certificate_bind(
+    *, unit: Unit, identity: CertificateIdentity, actor: User | None, origin: RequestOrigin | None = None
+) -> UnitCertificate:
+    """Bind a verified certificate to the unit (绑定新证书; also 数字证书注册 and the demo): it must
+    name this unit's 统一社会信用代码 and not be bound already. `actor` None: the system."""
+    if identity.uscc != unit.uscc:
+        raise ApplicationError(UnitErrorCode.CERTIFICATE_OTHER_UNIT, CERTIFICATE_OTHER_UNIT)
+    try:
+        with transaction.atomic():
+            if UnitCertificate.objects.filter(
+                fingerprint=identity.fingerprint, unbound_at__isnull=True
+            ).exists():
+                raise ApplicationError(UnitErrorCode.CERTIFICATE_BOUND, CERTIFICATE_BOUND)
+            certificate = UnitCertificate.objects.create(
+                unit=unit,
+                subject=identity.subject,
+                issuer=identity.issuer,
+                serial=identity.serial,
+                fingerprint=identity.fingerprint,
+                not_before=identity.not_before,
+                not_after=identity.not_after,
+                bound_at=timezone.now(),
+                bound_by=actor,
+            )
+            audit_event_record(
+                actor=actor,
+                action="ca_certificate_bound",
+                unit=unit,
+                target=certificate,
+                after=_certificate_facts(certificate),
+                origin=origin,
+            )
+    except IntegrityError as exc:  # two binds of one certificate raced: one won
+        raise ApplicationError(UnitErrorCode.CERTIFICATE_BOUND, CERTIFICATE_BOUND) from exc
+    return certificate
+
+
+@transaction.atomic
+def unit_certificate_unbind(
+    *, unit: Unit, certificate_id: int, actor: User | None, origin: RequestOrigin | None = None
+) -> UnitCertificate:
+    """解除绑定: the certificate no longer logs in; its row stays as history."""
+    certificate = UnitCertificate.objects.select_for_update().filter(pk=certificate_id, unit=unit).first()
+    if certificate is None or certificate.unbound_at is not None:
+        raise ApplicationError(UnitErrorCode.CERTIFICATE_UNBOUND, CERTIFICATE_UNBOUND)
+    certificate.unbound_at = timezone.now()
+    certificate.unbound_by = actor
+    certificate.save(update_fields=["unbound_at", "unbound_by"])
+    audit_event_record(
+        actor=actor,
+        action="ca_certificate_unbound",
+        unit=unit,
+        target=certificate,
+        before=_certificate_facts(certificate),
+        origin=origin,
+    )
+    return certificate

@@ -16,4 +16,6 @@ urlpatterns = [
     ),
     path("roles/", views.role_list, name="roles"),
     path("roles/<slug:role>/certify/", views.role_certify, name="role-certify"),
+    path("certificates/", views.certificate_list, name="certificates"),
+    path("certificates/<int:certificate_id>/unbind/", views.certificate_unbind, name="certificate-unbind"),
 ]

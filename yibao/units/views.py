@@ -1,26 +1,33 @@
-"""The unit admin's pages (单位管理账号): 单位信息, 资质认证, 角色认证 (单位管理首页 is entry's)."""
+"""The unit admin's pages (单位管理账号): 单位信息, 资质认证, 角色认证, 数字证书 (单位管理首页 is
+entry's)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yibao.accounts.guards import hall_user
 from yibao.accounts.models import SmsPurpose
 from yibao.accounts.sms_codes import RULES as SMS_RULES
 from yibao.accounts.sms_codes import seconds_until_resend, sms_code_send, sms_code_verify
-from yibao.core.audit import RequestOrigin
+from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.file_responses import uploaded_file_response
 from yibao.core.forms import add_application_error, without_errors
 from yibao.core.masking import mask_phone
 from yibao.core.pending import pending_put, pending_take
+from yibao.core.profiles import get_profile
 from yibao.core.reference import code_label
+from yibao.pki.challenges import challenge_issue
+from yibao.pki.driver import driver_allow, driver_identity, driver_url
+from yibao.pki.forms import DriverAnswerForm
 from yibao.units import services
-from yibao.units.access import access_licence_submission, access_role
+from yibao.units.access import access_licence_submission, access_role, access_unit_certificate
 from yibao.units.error_codes import UnitErrorCode
 from yibao.units.forms import BaseInfoForm, LicenceUploadForm
 from yibao.units.guards import UnitRequest, unit_admin_required
@@ -29,6 +36,7 @@ from yibao.units.selectors import (
     licence_latest,
     role_certification_get,
     role_rows,
+    unit_certificates_bound,
     unit_population_rows,
 )
 
@@ -255,3 +263,87 @@ ROLE_HINTS = {
     "procurement": "认证申请将提交医保经办机构审核，审核结果将通过【我的消息】通知。",
     "pharma": "认证申请将提交医保经办机构审核，审核结果将通过【我的消息】通知。",
 }
+
+
+# --- 数字证书 -------------------------------------------------------------------------------
+
+CERTIFICATE_BOUND = "绑定成功，该数字证书可用于单位 CA 登录"
+CERTIFICATE_UNBOUND = "解除绑定成功，该数字证书不能再用于单位 CA 登录"
+
+
+def _ca_offered() -> None:
+    if not get_profile().ca_login:
+        raise Http404
+
+
+@unit_admin_required
+@never_cache
+def certificate_list(request: UnitRequest) -> HttpResponse:
+    """数字证书 (Beijing 002 §三): the certificates bound to the unit (证书主题, 颁发者, 序列号,
+    有效期, 绑定时间) with 解除绑定, and 绑定新证书 through the certificate driver the way 单位 CA
+    登录 uses it (challenge, signature, verification)."""
+    _ca_offered()
+    unit = request.unit
+    form = DriverAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        origin = RequestOrigin.from_request(request)
+        try:
+            identity = driver_identity(
+                session=request.session,
+                purpose="bind",
+                challenge=form.cleaned_data["challenge"],
+                certificate=form.cleaned_data["certificate"],
+                chain=form.chain_list(),
+                signature=form.cleaned_data["signature"],
+            )
+            services.unit_certificate_bind(
+                unit=unit, identity=identity, actor=hall_user(request), origin=origin
+            )
+        except ApplicationError as error:
+            audit_event_record(
+                actor=hall_user(request),
+                action="ca_certificate_bind_refused",
+                unit=unit,
+                after={"code": str(error.code)},
+                origin=origin,
+            )
+            add_application_error(form, error)
+        else:
+            messages.success(request, CERTIFICATE_BOUND)
+            return redirect("units:certificates")
+    response = render(
+        request,
+        "units/certificates.html",
+        {
+            "unit": unit,
+            "certificates": unit_certificates_bound(unit),
+            "now": timezone.now(),
+            "form": form,
+            "challenge": challenge_issue(request.session, purpose="bind"),
+            "selected": form.selected_id(),
+            "agent_url": driver_url(),
+        },
+    )
+    return driver_allow(response)
+
+
+@unit_admin_required
+def certificate_unbind(request: UnitRequest, certificate_id: int) -> HttpResponse:
+    """解除绑定: the certificate and «确定解除绑定该数字证书吗？» → 确定解除绑定 → «解除绑定成功»."""
+    _ca_offered()
+    unit = request.unit
+    certificate = access_unit_certificate(unit=unit, certificate_id=certificate_id)
+    if request.method == "POST":
+        try:
+            services.unit_certificate_unbind(
+                unit=unit,
+                certificate_id=certificate.pk,
+                actor=hall_user(request),
+                origin=RequestOrigin.from_request(request),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, CERTIFICATE_UNBOUND)
+        return redirect("units:certificates")
+    return render(request, "units/certificate_unbind.html", {"certificate": certificate})

@@ -19,7 +19,9 @@ from yibao.core.tests.factories import UnitFactory
 from yibao.pki.challenges import SESSION_KEY, signed_message
 from yibao.pki.issuing import Issued, hierarchy_issue, pem, unit_certificate_issue
 from yibao.pki.tests.fixtures import CaWorld, ca_world
+from yibao.pki.verification import certificate_identity
 from yibao.units.models import Unit
+from yibao.units.services import unit_certificate_bind, unit_certificate_unbind
 
 URL = "/hall/login/ca/"
 
@@ -34,6 +36,12 @@ def world(tmp_path: Path, settings: Any) -> CaWorld:
 def unit(db: None) -> Unit:
     made: Unit = UnitFactory.create()
     return made
+
+
+def bound(unit: Unit, issued: Issued) -> Issued:
+    """Bind the certificate to the unit (数字证书), as its admin would."""
+    unit_certificate_bind(unit=unit, identity=certificate_identity(issued.certificate), actor=unit.account)
+    return issued
 
 
 def page_challenge(client: Client) -> str:
@@ -75,8 +83,8 @@ def refused(response: Any, client: Client, message: str, code: str) -> None:
     assert 'name="selected" value="dw1"' in response.content.decode()
 
 
-def test_a_registered_units_certificate_logs_its_admin_in(client: Client, world: CaWorld, unit: Unit) -> None:
-    issued = world.unit(unit.name, unit.uscc)
+def test_a_bound_certificate_logs_its_units_admin_in(client: Client, world: CaWorld, unit: Unit) -> None:
+    issued = bound(unit, world.unit(unit.name, unit.uscc))
     response = post(client, issued, world, page_challenge(client))
     assert response.status_code == 302
     assert response["Location"] == "/hall/unit/"
@@ -93,7 +101,7 @@ def test_a_signature_over_another_challenge_is_refused(client: Client, world: Ca
 
 
 def test_a_replayed_signature_is_refused(client: Client, world: CaWorld, unit: Unit) -> None:
-    issued = world.unit(unit.name, unit.uscc)
+    issued = bound(unit, world.unit(unit.name, unit.uscc))
     challenge = page_challenge(client)
     assert post(client, issued, world, challenge).status_code == 302
     client.post("/hall/logout/")
@@ -182,3 +190,94 @@ def test_ca_login_is_offered_only_where_the_profile_says(client: Client, setting
 def test_the_driver_page_explains_how_to_run_the_development_driver(client: Client, db: None) -> None:
     soup = check_page(client.get("/hall/login/ca/driver/"))
     assert "manage.py ca_agent" in soup.get_text()
+
+
+def test_an_unbound_certificate_of_a_registered_unit_is_refused(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    # a unit registered before certificates were bound: its first valid certificate is not bound
+    issued = world.unit(unit.name, unit.uscc)
+    response = post(client, issued, world, page_challenge(client))
+    refused(response, client, "该数字证书尚未绑定本单位", "ca.not_bound")
+    assert "在【数字证书】中绑定该证书" in response.content.decode()
+    assert not unit.certificates.exists()
+
+
+def test_an_unbound_certificate_no_longer_logs_in(client: Client, world: CaWorld, unit: Unit) -> None:
+    issued = bound(unit, world.unit(unit.name, unit.uscc))
+    unit_certificate_unbind(unit=unit, certificate_id=unit.certificates.get().pk, actor=unit.account)
+    refused(post(client, issued, world, page_challenge(client)), client, "尚未绑定本单位", "ca.not_bound")
+
+
+def test_another_certificate_of_the_unit_is_not_the_bound_one(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    bound(unit, world.unit(unit.name, unit.uscc))
+    renewed = world.unit(unit.name, unit.uscc)  # same unit, same CA, another key: bound separately
+    refused(post(client, renewed, world, page_challenge(client)), client, "尚未绑定本单位", "ca.not_bound")
+
+
+def test_the_unregistered_refusal_leads_to_certificate_registration(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    other: Unit = UnitFactory.build()
+    response = post(client, world.unit(other.name, other.uscc), world, page_challenge(client))
+    link = check_page(response).find("a", string="数字证书注册")
+    assert link is not None and link["href"] == "/hall/register/ca/"
+
+
+def test_a_locked_unit_account_is_refused_by_certificate_too(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    from yibao.accounts import lockout
+    from yibao.accounts.authentication import user_lock_key
+
+    assert unit.account is not None
+    issued = bound(unit, world.unit(unit.name, unit.uscc))
+    for _ in range(5):  # five wrong passwords lock the unit admin's account
+        lockout.login_failure_record(account_key=user_lock_key(unit.account), ip_address=None)
+    response = post(client, issued, world, page_challenge(client))
+    assert "账户已被锁定" in check_page(response).get_text()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="ca_login_refused").latest("pk").after["code"] == "login.locked"
+
+
+def test_a_certificate_failing_five_times_is_locked(client: Client, world: CaWorld, unit: Unit) -> None:
+    issued = world.unit(unit.name, unit.uscc)
+    for _ in range(5):
+        refused(post(client, issued, world, page_challenge(client)), client, "尚未绑定", "ca.not_bound")
+    bound(unit, issued)  # even bound now, the certificate waits out its lock
+    response = post(client, issued, world, page_challenge(client))
+    assert "该数字证书登录失败次数过多，已被锁定，请10分钟后再试" in check_page(response).get_text()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="ca_login_refused").latest("pk").after["code"] == "ca.locked"
+
+
+def test_bad_signatures_do_not_lock_the_holders_certificate(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    # anyone may post a unit's public certificate: without its key they cannot lock it
+    issued = bound(unit, world.unit(unit.name, unit.uscc))
+    for _ in range(6):
+        refused(
+            post(client, issued, world, page_challenge(client), signed="forged"),
+            client,
+            "证书签名验证失败",
+            "ca.signature",
+        )
+    assert post(client, issued, world, page_challenge(client)).status_code == 302
+
+
+def test_a_successful_login_clears_the_certificates_failures(
+    client: Client, world: CaWorld, unit: Unit
+) -> None:
+    from yibao.accounts import lockout
+    from yibao.entry.ca_login import certificate_lock_key
+
+    issued = world.unit(unit.name, unit.uscc)
+    for _ in range(3):
+        post(client, issued, world, page_challenge(client))
+    bound(unit, issued)
+    assert post(client, issued, world, page_challenge(client)).status_code == 302
+    key = certificate_lock_key(certificate_identity(issued.certificate).fingerprint)
+    assert lockout.attempts_left(key) == 5

@@ -22,6 +22,16 @@ class CaWorld:
     def unit(self, name: str, uscc: str, **kwargs: object) -> Issued:
         return unit_certificate_issue(self.hierarchy, name=name, uscc=uscc, now=self.now, **kwargs)  # type: ignore[arg-type]
 
+    def crls_write(self) -> None:
+        """Empty CRLs of both CAs (every issuer needs one: verification refuses an issuer without)."""
+        for name, issuer in (("root", self.hierarchy.root), ("intermediate", self.hierarchy.intermediate)):
+            crl = crl_issue(
+                issuer, [], now=self.now - dt.timedelta(hours=1), next_update=self.now + dt.timedelta(days=7)
+            )
+            (self.folder / "crl" / f"{name}.crl.pem").write_bytes(
+                crl.public_bytes(serialization.Encoding.PEM)
+            )
+
     def revoke(self, issued: Issued, *, next_update: dt.datetime | None = None) -> None:
         """Write the intermediate's CRL listing `issued` (and every earlier revocation)."""
         self.revoked.append(issued.certificate.serial_number)
@@ -45,4 +55,6 @@ def ca_world(tmp_path: Path, settings: SettingsWrapper) -> CaWorld:
     (folder / "trusted" / "root.pem").write_text(pem(hierarchy.root.certificate), encoding="ascii")
     settings.YIBAO_CA_TRUSTED_ROOTS = str(folder / "trusted")
     settings.YIBAO_CA_CRLS = str(folder / "crl")
-    return CaWorld(folder, hierarchy, now)
+    world = CaWorld(folder, hierarchy, now)
+    world.crls_write()
+    return world

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from yibao.pki.agent import AgentStore, agent_start_in_thread
+from yibao.pki.agent import AgentStore, CertificateLocked, agent_start_in_thread
 from yibao.pki.challenges import signed_message
 from yibao.pki.issuing import agent_store_write
 from yibao.pki.tests.fixtures import CaWorld, ca_world
@@ -71,7 +71,7 @@ def test_it_lists_its_certificates_to_the_hall_only(driver: str) -> None:
 
 def test_it_signs_after_checking_the_password(driver: str) -> None:
     status, body, _ = call(driver + "/sign", body={"id": "demo", "password": "wrong", "challenge": "abc"})
-    assert (status, body["error"]) == (403, "证书密码错误")
+    assert (status, body["error"]) == (403, "证书密码错误，还可尝试4次")
     status, _, _ = call(
         driver + "/sign",
         origin="https://evil.example",
@@ -87,3 +87,46 @@ def test_it_signs_after_checking_the_password(driver: str) -> None:
         signature=base64.b64decode(body["signature"]),
     )
     assert identity.uscc == USCC
+
+
+def test_it_locks_a_certificate_after_five_wrong_passwords(world: CaWorld, tmp_path: Path) -> None:
+    agent_store_write(
+        tmp_path / "agent", "demo", world.unit("演示单位", USCC), world.hierarchy, password="pw-123456"
+    )
+    store = AgentStore(tmp_path / "agent", lock_seconds=600)
+    messages = []
+    for _ in range(5):
+        with pytest.raises(PermissionError) as caught:
+            store.sign("demo", "wrong", "abc")
+        messages.append(str(caught.value))
+    assert messages[:4] == [f"证书密码错误，还可尝试{n}次" for n in (4, 3, 2, 1)]
+    assert messages[4] == "证书密码错误次数过多，证书已锁定，请10分钟后再试"
+    # locked: even the right password does not open it
+    with pytest.raises(CertificateLocked):
+        store.sign("demo", "pw-123456", "abc")
+    # once the lock has passed, the right password opens it and clears the count
+    store.lock_seconds = 0
+    assert store.sign("demo", "pw-123456", "abc")["signature"]
+    with pytest.raises(PermissionError, match="还可尝试4次"):
+        store.sign("demo", "wrong", "abc")
+
+
+def test_a_right_password_before_the_limit_resets_the_count(world: CaWorld, tmp_path: Path) -> None:
+    agent_store_write(
+        tmp_path / "agent", "demo", world.unit("演示单位", USCC), world.hierarchy, password="pw-123456"
+    )
+    store = AgentStore(tmp_path / "agent")
+    for _ in range(4):
+        with pytest.raises(PermissionError):
+            store.sign("demo", "wrong", "abc")
+    store.sign("demo", "pw-123456", "abc")
+    with pytest.raises(PermissionError, match="还可尝试4次"):
+        store.sign("demo", "wrong", "abc")
+
+
+def test_a_locked_certificate_answers_423(driver: str) -> None:
+    for _ in range(5):
+        call(driver + "/sign", body={"id": "demo", "password": "wrong", "challenge": "abc"})
+    status, body, _ = call(driver + "/sign", body={"id": "demo", "password": "pw-123456", "challenge": "abc"})
+    assert status == 423
+    assert "证书已锁定" in body["error"]

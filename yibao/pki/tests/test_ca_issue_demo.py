@@ -17,6 +17,7 @@ from yibao.pki.agent import AgentStore
 from yibao.pki.challenges import signed_message
 from yibao.pki.verification import certificate_verify
 from yibao.units.models import Unit
+from yibao.units.selectors import unit_certificates_bound
 
 
 @pytest.mark.django_db
@@ -40,3 +41,9 @@ def test_it_issues_a_certificate_for_each_registered_demo_unit(tmp_path: Path, s
     )
     assert (identity.unit_name, identity.uscc) == (demo.name, demo.uscc)
     assert sorted(p.name for p in (tmp_path / "crl").iterdir()) == ["intermediate.crl.pem", "root.crl.pem"]
+    # bound to the unit, so that the demo CA login works; a second run replaces the binding
+    assert [c.fingerprint for c in unit_certificates_bound(demo)] == [identity.fingerprint]
+    call_command("ca_issue_demo", "--folder", str(tmp_path), stdout=io.StringIO())
+    bound = unit_certificates_bound(demo)
+    assert len(bound) == 1 and bound[0].fingerprint != identity.fingerprint
+    assert demo.certificates.count() == 2  # the earlier one kept as history, unbound

@@ -190,3 +190,24 @@ def test_the_uscc_is_found_where_chinese_cas_put_it() -> None:
     assert uscc_from_subject(name(NameOID.ORGANIZATIONAL_UNIT_NAME, USCC.lower())) == USCC
     assert uscc_from_subject(name(NameOID.COMMON_NAME, f"{NAME}@{USCC}")) == USCC
     assert uscc_from_subject(name(NameOID.COMMON_NAME, NAME)) is None
+
+
+def test_an_issuer_without_a_configured_crl_is_refused(world: CaWorld, settings: SettingsWrapper) -> None:
+    issued = world.unit(NAME, USCC)
+    (world.folder / "crl" / "intermediate.crl.pem").unlink()
+    error = refused(CaErrorCode.CRL_MISSING, lambda: verify(world, issued))
+    assert "未配置该发证机构的证书吊销列表" in error.message
+
+
+def test_the_root_needs_its_crl_too(world: CaWorld) -> None:
+    issued = world.unit(NAME, USCC)
+    (world.folder / "crl" / "root.crl.pem").unlink()
+    refused(CaErrorCode.CRL_MISSING, lambda: verify(world, issued))
+
+
+def test_a_setting_lets_issuers_without_a_crl_through(world: CaWorld, settings: SettingsWrapper) -> None:
+    settings.YIBAO_CA_CRL_OPTIONAL = True
+    issued = world.unit(NAME, USCC)
+    for crl in (world.folder / "crl").iterdir():
+        crl.unlink()
+    assert verify(world, issued).uscc == USCC

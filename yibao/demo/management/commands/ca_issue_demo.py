@@ -15,13 +15,17 @@ from yibao.pki.issuing import (
     pem,
     unit_certificate_issue,
 )
+from yibao.pki.verification import certificate_identity
 from yibao.units.models import Unit
+from yibao.units.selectors import unit_certificates_bound
+from yibao.units.services import unit_certificate_bind, unit_certificate_unbind
 
 
 class Command(BaseCommand):
     help = (
         "Make a demo CA (root and intermediate), a software certificate (PKCS #12) for every "
-        "registered demo unit and an empty CRL, under var/ca/: trusted/ (the root the hall trusts), "
+        "registered demo unit, bound to it on its 数字证书 page (earlier demo certificates unbound), "
+        "and an empty CRL per CA, under var/ca/: trusted/ (the root the hall trusts), "
         "crl/, agent/ (what manage.py ca_agent holds) and issuer/ (the CA keys). "
         f"The 证书密码 is {DEMO_PASSWORD} unless --password is given."
     )
@@ -68,6 +72,11 @@ class Command(BaseCommand):
             agent_store_write(
                 folder / "agent", unit.account.username, issued, hierarchy, password=options["password"]
             )
+            # The new certificate replaces the demo's earlier ones, which the new root no longer
+            # trusts anyway; bound, it logs in by 单位 CA 登录 at once.
+            for earlier in unit_certificates_bound(unit):
+                unit_certificate_unbind(unit=unit, certificate_id=earlier.pk, actor=None)
+            unit_certificate_bind(unit=unit, identity=certificate_identity(issued.certificate), actor=None)
             count += 1
         self.stdout.write(
             f"Demo CA and {count} unit certificates in {folder} (证书密码 {options['password']}). "
