@@ -33,6 +33,7 @@ from yibao.entry.authentication import (
 )
 from yibao.entry.ca_login import ca_login_authenticate
 from yibao.entry.forms import CaLoginForm, ChooseUnitForm, OperatorLoginForm, UnitLoginForm
+from yibao.entry.oidc import oidc_offered, platform_name
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 from yibao.pki.challenges import challenge_issue
 
@@ -117,6 +118,8 @@ def login(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "combined": combined,
             "ca_login": get_profile().ca_login,
+            "oidc_login": oidc_offered(),
+            "oidc_platform": platform_name(),
             "unit_form": unit_form,
             "operator_form": operator_form,
             "notice": notice,
@@ -191,11 +194,15 @@ def _logged_in(
     kind: LoginKind,
     origin: RequestOrigin,
     detail: dict[str, str] | None = None,
+    action: str = "login",
+    target: str | None = None,
 ) -> HttpResponse:
-    """Start the session and go where the user was headed (or the kind's home page)."""
+    """Start the session and go where the user was headed (`target`, else the request's `next`;
+    or the kind's home page)."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    audit_event_record(actor=user, action="login", after={"kind": str(kind), **(detail or {})}, origin=origin)
-    target = request.POST.get("next") or request.GET.get("next", "")
+    audit_event_record(actor=user, action=action, after={"kind": str(kind), **(detail or {})}, origin=origin)
+    if target is None:
+        target = request.POST.get("next") or request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
