@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -92,6 +93,27 @@ def oidc_offered() -> bool:
     )
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def oidc_form_action_origins() -> list[str]:
+    """Where the button's form may lead (the page's CSP form-action holds only 'self'; a browser
+    applies it to the redirect that follows the post too): the issuer's origin, and the
+    authorization endpoint's once discovery has been read."""
+    if not oidc_offered():
+        return []
+    origins = {_origin(str(settings.YIBAO_OIDC_ISSUER))}
+    made = _registries.get(_client_key())
+    endpoint = (
+        made[1].create_client(CLIENT_NAME).server_metadata.get("authorization_endpoint") if made else None
+    )
+    if isinstance(endpoint, str) and endpoint:
+        origins.add(_origin(endpoint))
+    return sorted(origins)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlatformClaims:
     """What a verified ID token says: who (issuer, subject) and, for a legal person, which unit."""
@@ -106,10 +128,18 @@ class PlatformClaims:
 _registries: dict[tuple[str, str, str], tuple[float, OAuth]] = {}
 
 
+def _client_key() -> tuple[str, str, str]:
+    return (
+        str(settings.YIBAO_OIDC_ISSUER),
+        str(settings.YIBAO_OIDC_CLIENT_ID),
+        str(settings.YIBAO_OIDC_CLIENT_SECRET),
+    )
+
+
 def _client() -> DjangoOAuth2App:
     """The configured provider's client; its discovery and keys are cached for METADATA_SECONDS."""
-    issuer = str(settings.YIBAO_OIDC_ISSUER)
-    key = (issuer, str(settings.YIBAO_OIDC_CLIENT_ID), str(settings.YIBAO_OIDC_CLIENT_SECRET))
+    key = _client_key()
+    issuer = key[0]
     made = _registries.get(key)
     if made is None or time.monotonic() - made[0] > METADATA_SECONDS:
         registry = OAuth()

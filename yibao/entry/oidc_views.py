@@ -17,17 +17,19 @@ from yibao.entry.error_codes import OidcErrorCode
 from yibao.entry.oidc import oidc_authorization_start, oidc_next_take, oidc_offered, platform_name
 from yibao.entry.oidc_login import oidc_login_complete
 from yibao.entry.registration_views import registration_start_verified
-from yibao.entry.views import _logged_in
+from yibao.entry.views import _logged_in, oidc_form_allow
 
 
 def _refused(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     """One page for every refusal: what happened, and the ways to go on."""
-    return render(
+    response = render(
         request,
         "entry/login_oidc_refused.html",
         {"message": error.message, "platform": platform_name(), "offered": oidc_offered()},
         status=503 if error.code is OidcErrorCode.UNAVAILABLE else 200,
     )
+    oidc_form_allow(response)
+    return response
 
 
 @public_view

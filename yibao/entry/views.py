@@ -33,7 +33,7 @@ from yibao.entry.authentication import (
 )
 from yibao.entry.ca_login import ca_login_authenticate
 from yibao.entry.forms import CaLoginForm, ChooseUnitForm, OperatorLoginForm, UnitLoginForm
-from yibao.entry.oidc import oidc_offered, platform_name
+from yibao.entry.oidc import oidc_form_action_origins, oidc_offered, platform_name
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 from yibao.pki.challenges import challenge_issue
 
@@ -111,7 +111,7 @@ def login(request: HttpRequest) -> HttpResponse:
                     add_application_error(form, error)
             else:
                 return _logged_in(request, user, kind=kind, origin=origin)
-    return render(
+    response = render(
         request,
         "entry/login.html",
         {
@@ -126,6 +126,15 @@ def login(request: HttpRequest) -> HttpResponse:
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
+    oidc_form_allow(response)
+    return response
+
+
+def oidc_form_allow(response: HttpResponse) -> None:
+    """Let the page's 统一身份认证平台登录 form lead to the platform (CSP form-action)."""
+    origins = oidc_form_action_origins()
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
 
 
 def _agent_origin() -> str:
