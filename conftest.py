@@ -11,6 +11,9 @@ from django.test import Client
 
 from tests.pagecheck import check_page
 
+# The test OpenID Connect provider (统一身份认证平台) for the hall's OIDC tests.
+pytest_plugins = ["tests.oidc_provider.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:

@@ -244,6 +244,19 @@ YIBAO_CA_CRL_OPTIONAL = env_bool("YIBAO_CA_CRL_OPTIONAL", default=False)
 YIBAO_CA_AGENT_URL = env_str("YIBAO_CA_AGENT_URL", "http://127.0.0.1:18610")
 YIBAO_CA_CHALLENGE_SECONDS = env_int("YIBAO_CA_CHALLENGE_SECONDS", 120)
 
+# 统一身份认证平台登录 (yibao/entry/oidc.py): the OpenID Connect provider of the region's unified
+# identity platform. The issuer is its exact issuer identifier; the hall reads its endpoints and
+# keys from {issuer}/.well-known/openid-configuration. The login is offered where the profile has
+# `oidc_login` and an issuer and client are configured here. The claims the hall reads are listed
+# in yibao/entry/README.md.
+YIBAO_OIDC_ISSUER = env_str("YIBAO_OIDC_ISSUER")
+YIBAO_OIDC_CLIENT_ID = env_str("YIBAO_OIDC_CLIENT_ID")
+YIBAO_OIDC_CLIENT_SECRET = env_str("YIBAO_OIDC_CLIENT_SECRET")
+YIBAO_OIDC_SCOPE = env_str("YIBAO_OIDC_SCOPE", "openid profile")
+YIBAO_OIDC_TIMEOUT_SECONDS = env_int("YIBAO_OIDC_TIMEOUT_SECONDS", 10)
+# Clock difference tolerated between the hall and the provider when checking exp and iat.
+YIBAO_OIDC_LEEWAY_SECONDS = env_int("YIBAO_OIDC_LEEWAY_SECONDS", 60)
+
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

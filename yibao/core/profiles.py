@@ -45,6 +45,8 @@ class PolicyProfile:
     uscc_login: bool
     # 统一身份认证平台登录 (OpenID Connect): Beijing offers it beside password and CA (manual 002 §二).
     oidc_login: bool = False
+    # The name of that platform on the button «…登录» and in its messages.
+    oidc_platform: str = "统一身份认证平台"
     # One login box «单位账号/经办人账号» for both kinds of account (Beijing 002 §三 screenshot):
     # a mobile number is an operator's account, anything else a unit's.
     combined_login: bool = False
@@ -110,6 +112,7 @@ PROFILES: dict[str, PolicyProfile] = {
         ca_login=True,
         uscc_login=False,
         oidc_login=True,
+        oidc_platform="北京市统一身份认证平台",
         combined_login=True,
     ),
     # Yunnan, manual 000: «请输入8-16位字符密码，必须由数字、字母组成»; 单位账号 + 密码 only

@@ -21,7 +21,8 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
-from yibao.entry.verified_identity import VerifiedUnit, certificate_from_reference
+from yibao.entry.oidc_login import platform_identity_check, platform_identity_link
+from yibao.entry.verified_identity import VerifiedSource, VerifiedUnit, certificate_from_reference
 from yibao.federation.models import CoreUnit
 from yibao.federation.selectors import core_unit_for_uscc, phones_match
 from yibao.operators.models import Operator
@@ -147,8 +148,9 @@ def _held_unit_matches(held: Unit, unit: UnitDetails) -> bool:
 
 
 def _verified_record(verified: VerifiedUnit, *, unit: Unit, actor: User, origin: RequestOrigin) -> None:
-    """What proved the registering unit's identity, kept with the registration; a certificate
-    (数字证书注册) is bound to the new unit, so that it logs in by 单位 CA 登录 at once."""
+    """What proved the registering unit's identity, kept with the registration: a certificate
+    (数字证书注册) is bound to the new unit, so that it logs in by 单位 CA 登录 at once; an identity
+    of the 统一身份认证平台 is linked to it, so that it logs in as this unit from now on."""
     audit_event_record(
         actor=actor,
         action="unit_registration_verified",
@@ -159,6 +161,34 @@ def _verified_record(verified: VerifiedUnit, *, unit: Unit, actor: User, origin:
     certificate = certificate_from_reference(verified)
     if certificate is not None:
         unit_certificate_bind(unit=unit, identity=certificate, actor=actor, origin=origin)
+    if verified.source is VerifiedSource.OIDC:
+        platform_identity_link(
+            unit=unit,
+            issuer=verified.reference["issuer"],
+            subject=verified.reference["subject"],
+            actor=actor,
+            origin=origin,
+        )
+
+
+def _verified_check(verified: VerifiedUnit, *, unit: UnitDetails) -> None:
+    """The unit registers with what was verified; a platform identity is not another unit's."""
+    if (verified.uscc, verified.name) != (unit.uscc, unit.name):
+        raise ApplicationError(
+            RegistrationErrorCode.VERIFIED_MISMATCH, VERIFIED_MISMATCH_MESSAGE, field="uscc"
+        )
+    if verified.source is VerifiedSource.OIDC:
+        try:
+            platform_identity_check(
+                issuer=verified.reference.get("issuer", ""),
+                subject=verified.reference.get("subject", ""),
+                unit=None,
+                uscc=unit.uscc,
+            )
+        except ApplicationError as error:
+            raise ApplicationError(
+                RegistrationErrorCode.VERIFIED_MISMATCH, error.message, field="uscc"
+            ) from error
 
 
 def unit_register(
@@ -179,10 +209,8 @@ def unit_register(
     it is spent only with the rows it allows, so a wrong password or a taken account does not cost
     a new code (and the 60-second wait for one)."""
     sms_code_verify(phone=mobile, purpose=SmsPurpose.REGISTER, code=sms_code, consume=False)
-    if verified is not None and (verified.uscc, verified.name) != (unit.uscc, unit.name):
-        raise ApplicationError(
-            RegistrationErrorCode.VERIFIED_MISMATCH, VERIFIED_MISMATCH_MESSAGE, field="uscc"
-        )
+    if verified is not None:
+        _verified_check(verified, unit=unit)
     if account_taken(unit.account):
         raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
     if uscc_registered(unit.uscc):

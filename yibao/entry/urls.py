@@ -5,6 +5,7 @@ from django.urls import path
 from yibao.entry import (
     home_views,
     message_views,
+    oidc_views,
     recovery_views,
     registration_views,
     self_service_views,
@@ -17,6 +18,8 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("login/ca/", views.login_ca, name="login-ca"),
     path("login/ca/driver/", views.ca_driver, name="ca-driver"),
+    path("login/oidc/", oidc_views.login_oidc, name="login-oidc"),
+    path("login/oidc/callback/", oidc_views.login_oidc_callback, name="login-oidc-callback"),
     path("login/choose-unit/", views.choose_unit, name="choose-unit"),
     path("logout/", views.logout, name="logout"),
     path("switch-unit/", views.switch_unit, name="switch-unit"),

@@ -32,6 +32,7 @@ from yibao.entry.authentication import (
 )
 from yibao.entry.ca_login import ca_login_authenticate
 from yibao.entry.forms import CaLoginForm, ChooseUnitForm, OperatorLoginForm, UnitLoginForm
+from yibao.entry.oidc import oidc_form_action_origins, oidc_offered, platform_name
 from yibao.operators.session import OperatorRequest, current_unit_set, operator_required
 from yibao.pki.challenges import challenge_issue
 from yibao.pki.driver import driver_allow, driver_url
@@ -111,19 +112,30 @@ def login(request: HttpRequest) -> HttpResponse:
                     add_application_error(form, error)
             else:
                 return _logged_in(request, user, kind=kind, origin=origin)
-    return render(
+    response = render(
         request,
         "entry/login.html",
         {
             "tab": tab,
             "combined": combined,
             "ca_login": get_profile().ca_login,
+            "oidc_login": oidc_offered(),
+            "oidc_platform": platform_name(),
             "unit_form": unit_form,
             "operator_form": operator_form,
             "notice": notice,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
+    oidc_form_allow(response)
+    return response
+
+
+def oidc_form_allow(response: HttpResponse) -> None:
+    """Let the page's 统一身份认证平台登录 form lead to the platform (CSP form-action)."""
+    origins = oidc_form_action_origins()
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
 
 
 @public_view
@@ -192,11 +204,15 @@ def _logged_in(
     kind: LoginKind,
     origin: RequestOrigin,
     detail: dict[str, str] | None = None,
+    action: str = "login",
+    target: str | None = None,
 ) -> HttpResponse:
-    """Start the session and go where the user was headed (or the kind's home page)."""
+    """Start the session and go where the user was headed (`target`, else the request's `next`;
+    or the kind's home page)."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    audit_event_record(actor=user, action="login", after={"kind": str(kind), **(detail or {})}, origin=origin)
-    target = request.POST.get("next") or request.GET.get("next", "")
+    audit_event_record(actor=user, action=action, after={"kind": str(kind), **(detail or {})}, origin=origin)
+    if target is None:
+        target = request.POST.get("next") or request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
