@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.changes",
     "yibao.filings",
+    "yibao.newborns",
+    "yibao.procurement",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",
@@ -239,6 +241,22 @@ YIBAO_CA_TRUSTED_ROOTS = env_str("YIBAO_CA_TRUSTED_ROOTS", str(VAR_DIR / "ca" / 
 YIBAO_CA_CRLS = env_str("YIBAO_CA_CRLS", str(VAR_DIR / "ca" / "crl"))
 YIBAO_CA_AGENT_URL = env_str("YIBAO_CA_AGENT_URL", "http://127.0.0.1:18610")
 YIBAO_CA_CHALLENGE_SECONDS = env_int("YIBAO_CA_CHALLENGE_SECONDS", 120)
+
+# 访问招采系统 (yibao/procurement): where the operator is handed over, with a token signed by this
+# shared key (HS256; at least 32 random bytes), living this many seconds (at most 300). Unset URL
+# or key: the service explains that it is not available.
+YIBAO_PROCUREMENT_URL = env_str("YIBAO_PROCUREMENT_URL")
+YIBAO_PROCUREMENT_SIGNING_KEY = env_str("YIBAO_PROCUREMENT_SIGNING_KEY")
+YIBAO_PROCUREMENT_TOKEN_SECONDS = env_int("YIBAO_PROCUREMENT_TOKEN_SECONDS", 120)
+if YIBAO_PROCUREMENT_SIGNING_KEY and (
+    len(YIBAO_PROCUREMENT_SIGNING_KEY.encode()) < 43 or len(set(YIBAO_PROCUREMENT_SIGNING_KEY)) < 16
+):
+    raise ImproperlyConfigured(
+        "YIBAO_PROCUREMENT_SIGNING_KEY is too weak: use at least 32 random bytes, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+if not 1 <= YIBAO_PROCUREMENT_TOKEN_SECONDS <= 300:
+    raise ImproperlyConfigured("YIBAO_PROCUREMENT_TOKEN_SECONDS must be between 1 and 300")
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
