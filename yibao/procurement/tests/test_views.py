@@ -66,7 +66,7 @@ def test_the_handoff_carries_a_verifiable_token_by_post(client: Client, configur
     form = page.find("form", attrs={"data-module": "auto-submit"})
     assert form["action"] == TARGET and form["method"] == "post"
     assert form.find("button", string="继续进入招采系统") is not None
-    token = form.find("input", attrs={"name": "token"})["value"]
+    token = str(form.find("input", attrs={"name": "token"})["value"])
     claims = token_verify(token, key=KEY.encode(), seen=JtiStore().seen)
     assert claims["uscc"] == binding.unit.uscc and claims["unit_name"] == binding.unit.name
     assert claims["sub"] == str(binding.operator_id)
@@ -119,6 +119,7 @@ def test_the_grant_box_is_open_only_once_the_agency_certified_the_role(client: C
     unit = UnitFactory.create(roles=["insured"])
     certification = RoleCertification.objects.create(unit=unit, role="procurement")  # 待审核
     binding = BindingFactory.create(unit=unit)
+    assert unit.account is not None
     client.force_login(unit.account)
     url = reverse("operators:grants", args=[binding.pk])
     box = check_page(client.get(url)).find("input", attrs={"value": "procurement-system"})
