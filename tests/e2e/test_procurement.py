@@ -130,6 +130,8 @@ def test_without_configuration_the_service_says_why(page: Any, settings: Any) ->
     settings.YIBAO_PROCUREMENT_URL = ""
     binding = enterprise()
     login_operator(page, binding.operator.mobile, binding.unit.name)
+    page.goto(page.base_url + "/hall/?tab=procurement")
+    expect(page.locator(".service-tile", has_text="访问招采系统")).to_contain_text("暂不可用：未配置招采系统")
     open_service(page)
     expect(page.get_by_role("heading", name="招采系统暂不可用")).to_be_visible()
     expect(page.get_by_text("本网厅尚未配置招采系统的访问地址和对接密钥")).to_be_visible()

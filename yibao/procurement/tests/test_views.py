@@ -132,3 +132,15 @@ def test_the_grant_box_is_open_only_once_the_agency_certified_the_role(client: C
     assert not box.has_attr("disabled")
     client.post(url, {"items": ["procurement-system"], "populations": ["in-service"]})
     assert list(binding.grants.values_list("item__code", flat=True)) == ["procurement-system"]
+
+
+def test_the_home_tile_says_when_the_system_is_not_configured(client: Client, settings) -> None:
+    settings.YIBAO_PROCUREMENT_URL = ""
+    enterprise(client)
+    tile = check_page(client.get("/hall/?tab=procurement")).select_one(".service-tile")
+    assert tile is not None and "访问招采系统" in tile.get_text()
+    assert "暂不可用：未配置招采系统" in tile.get_text()
+    settings.YIBAO_PROCUREMENT_URL = TARGET
+    settings.YIBAO_PROCUREMENT_SIGNING_KEY = KEY
+    tile = check_page(client.get("/hall/?tab=procurement")).select_one(".service-tile")
+    assert tile is not None and "暂不可用" not in tile.get_text()
