@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.changes",
     "yibao.filings",
+    "yibao.newborns",
+    "yibao.procurement",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",
@@ -256,6 +258,22 @@ YIBAO_OIDC_SCOPE = env_str("YIBAO_OIDC_SCOPE", "openid profile")
 YIBAO_OIDC_TIMEOUT_SECONDS = env_int("YIBAO_OIDC_TIMEOUT_SECONDS", 10)
 # Clock difference tolerated between the hall and the provider when checking exp and iat.
 YIBAO_OIDC_LEEWAY_SECONDS = env_int("YIBAO_OIDC_LEEWAY_SECONDS", 60)
+
+# 访问招采系统 (yibao/procurement): where the operator is handed over, with a token signed by this
+# shared key (HS256; at least 32 random bytes), living this many seconds (at most 300). Unset URL
+# or key: the service explains that it is not available.
+YIBAO_PROCUREMENT_URL = env_str("YIBAO_PROCUREMENT_URL")
+YIBAO_PROCUREMENT_SIGNING_KEY = env_str("YIBAO_PROCUREMENT_SIGNING_KEY")
+YIBAO_PROCUREMENT_TOKEN_SECONDS = env_int("YIBAO_PROCUREMENT_TOKEN_SECONDS", 120)
+if YIBAO_PROCUREMENT_SIGNING_KEY and (
+    len(YIBAO_PROCUREMENT_SIGNING_KEY.encode()) < 43 or len(set(YIBAO_PROCUREMENT_SIGNING_KEY)) < 16
+):
+    raise ImproperlyConfigured(
+        "YIBAO_PROCUREMENT_SIGNING_KEY is too weak: use at least 32 random bytes, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+if not 1 <= YIBAO_PROCUREMENT_TOKEN_SECONDS <= 300:
+    raise ImproperlyConfigured("YIBAO_PROCUREMENT_TOKEN_SECONDS must be between 1 and 300")
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -18,6 +18,8 @@ urlpatterns = [
     path("hall/cases/", include("yibao.cases.urls")),
     path("hall/changes/", include("yibao.changes.urls")),
     path("hall/filings/", include("yibao.filings.urls")),
+    path("hall/newborns/", include("yibao.newborns.urls")),
+    path("hall/procurement/", include("yibao.procurement.urls")),
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/queries/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),

@@ -76,9 +76,13 @@ def check_html(
             problems.append(f"aria-describedby points at missing ids {missing}: {_describe(tag)}")
 
     for form in soup.find_all("form"):
-        if str(form.get("method", "get")).lower() == "post" and not form.find(
-            "input", attrs={"name": "csrfmiddlewaretoken"}
-        ):
+        # A form posting to another site (the hand-off to the procurement system) must not carry
+        # this site's CSRF token; every other POST form must.
+        elsewhere = str(form.get("action", "")).startswith(("http://", "https://", "//"))
+        token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})
+        if elsewhere and token is not None:
+            problems.append(f"CSRF token in a form posting to another site: {_describe(form)}")
+        elif not elsewhere and str(form.get("method", "get")).lower() == "post" and token is None:
             problems.append(f"POST form without CSRF token: {_describe(form)}")
 
     for script in soup.find_all("script"):

@@ -8,6 +8,7 @@ const loaders = {
   "sms-countdown": () => import("./sms-countdown.js"),
   "countdown-redirect": () => import("./countdown-redirect.js"),
   "ca-sign": () => import("./ca-sign.js"),
+  "auto-submit": () => import("./auto-submit.js"),
 };
 
 document.documentElement.classList.add("js");

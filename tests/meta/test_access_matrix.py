@@ -216,6 +216,11 @@ ROWS: list[Row] = [
     Row("changes:employee-key-info-change-person", PSN, expect=operator_page(op_status=DENIED)),
     Row("changes:employee-info-change", expect=operator_page(op_status=DENIED)),
     Row("changes:employee-info-change-person", PSN, "post", expect=operator_page(op_status=DENIED)),
+    # 婴幼儿备案 and 访问招采系统: items of roles unit A is not certified for (nobody holds them)
+    Row("newborns:filing", expect=operator_page(op_status=DENIED)),
+    Row("newborns:filing", method="post", data={"name": "张小宝"}, expect=operator_page(op_status=DENIED)),
+    Row("procurement:handoff", expect=operator_page(op_status=DENIED)),
+    Row("procurement:go", method="post", expect=operator_page(op_status=DENIED)),
     # 异地就医备案: the four filings (nobody holds their grants); 变更备案 / 取消备案 name any id
     *(
         row

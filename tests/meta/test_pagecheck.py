@@ -17,6 +17,11 @@ def page(body: str) -> str:
         ("<p>13812345678</p>", "unmasked mobile"),
         ('<input name="q" id="q">', "without <label>"),
         ('<form method="post"></form>', "without CSRF"),
+        (
+            '<form method="post" action="https://other.example/in"><input type="hidden" '
+            'name="csrfmiddlewaretoken" value="x"></form>',
+            "CSRF token in a form posting to another site",
+        ),
         ('<p id="a"></p><p id="a"></p>', "duplicate id"),
         ("<script>alert(1)</script>", "inline <script>"),
         ('<p style="color:red">x</p>', "inline style"),
@@ -42,3 +47,7 @@ def test_echoed_input_is_allowed_only_as_a_field_value() -> None:
     check_html(html, echoed=("13812345678",))
     with pytest.raises(PageCheckError):
         check_html(page("<p>13812345678</p>"), echoed=("13812345678",))
+
+
+def test_a_form_posting_to_another_site_needs_no_csrf_token() -> None:
+    check_html(page('<form method="post" action="https://other.example/in"></form>'))

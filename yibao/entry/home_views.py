@@ -17,6 +17,7 @@ from yibao.operators.access import current_population_code
 from yibao.operators.forms import PopulationSwitchForm
 from yibao.operators.selectors import binding_populations, menu_groups, operator_menu, service_tabs
 from yibao.operators.session import OperatorRequest, operator_required
+from yibao.procurement.services import procurement_target
 from yibao.units.guards import UnitRequest, unit_admin_required
 from yibao.units.selectors import roles_certified_labels, unit_roles_held
 
@@ -67,5 +68,7 @@ def operator_home(request: OperatorRequest) -> HttpResponse:
             "current_population": next((p for p in populations if p.code == population), None),
             "credit": unit_credit(unit),
             "todos": operator_todos(unit=unit, user=hall_user(request)),
+            # a tile whose outside system is not configured says so before it is opened
+            "unavailable_items": {"procurement-system"} if procurement_target() is None else set(),
         },
     )

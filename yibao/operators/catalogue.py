@@ -28,6 +28,9 @@ ITEM_PAGES: dict[str, str] = {
     "filing-long-term-residence": "filings:long-term-residence",
     "filing-posted-worker": "filings:posted-worker",
     "filing-referral": "filings:referral",
+    # 医疗机构业务办理 (yibao/newborns), 招采企业业务办理 (yibao/procurement)
+    "infant-filing": "newborns:filing",
+    "procurement-system": "procurement:handoff",
     # 查询服务 (yibao/queries)
     "unit-basic-info": "queries:unit-basic-info",
     "unit-insurance-info": "queries:unit-insurance-info",
