@@ -323,6 +323,8 @@ if YIBAO_FEDERATION_SECRET and (len(YIBAO_FEDERATION_SECRET) < 43 or len(set(YIB
 YIBAO_FEDERATION_SOURCE = env_str("YIBAO_FEDERATION_SOURCE") or YIBAO_PROFILE
 YIBAO_FEDERATION_TIMEOUT_SECONDS = env_int("YIBAO_FEDERATION_TIMEOUT_SECONDS", 10)
 YIBAO_FEDERATION_BATCH = env_int("YIBAO_FEDERATION_BATCH", 200)
+# The national instance answers at most this many account checks a minute per provincial hall.
+YIBAO_FEDERATION_VERIFY_PER_MINUTE = env_int("YIBAO_FEDERATION_VERIFY_PER_MINUTE", 600)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
 STORAGES = {

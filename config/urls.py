@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/internal/", include("yibao.contributions.api_urls")),
     path("api/internal/", include("yibao.catalog.api_urls")),
     path("api/internal/", include("yibao.federation.api_urls")),
+    path("api/internal/", include("yibao.entry.api_urls")),
     # development _dev/: refused unless YIBAO_DEV_AFFORDANCES is on
     path("_dev/components/", include("yibao.core.dev_urls")),
     path("_dev/sms/", include("yibao.accounts.dev_urls")),

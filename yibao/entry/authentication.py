@@ -19,6 +19,7 @@ from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.core.validators._text import to_halfwidth
 from yibao.entry.error_codes import UnitChoiceErrorCode
+from yibao.entry.national_accounts import national_unit_login
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
@@ -71,6 +72,11 @@ def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origi
     """Return the user the credentials belong to, or raise ApplicationError (and count it)."""
     identifier = to_halfwidth(identifier).strip()
     user = _find_unit_admin(identifier) if kind is LoginKind.UNIT else _find_operator(identifier)
+    if user is None and kind is LoginKind.UNIT:
+        # An account of the national platform, not yet known here (Yunnan manual 001 FAQ 2.1).
+        adopted = national_unit_login(identifier=identifier, password=password, origin=origin)
+        if adopted is not None:
+            return adopted
     return login_password_check(user=user, kind=kind, identifier=identifier, password=password, origin=origin)
 
 

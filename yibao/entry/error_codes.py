@@ -51,3 +51,9 @@ class OidcErrorCode(StrEnum):
     UNIT_LINKED_OTHERWISE = "oidc.unit_linked_otherwise"  # the unit has another identity
     ACCOUNT_DISABLED = "oidc.account_disabled"
     ADDRESS_LIMITED = "oidc.address_limited"
+
+
+class NationalLoginErrorCode(StrEnum):
+    UNAVAILABLE = "login.national_unavailable"
+    REGISTERED_HERE = "login.registered_here"
+    CONFLICT = "login.account_conflict"

@@ -173,11 +173,18 @@ def operator_open(
 
 
 def binding_activate(
-    *, unit: Unit, operator: Operator, actor: User, origin: RequestOrigin, new_account: bool
+    *,
+    unit: Unit,
+    operator: Operator,
+    actor: User,
+    origin: RequestOrigin,
+    new_account: bool,
+    from_national: bool = False,
 ) -> Binding:
     """Bind the operator to the unit: a new binding, or the earlier one made active again (without
     its old grants). Refuses a binding that is active already. `new_account` records whether the
-    operator's account was opened for this binding."""
+    operator's account was opened for this binding; a binding copied `from_national` is not sent
+    back there."""
     with transaction.atomic():
         binding = Binding.objects.select_for_update().filter(unit=unit, operator=operator).first()
         if binding is not None and binding.status == Binding.Status.ACTIVE:
@@ -194,11 +201,12 @@ def binding_activate(
             binding.status = Binding.Status.ACTIVE
             binding.unbound_at = None
             binding.save(update_fields=["status", "unbound_at", "updated_at"])
-        outbox_event_add(
-            kind=OutboxEvent.Kind.OPERATOR_BOUND,
-            unit_uscc=unit.uscc,
-            payload={"mobile": operator.mobile, "name": operator.name},
-        )
+        if not from_national:
+            outbox_event_add(
+                kind=OutboxEvent.Kind.OPERATOR_BOUND,
+                unit_uscc=unit.uscc,
+                payload={"mobile": operator.mobile, "name": operator.name},
+            )
         audit_event_record(
             actor=actor,
             action="operator_bound",

@@ -133,6 +133,42 @@ def unit_register_create(
     return record
 
 
+def unit_adopt(*, account: User, fields: dict[str, str], origin: RequestOrigin) -> Unit:
+    """A unit registered at the national platform, created here (or the insured unit held for its
+    USCC given its account) the first time its admin logs in to this hall (Yunnan manual 001 FAQ
+    2.1). `fields` are what the national instance answered (`unit_federation_fields`); nothing is
+    sent back, the national platform has it already. The caller checks the USCC is not registered
+    here with another account."""
+    values = {f: str(fields.get(f, "")) for f in FEDERATED_FIELDS}
+    with transaction.atomic():
+        held = Unit.objects.select_for_update().filter(uscc=fields["uscc"], account__isnull=True).first()
+        if held is not None:
+            record = held
+            record.account = account
+            for name, value in values.items():
+                if name != "emp_no" and value and not getattr(record, name):
+                    setattr(record, name, value)
+        else:
+            emp_no = values.pop("emp_no") or f"{HELD_EMP_NO_PREFIX}{fields['uscc']}"
+            if Unit.objects.filter(emp_no=emp_no).exists():
+                emp_no = f"{HELD_EMP_NO_PREFIX}{fields['uscc']}"
+            record = Unit(
+                **values, emp_no=emp_no, uscc=fields["uscc"], division_id=fields["admdvs"], account=account
+            )
+        record.save()
+        if not record.populations.exists():
+            record.populations.set(Population.objects.filter(is_default=True))
+        audit_event_record(
+            actor=account,
+            action="unit_adopted_from_national",
+            unit=record,
+            target=record,
+            after={"account": account.get_username(), "uscc": record.uscc},
+            origin=origin,
+        )
+    return record
+
+
 def unit_base_info_update(
     *, unit: Unit, actor: User, legal_rep_mobile: str, address: str, origin: RequestOrigin | None = None
 ) -> Unit:
