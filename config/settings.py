@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.changes",
     "yibao.filings",
+    "yibao.institutions",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",
