@@ -26,7 +26,7 @@ from yibao.core.tests.factories import BindingFactory, UnitFactory, grant
 from yibao.institutions.tests.helpers import sync
 
 LEGAL_REP_ID = "530102197506010032"
-KINDS = {
+KINDS: dict[str, dict[str, Any]] = {
     "medical": {
         "row": hospital(),
         "code": HOSPITAL_CODE,
@@ -54,9 +54,10 @@ def upload(page: Any, material: str, path: Path) -> None:
     expect(page.get_by_text("上传成功")).to_be_visible()
 
 
+@pytest.mark.usefixtures("credit_rules")
 @pytest.mark.parametrize("kind", ["medical", "pharmacy"])
 def test_an_institution_changes_its_information_through_return_and_approval(
-    page: Any, browser: Any, tmp_path: Path, credit_rules: None, kind: str
+    page: Any, browser: Any, tmp_path: Path, kind: str
 ) -> None:
     k = KINDS[kind]
     sync(k["row"])  # the 贯标平台's feed

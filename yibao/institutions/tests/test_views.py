@@ -313,3 +313,15 @@ def test_another_units_application_is_not_found(client: Client, hospital: Bindin
     assert response.status_code == 404
     assert other.post(reverse("cases:submit", args=[application.pk])).status_code == 404
     assert Application.objects.get(pk=application.pk).status == Status.DRAFT and Material.objects.count() == 0
+
+
+def test_a_second_change_waits_while_the_first_is_under_review(client: Client, hospital: Binding) -> None:
+    application = _draft(client, change_items=["legrep"], plaf_changed_at="")
+    for code in (WORKSHEET, PLEDGE, LEGAL_REP_ID, BUSINESS_LICENCE):
+        _upload(client, application, code)
+    _submit(client, application)
+    page = check_page(
+        client.post(CHANGE, change_data(legrep_name="李四", change_items=["legrep"])), echoed=ECHO
+    )
+    assert application.number in visible_text(page)
+    assert Application.objects.count() == 1
