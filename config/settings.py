@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "yibao.filings",
     "yibao.newborns",
     "yibao.procurement",
+    "yibao.institutions",
     "yibao.notices",
     "yibao.catalog",
     "yibao.portal",

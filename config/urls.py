@@ -20,6 +20,7 @@ urlpatterns = [
     path("hall/filings/", include("yibao.filings.urls")),
     path("hall/newborns/", include("yibao.newborns.urls")),
     path("hall/procurement/", include("yibao.procurement.urls")),
+    path("hall/institutions/", include("yibao.institutions.urls")),  # 医疗机构服务 / 零售药店服务
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/queries/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),

@@ -245,6 +245,21 @@ ROWS: list[Row] = [
             ),
         )
     ),
+    # 医疗机构服务 / 零售药店服务: unit A holds neither role, nobody the items
+    *(
+        Row(f"institutions:{area}-{page}", expect=operator_page(op_status=DENIED))
+        for area in ("medical", "pharmacy")
+        for page in ("home", "change", "pending", "reviewed", "worksheet", "pledge")
+    ),
+    *(
+        Row(
+            f"institutions:{area}-change",
+            method="post",
+            data={"legrep_name": "x"},
+            expect=operator_page(op_status=DENIED),
+        )
+        for area in ("medical", "pharmacy")
+    ),
     # 办件记录查询 (nobody holds its grant; the granted operator may open its own type's application)
     Row("cases:list", expect=operator_page(op_status=DENIED)),
     Row("cases:detail", APP, expect={**operator_page(op_status=NOT_FOUND), "op_granted": OK}),

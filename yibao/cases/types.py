@@ -34,7 +34,9 @@ class MaterialSpec:
     name: str
     required: bool = True
     note: str = ""
-    template: str = ""  # file name under yibao/cases/templates_files/, offered as 模板 下载
+    # URL name (no arguments) of the page that makes this material's template for the operator's
+    # current unit (e.g. a worksheet filled with the unit's record), offered as 模板 下载
+    template: str = ""
 
     @property
     def is_stamped_form(self) -> bool:
@@ -93,6 +95,8 @@ class ApplicationType:
     # The materials an application asks for given its payload (e.g. none of the proofs when the
     # unit accepted the 告知承诺书): by default `materials`.
     materials_of: Callable[[dict[str, Any]], tuple[MaterialSpec, ...]] | None = None
+    # The workspace's button that submits (the manual's word: 保存 in Henan, 提交 in Yunnan 001).
+    submit_label: str = "保存"
 
     def open_key(self, payload: dict[str, Any]) -> str:
         """What makes applications of this type the same matter: the type, and the subject's and

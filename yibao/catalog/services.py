@@ -411,3 +411,37 @@ def catalog_entry_delete(*, entry: CatalogEntry, actor: User | None) -> None:
         )
         entry.delete()
     catalog_caches_clear()
+
+
+# The fields of an institution the hall keeps itself (the 贯标平台's interface does not carry the
+# legal representative, manual 001 §1.3.2): written only by an approved 信息变更.
+LEGAL_REP_FIELDS = ("legrep_name", "legrep_cert_type", "legrep_certno", "legrep_tel")
+
+
+def institution_legal_rep_record(
+    *,
+    institution_id: int,
+    values: dict[str, str],
+    actor: User | None,
+    note: dict[str, Any] | None = None,
+) -> Institution:
+    """Record the 法人 data of an approved 定点医药机构信息变更 onto the institution (only the
+    fields in LEGAL_REP_FIELDS; the synced ones belong to the 贯标平台), audited with the
+    application's particulars in `note`."""
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().get(pk=institution_id)
+        before = {name: getattr(institution, name) for name in LEGAL_REP_FIELDS}
+        after = {name: str(values.get(name, before[name])).strip() for name in LEGAL_REP_FIELDS}
+        changed = [name for name in LEGAL_REP_FIELDS if after[name] != before[name]]
+        for name in changed:
+            setattr(institution, name, after[name])
+        if changed:
+            institution.save(update_fields=[*changed, "updated_at"])
+        audit_event_record(
+            actor=actor,
+            action="catalog.institution.change_recorded",
+            target=institution,
+            before=before,
+            after={**after, **(note or {})},
+        )
+    return institution

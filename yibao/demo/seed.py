@@ -45,6 +45,7 @@ from yibao.demo.contribution_staging import (
     staging_tables_drop,
 )
 from yibao.demo.filings import demo_filings, filings_write
+from yibao.demo.institution_units import demo_institution_units, institution_units
 from yibao.demo.institutions import demo_institutions_load
 from yibao.demo.notices import DEMO_NOTICES
 from yibao.demo.people import REGIONS
@@ -275,6 +276,8 @@ def _load(
             filings = len(rows.filings)
         with timer.stage("institutions") as counter:
             counter.rows = demo_institutions_load()
+        with timer.stage("institution units") as counter:
+            counter.rows = demo_institution_units(hashed=hashed, seed=options.seed)
         with timer.stage("analyze") as counter:
             writer.analyze(tables)
         # The rows written here reference only what the load made; the reset may have removed
@@ -375,6 +378,8 @@ def demo_accounts(limit_units: int = SHOWN_UNITS) -> tuple[list[DemoAccount], in
     )
     total = units.count()
     shown = list(units[:limit_units])
+    # the certified hospital and pharmacy (医疗机构服务 / 零售药店服务) are always listed
+    shown += [unit for unit in institution_units() if unit not in shown]
     # Every demo user got the same hash, so comparing hashes tells whether a staff user still
     # has the demo password without paying for a hash check.
     demo_hash = next((u.account.password for u in shown if u.account is not None), None)

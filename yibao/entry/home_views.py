@@ -12,6 +12,7 @@ from django.shortcuts import render
 from yibao.accounts.guards import hall_user
 from yibao.cases.selectors import operator_todos
 from yibao.contributions.credit import unit_credit
+from yibao.institutions.areas import AREAS
 from yibao.notices.selectors import notice_list_latest
 from yibao.operators.access import current_population_code
 from yibao.operators.forms import PopulationSwitchForm
@@ -50,6 +51,10 @@ def operator_home(request: OperatorRequest) -> HttpResponse:
     entries = [
         e for e in operator_menu(binding=binding, roles=roles) if e.item.function_role.service_tab == tab
     ]
+    allowed = {e.item.code for e in entries if e.allowed}
+    # 医疗机构服务 → 更多服务 (Yunnan manual 001 §1.3.2): the area of each institution role the
+    # operator may work in
+    more_services = [(area.title, area.home_url_name) for area in AREAS if area.item_code in allowed]
     populations = binding_populations(binding)
     population = current_population_code(request, binding, [p.code for p in populations])
     return render(
@@ -61,6 +66,7 @@ def operator_home(request: OperatorRequest) -> HttpResponse:
             "tabs": tabs,
             "tab": tab,
             "groups": menu_groups(entries),
+            "more_services": more_services,
             "populations": populations,
             "population_form": PopulationSwitchForm(
                 populations=populations, initial={"population": population}

@@ -43,6 +43,9 @@ ITEM_PAGES: dict[str, str] = {
     "person-contributions": "contributions:person",
     "unit-certificate": "certificates:unit",
     "person-certificate": "certificates:person-search",
+    # 医疗机构服务 / 零售药店服务 (yibao/institutions)
+    "medins-info-change": "institutions:medical-change",
+    "pharmacy-info-change": "institutions:pharmacy-change",
 }
 
 

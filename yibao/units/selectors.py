@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+from django.utils import timezone
+
+from yibao.catalog.models import Institution
 from yibao.core.reference import code_label
 from yibao.units.models import (
     LicenceSubmission,
@@ -95,3 +99,23 @@ def unit_certificate_bound(unit: Unit, fingerprint: str) -> bool:
     return UnitCertificate.objects.filter(
         unit=unit, fingerprint=fingerprint, unbound_at__isnull=True
     ).exists()
+
+
+# The kind of 定点医药机构 each institution role stands for.
+INSTITUTION_KIND = {UnitRole.MEDICAL: Institution.Type.MEDICAL, UnitRole.PHARMACY: Institution.Type.PHARMACY}
+
+
+def institution_of_unit(unit: Unit, role: str) -> Institution | None:
+    """The 定点医药机构 a unit certified as 医疗机构 or 零售药店 stands for: the synced record of
+    that kind with the unit's USCC (角色认证 links them by USCC). One still designated (active,
+    its agreement not ended) is preferred over one that is no longer; then the lowest code.
+    None when the unit is not certified for the role or no record carries its USCC."""
+    kind = INSTITUTION_KIND.get(UnitRole(role))
+    if kind is None or not unit.uscc or role not in unit_roles_held(unit):
+        return None
+    today = timezone.localdate()
+    candidates = Institution.objects.filter(uscc=unit.uscc, fixmedins_type=kind).select_related(
+        "division", "insu_division"
+    )
+    designated = candidates.filter(is_active=True).filter(Q(endtime__isnull=True) | Q(endtime__gte=today))
+    return designated.order_by("code").first() or candidates.order_by("code").first()

@@ -101,7 +101,11 @@ def test_made_usccs_carry_both_check_chars() -> None:
 
 
 def test_units_have_valid_codes_and_regions(seeded: str) -> None:
-    units = list(Unit.objects.all())
+    from yibao.demo.institution_units import institution_units
+
+    hospital_and_pharmacy = institution_units()
+    assert len(hospital_and_pharmacy) == 2
+    units = [unit for unit in Unit.objects.all() if unit not in hospital_and_pharmacy]
     assert len(units) == 6
     for unit in units:
         assert uscc.validate(unit.uscc) == unit.uscc
@@ -245,6 +249,27 @@ def test_output_lists_the_demo_accounts(seeded: str) -> None:
     assert "经办人（多单位）" in seeded
     first = Unit.objects.order_by("id").first()
     assert first is not None and first.name in seeded
+
+
+def test_a_certified_hospital_and_pharmacy_with_their_institutions_and_operators(seeded: str) -> None:
+    """Issue 16: a hospital and a pharmacy unit whose USCC is a synced institution's, each with an
+    operator holding the area's item, printed in the account list."""
+    from yibao.demo.institution_units import institution_units
+    from yibao.operators.grants import items_in_force
+    from yibao.units.selectors import institution_of_unit
+
+    for unit, role, item in zip(
+        institution_units(),
+        ("medical", "pharmacy"),
+        ("medins-info-change", "pharmacy-info-change"),
+        strict=True,
+    ):
+        institution = institution_of_unit(unit, role)
+        assert institution is not None and institution.uscc == unit.uscc and institution.name == unit.name
+        assert institution.legrep_name == unit.legal_rep_name
+        binding = Binding.objects.get(unit=unit)
+        assert item in items_in_force(user=binding.operator.user, unit_id=unit.pk)
+        assert unit.name in seeded and binding.operator.mobile in seeded and unit.account.username in seeded
 
 
 def test_notices_published(seeded: str) -> None:
