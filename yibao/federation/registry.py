@@ -39,6 +39,7 @@ from yibao.federation.models import CoreUnit
 MAX_ERRORS = 200
 MAX_ROWS = 500_000
 AUDIT_ACTION = "federation.registry.sync"
+REFUSED_ACTION = "federation.registry.refused"
 BATCH = 900  # rows per IN (...) and per bulk write: within SQLite's variable limit
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8}(-\d{1,6})?)")
 
@@ -306,6 +307,20 @@ def _existing(usccs: Iterable[str]) -> dict[str, CoreUnit]:
     return found
 
 
+def _refusal_record(report: RegistryReport, *, source: str, origin: RequestOrigin | None) -> None:
+    """A refused feed, visible to the system admin (审计日志) with its first problems."""
+    audit_event_record(
+        actor=None,
+        action=REFUSED_ACTION,
+        after={
+            "source": source,
+            "error_count": report.error_count,
+            "errors": [str(e) for e in report.errors[:20]],
+        },
+        origin=origin,
+    )
+
+
 def registry_sync(
     *, feed: RegistryFeed, source: str, origin: RequestOrigin | None = None, dry_run: bool = False
 ) -> RegistryReport:
@@ -344,6 +359,8 @@ def registry_sync(
                 report.created = report.updated = report.unchanged = 0
             else:
                 report.created, report.updated = len(new), len(changed)
+            if not report.ok and not dry_run:
+                _refusal_record(report, source=source, origin=origin)
             return report
         CoreUnit.objects.bulk_create(new, batch_size=BATCH)
         if changed:

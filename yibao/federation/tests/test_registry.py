@@ -84,6 +84,11 @@ def test_every_problem_is_listed_and_nothing_is_written() -> None:
     ]
     assert report.summary() == "共4行，发现7处错误，未同步任何数据"
     assert CoreUnit.objects.count() == 0
+    refused = AuditEvent.objects.get(action="federation.registry.refused")  # the admin sees it
+    assert (refused.after["error_count"], refused.after["errors"][0]) == (
+        7,
+        "第3行：统一社会信用代码与第2行重复",
+    )
 
 
 def test_a_file_without_a_required_column_is_refused() -> None:
