@@ -8,6 +8,7 @@ import datetime
 import http.server
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -163,9 +164,11 @@ class _Answer(http.server.BaseHTTPRequestHandler):
     status = 500
     body = b"oops"
     signed = False
+    delay = 0.0
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(self.delay)
         self.send_response(self.status)
         if self.signed:
             for name, value in signed_headers(self.body).items():
@@ -206,6 +209,17 @@ def test_errors_and_garbage_are_retried_with_back_off(
     event.refresh_from_db()
     assert (event.delivered_at, event.attempts, event.last_error) == (None, 1, error)
     assert event.next_attempt_at >= timezone.now() + backoff(1) - datetime.timedelta(seconds=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_endpoint_times_out_and_is_retried(federation: str, settings: Any, bad_endpoint: Any) -> None:
+    handler, url = bad_endpoint
+    handler.status, handler.body, handler.signed, handler.delay = 200, b'{"results": {}}', True, 2.0
+    settings.YIBAO_NATIONAL_URL, settings.YIBAO_FEDERATION_TIMEOUT_SECONDS = url, 1
+    event = add()
+    event.refresh_from_db()
+    assert (event.delivered_at, event.attempts) == (None, 1)
+    assert event.last_error.startswith("无法连接国家平台") and "timed out" in event.last_error
 
 
 def test_back_off_doubles_up_to_an_hour() -> None:
