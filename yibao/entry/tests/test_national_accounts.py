@@ -125,7 +125,8 @@ def test_a_local_account_of_the_same_name_is_not_taken_over(client: Client, yunn
     from yibao.core.tests.factories import UnitFactory
 
     other = UnitFactory.create(account__username=ACCOUNT)  # another unit's account, same name
-    User.objects.filter(pk=other.account_id).update(password=make_password(None))
+    assert other.account is not None
+    User.objects.filter(pk=other.account.pk).update(password=make_password(None))
     assert form_errors(unit_login(client, ACCOUNT, PASSWORD)) == [
         "该账号与本平台已有账号重名，请联系医保经办机构处理"
     ]
