@@ -313,8 +313,12 @@ YIBAO_INTERNAL_API_WINDOW_MINUTES = env_int("YIBAO_INTERNAL_API_WINDOW_MINUTES",
 # Federation with the national platform (yibao/federation/README.md). A provincial hall names the
 # national instance; both sides share the secret that signs server-to-server calls.
 YIBAO_NATIONAL_URL = env_str("YIBAO_NATIONAL_URL").rstrip("/")
-if YIBAO_NATIONAL_URL and not YIBAO_NATIONAL_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured("YIBAO_NATIONAL_URL must be an http:// or https:// address")
+if YIBAO_NATIONAL_URL and not YIBAO_NATIONAL_URL.startswith(
+    ("https://",) if PRODUCTION else ("http://", "https://")
+):
+    raise ImproperlyConfigured(
+        "YIBAO_NATIONAL_URL must be an https:// address in production (http:// only in development)"
+    )
 YIBAO_FEDERATION_SECRET = env_str("YIBAO_FEDERATION_SECRET")
 if YIBAO_FEDERATION_SECRET and (len(YIBAO_FEDERATION_SECRET) < 43 or len(set(YIBAO_FEDERATION_SECRET)) < 16):
     raise ImproperlyConfigured(

@@ -75,7 +75,8 @@ def _division(value: str) -> str:
 def _phone(value: str) -> str:
     number = to_halfwidth(value).strip().replace(" ", "")
     if number and not _PHONE.fullmatch(number):
-        raise CellError(f"“{value}”不是有效的手机号码或固定电话（如 13912345678、0871-12345678）")
+        # The number itself is not repeated: the report goes to the audit log.
+        raise CellError("不是有效的手机号码或固定电话（如 13912345678、0871-12345678）")
     return number
 
 
@@ -333,7 +334,10 @@ def registry_sync(
         existing = _existing(by_uscc)
         new: list[CoreUnit] = []
         changed: list[CoreUnit] = []
+        complete = {BY_KEY[k].attr for k in feed.keys}
         for uscc, (line, values) in by_uscc.items():
+            if set(values) != complete:
+                continue  # a cell of the row is wrong (reported): nothing to compare it by
             record = existing.get(uscc)
             if record is None:
                 new.append(CoreUnit(**values, synced_at=now))

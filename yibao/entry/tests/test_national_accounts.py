@@ -23,7 +23,7 @@ from yibao.entry.tests.test_login import form_errors, operator_login, unit_login
 from yibao.federation.delivery import outbox_deliver
 from yibao.federation.models import OutboxEvent
 from yibao.federation.outbox import outbox_event_add
-from yibao.federation.signing import signed_headers
+from yibao.federation.signing import request_headers
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
@@ -169,7 +169,7 @@ def test_another_secret_is_neither_answered_nor_believed(
     request = urllib.request.Request(  # noqa: S310 - 127.0.0.1
         f"{yunnan.url}/api/internal/federation/verify-account/",
         data=body,
-        headers=signed_headers(body),
+        headers=request_headers(body, path="/api/internal/federation/verify-account/"),
         method="POST",
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
