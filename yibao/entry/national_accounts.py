@@ -20,7 +20,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from yibao.accounts import lockout
 from yibao.accounts.authentication import typed_lock_key, user_lock_key
@@ -126,11 +126,19 @@ def _date(value: Any) -> datetime.date | None:
         return None
 
 
-def _operator_here(item: dict[str, Any], *, password_hash: str) -> tuple[Operator, bool]:
-    """The operator with this mobile here, or one opened from the national details (True)."""
+def _same_person(operator: Operator, item: dict[str, Any]) -> bool:
+    """A mobile number can change hands: the operator here is the national one only when their
+    ID numbers agree (where both are known)."""
+    theirs = str(item.get("cert_no") or "").upper()
+    return not theirs or not operator.cert_no or operator.cert_no.upper() == theirs
+
+
+def _operator_here(item: dict[str, Any], *, password_hash: str) -> tuple[Operator | None, bool]:
+    """The operator with this mobile here (None when it is another person), or one opened from
+    the national details (True)."""
     operator = operator_for_mobile(str(item["mobile"]))
     if operator is not None:
-        return operator, False
+        return (operator if _same_person(operator, item) else None), False
     opened = operator_open(
         mobile=str(item["mobile"]),
         new=NewOperator(
@@ -196,7 +204,8 @@ def _adopt_unit_account(
         # Operators met here for the first time get no password: they set one by 忘记密码, or log
         # in once with their national password, which brings it here.
         operator, opened = _operator_here(item, password_hash=make_password(None))
-        _bind(unit=unit, operator=operator, actor=unit.account, origin=origin, opened=opened)
+        if operator is not None:
+            _bind(unit=unit, operator=operator, actor=unit.account, origin=origin, opened=opened)
     return unit.account
 
 
@@ -206,11 +215,16 @@ def _adopt_operator(
     item = answer["operator"]
     password_hash = make_password(password)
     if local is not None:
-        user_password_set(user=local, password_hash=password_hash, must_change_password=False)
         operator = Operator.objects.get(user=local)
+        if not _same_person(operator, item):
+            raise ApplicationError(NationalLoginErrorCode.CONFLICT, CONFLICT_MESSAGE)
+        user_password_set(user=local, password_hash=password_hash, must_change_password=False)
         opened = False
     else:
-        operator, opened = _operator_here(item, password_hash=password_hash)
+        found, opened = _operator_here(item, password_hash=password_hash)
+        if found is None:
+            raise ApplicationError(NationalLoginErrorCode.CONFLICT, CONFLICT_MESSAGE)
+        operator = found
     for fields in answer.get("units") or []:
         # A unit met here for the first time: its admin logs in with the national password later.
         unit = _unit_here(
@@ -261,9 +275,9 @@ def national_login(
     try:
         with transaction.atomic():
             user = adopt(answer=answer, password=password, local=local, origin=origin)
-    except IntegrityError:
+    except IntegrityError:  # a name taken meanwhile, e.g. by a second first login at once
         raise ApplicationError(NationalLoginErrorCode.CONFLICT, CONFLICT_MESSAGE) from None
-    except (KeyError, TypeError, ValueError, Operator.DoesNotExist):
+    except (KeyError, TypeError, ValueError, Operator.DoesNotExist, DatabaseError):  # not storable here
         audit_event_record(
             actor=None,
             action="federation_verify_unavailable",
