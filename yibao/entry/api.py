@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
 from yibao.core.throttle import Throttle
-from yibao.entry.national_accounts import national_account_answer
+from yibao.entry.national_accounts import national_account_answer, national_uscc_answer
 from yibao.federation.api import signed_call_required
 from yibao.federation.signing import SOURCE
 
@@ -51,3 +51,21 @@ def verify_account(request: HttpRequest) -> HttpResponse:
         source=source,
     )
     return JsonResponse(answer)
+
+
+@signed_call_required
+@require_POST
+def unit_registered(request: HttpRequest) -> HttpResponse:
+    """Whether a unit account is registered here for a USCC (a provincial hall's 单位注册 asks)."""
+    source = request.headers.get(SOURCE, "")[:40]
+    calls = _calls()
+    if calls.exceeded(source):
+        response = JsonResponse({"ok": False, "message": "核验请求过于频繁，请稍后再试"}, status=429)
+        response["Retry-After"] = str(calls.retry_after())
+        return response
+    calls.hit(source)
+    try:
+        uscc = str(json.loads(request.signed_body)["uscc"])[:18]  # type: ignore[attr-defined]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"ok": False, "message": "请求内容无法识别"}, status=400)
+    return JsonResponse(national_uscc_answer(uscc=uscc))

@@ -40,6 +40,7 @@ from yibao.units.models import Unit
 from yibao.units.services import unit_adopt, unit_federation_fields
 
 VERIFY_PATH = "/api/internal/federation/verify-account/"
+REGISTERED_PATH = "/api/internal/federation/unit-registered/"
 UNAVAILABLE_MESSAGE = "暂时无法连接国家医保服务平台核验该账号，请稍后再试"
 REGISTERED_HERE_MESSAGE = "该单位已在本平台注册，请使用本平台的单位账号登录"
 CONFLICT_MESSAGE = "该账号与本平台已有账号重名，请联系医保经办机构处理"
@@ -287,3 +288,29 @@ def national_login(
         raise ApplicationError(NationalLoginErrorCode.UNAVAILABLE, UNAVAILABLE_MESSAGE) from None
     lockout.login_failures_clear(account_key=key)
     return user
+
+
+# --- is the USCC registered at the national hall? ------------------------------------------------
+
+
+def national_uscc_answer(*, uscc: str) -> dict[str, Any]:
+    """The national instance's answer: whether a unit account is registered for the USCC."""
+    return {"ok": True, "registered": Unit.objects.filter(uscc=uscc.upper(), account__isnull=False).exists()}
+
+
+def uscc_registered_nationally(uscc: str) -> bool:
+    """Whether the national hall has a unit account for the USCC (Yunnan manual 001 FAQ 2.1: such
+    a unit does not register here, it logs in with that account). While the national hall cannot
+    be asked, registration goes on here (audited): the outbox tells the national hall later."""
+    if not federation_enabled():
+        return False
+    try:
+        answer = national_call(REGISTERED_PATH, {"uscc": uscc})
+    except NationalUnavailable as error:
+        audit_event_record(
+            actor=None,
+            action="federation_verify_unavailable",
+            after={"reason": str(error)[:200], "check": "uscc"},
+        )
+        return False
+    return answer.get("registered") is True

@@ -227,3 +227,18 @@ def test_killed_mid_delivery_every_event_arrives_once(yunnan: HallInstance, sett
             "select payload from federation_receivedevent where unit_uscc = ? order by id", uscc
         )
         assert [json.loads(p)["n"] for (p,) in got] == made
+
+
+@pytest.mark.django_db
+def test_a_unit_registered_at_the_national_hall_does_not_register_again(
+    client: Client, yunnan: HallInstance, settings: Any
+) -> None:
+    from yibao.entry.tests.test_registration import UNIT_STEP, errors
+
+    assert UNIT_STEP["uscc"] == USCC  # the national hall's unit
+    assert errors(client.post("/hall/register/", UNIT_STEP)) == [
+        "统一社会信用代码：该统一社会信用代码已在国家医保服务平台注册，无需注册，请直接使用国家平台注册的账号和密码登录"
+    ]
+    # While the national hall cannot be asked, registration goes on (the outbox tells it later).
+    settings.YIBAO_NATIONAL_URL = "http://127.0.0.1:9"
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302
