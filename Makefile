@@ -7,12 +7,17 @@ PORT ?= 8000
 DEMO_PERSONS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-packages run-packages lint typecheck pytest migrate demo lock clean
+.PHONY: run serve test setup system-packages run-packages lint typecheck pytest migrate demo lock clean
 
 ## run: set up, make sure printing works (its font), migrate, load reference and demo data, start
 ## web server + task worker
 run: setup run-packages migrate demo
 	@PORT=$(PORT) scripts/run_hall.sh
+
+## serve: the production start: DJANGO_ENV=production, collectstatic, migrations checked, check
+## --deploy, gunicorn with config/gunicorn.conf.py (README «Production»)
+serve: setup run-packages
+	@scripts/serve.sh
 
 ## test: lint, type-check and the whole pytest suite (browser tests included)
 test: setup system-packages lint typecheck pytest
