@@ -89,6 +89,7 @@ logconfig_dict: dict[str, Any] = {
 
 # --- Metrics of every worker ---------------------------------------------------------------------
 _metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(ROOT / "var" / "prometheus")))
+_metrics_dir.mkdir(parents=True, exist_ok=True)  # also for `gunicorn --check-config`, which loads the app
 
 
 def on_starting(server: Any) -> None:
