@@ -197,8 +197,32 @@ YIBAO_SESSION_MAX_SECONDS = env_int("YIBAO_SESSION_MAX_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# --- Background tasks ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- Background tasks (task queue) -----------------------------------------------------------
+# YIBAO_TASK_BACKEND picks the queue of the Tasks API: "db" (the queue lives in the database;
+# worker `manage.py db_worker`) or "rq" (Redis Queue through django-tasks-rq; workers
+# `manage.py rqworker --with-scheduler default`, any number on any machine). The default is "rq"
+# when REDIS_URL is set, "db" otherwise. YIBAO_TASK_REDIS_URL (default REDIS_URL) may name another
+# Redis database or server for the queue: a queue must not be evicted like a cache
+# (maxmemory-policy noeviction). A job runs at most YIBAO_TASK_TIMEOUT_SECONDS (1800).
+YIBAO_TASK_BACKEND = env_str("YIBAO_TASK_BACKEND", "rq" if REDIS_URL else "db")
+YIBAO_TASK_REDIS_URL = env_str("YIBAO_TASK_REDIS_URL", REDIS_URL)
+YIBAO_TASK_TIMEOUT_SECONDS = env_int("YIBAO_TASK_TIMEOUT_SECONDS", 30 * 60)
+if YIBAO_TASK_BACKEND == "rq":
+    if not YIBAO_TASK_REDIS_URL:
+        raise ImproperlyConfigured("YIBAO_TASK_BACKEND=rq needs REDIS_URL or YIBAO_TASK_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": YIBAO_TASK_REDIS_URL, "DEFAULT_TIMEOUT": YIBAO_TASK_TIMEOUT_SECONDS}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the worker runs django-tasks' jobs
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif YIBAO_TASK_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("YIBAO_TASK_BACKEND must be db or rq")
+# A batch import's worker renews its lease this often over its length; an import past its lease
+# lost its worker and is run again from scratch, at most this many runs in all
+# (yibao/enrollment/batch_lease.py).
+YIBAO_BATCH_LEASE_SECONDS = env_int("YIBAO_BATCH_LEASE_SECONDS", 120)
+YIBAO_BATCH_IMPORT_ATTEMPTS = env_int("YIBAO_BATCH_IMPORT_ATTEMPTS", 2)
 
 # --- Identity ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable, Iterator
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
