@@ -352,8 +352,44 @@ YIBAO_FEDERATION_BATCH = env_int("YIBAO_FEDERATION_BATCH", 200)
 YIBAO_FEDERATION_VERIFY_PER_MINUTE = env_int("YIBAO_FEDERATION_VERIFY_PER_MINUTE", 600)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
+# --- File storage: uploads and generated files (stateless web nodes) --------------------------
+# "private" keeps what nobody may fetch by URL (营业执照, materials, batch files: read only through
+# views that check access, yibao.core.storage.private_storage), "default" the rest. Local
+# directories by default (YIBAO_PRIVATE_MEDIA_ROOT, MEDIA_ROOT): several web nodes and workers
+# then need them on a shared file system. With YIBAO_S3_BUCKET set, both live in S3-compatible
+# object storage instead (django-storages), under the prefixes "private/" and "media/" of the
+# bucket, which must not be public: YIBAO_S3_ENDPOINT_URL (unset: AWS), YIBAO_S3_REGION,
+# YIBAO_S3_ACCESS_KEY_ID / YIBAO_S3_SECRET_ACCESS_KEY (unset: boto3's own chain — AWS_* variables,
+# an instance role), YIBAO_S3_ADDRESSING_STYLE (`path` for MinIO and most self-hosted stores).
+YIBAO_S3_BUCKET = env_str("YIBAO_S3_BUCKET")
+if YIBAO_S3_BUCKET:
+    _s3 = {
+        "bucket_name": YIBAO_S3_BUCKET,
+        "endpoint_url": env_str("YIBAO_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("YIBAO_S3_REGION") or None,
+        "access_key": env_str("YIBAO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("YIBAO_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("YIBAO_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,  # a name taken gets a suffix, as on disk
+        "querystring_auth": True,  # any URL made of a file is signed and expires
+    }
+    _media: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "media"},
+    }
+    _private: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "private"},
+    }
+else:
+    _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(YIBAO_PRIVATE_MEDIA_ROOT)},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media,
+    "private": _private,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

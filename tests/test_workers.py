@@ -22,8 +22,8 @@ pytestmark = pytest.mark.tasks
 ROWS = 3_000
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
-# An operator granted 批量参保登记 uploads a file of ROWS persons; prints the import's id.
-SEED = f"""
+# An operator granted 批量参保登记 uploads a file of {rows} persons; prints the import's id.
+SEED_ROWS = """
 import datetime
 from yibao.core.audit import RequestOrigin
 from yibao.core.tests.factories import BindingFactory, grant
@@ -34,7 +34,7 @@ binding = grant(BindingFactory.create(), "employee-enrollment")
 rows = [
     person_row(1, 证件号码=make_id_number("530102", datetime.date(1970, 1, 1) + datetime.timedelta(days=n), n % 1000),
                姓名=numbered_name("职工", n))
-    for n in range({ROWS})
+    for n in range({rows})
 ]
 batch = batch_import_start(
     unit=binding.unit, actor=binding.operator.user, data=workbook(rows), original_name="人员.xlsx",
@@ -42,6 +42,7 @@ batch = batch_import_start(
 )
 print(batch.pk)
 """
+SEED = SEED_ROWS.format(rows=ROWS)
 
 # In the worker: after the first chunk of lines is written (inside the import's transaction), tell
 # which process runs the import (RQ's work-horse is a child in a session of its own) and wait.
