@@ -113,7 +113,8 @@ class HallInstance:
         """A task worker of the instance's queue (YIBAO_TASK_BACKEND): `rqworker` or `db_worker`,
         in its own process group. `before` is Python run in the worker process before it starts
         (a test patches a function there, to stop the work at a known point)."""
-        if self.env.get("YIBAO_TASK_BACKEND", "db") == "rq":
+        default = "rq" if self.env.get("REDIS_URL") else "db"  # as config/settings.py decides
+        if self.env.get("YIBAO_TASK_BACKEND", default) == "rq":
             command = ["rqworker", "--with-scheduler", "default", *(["--burst"] if burst else [])]
         else:
             command = [
