@@ -2,7 +2,7 @@
 no chance to clean up) leaves nothing half stored: the lines are written in one transaction that
 dies with it, and the import, once its lease runs out, is run again from scratch by the next
 worker. On both queues: the database queue (`db_worker`) and RQ (`rqworker`, when a Redis server
-is reachable at TEST_REDIS_URL, default redis://127.0.0.1:6379/11)."""
+is reachable at TEST_WORKER_REDIS_URL, default redis://127.0.0.1:6379/11)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.instances import HallInstance, kill_group
 pytestmark = pytest.mark.tasks
 
 ROWS = 3_000
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 # An operator granted 批量参保登记 uploads a file of {rows} persons; prints the import's id.
 SEED_ROWS = """
