@@ -14,13 +14,14 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from yibao.core.audit import client_address
+from yibao.core.audit import RequestOrigin, client_address
+from yibao.core.errors import ApplicationError
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.json_body import JsonBodyError, json_body_parse
 from yibao.core.throttle import Throttle
@@ -108,3 +109,41 @@ def internal_body(request: HttpRequest) -> InternalBody | JsonResponse:
             return internal_refusal("缺少文件（表单字段 file）", 400)
         return InternalBody(data=upload.read(), name=upload.name or "upload")
     return internal_refusal("请以 multipart/form-data（file）或 application/json 提交", 415)
+
+
+class FeedReport(Protocol):
+    """What applying a feed answers: whether it was applied, and the report as JSON."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+Feed = TypeVar("Feed")
+
+
+def feed_answer(
+    request: HttpRequest,
+    *,
+    from_file: Callable[..., Feed],
+    from_rows: Callable[[Any], Feed],
+    apply: Callable[[Feed, RequestOrigin, str], FeedReport],
+) -> HttpResponse:
+    """The answer of a feed endpoint: the body read as a file (`from_file(data, name=…)`) or as
+    JSON ``{"rows": [...]}`` (`from_rows`), applied with the request's origin and source name.
+    200 with the report when applied, 422 with it when refused (nothing applied), 400 for a body
+    that cannot be read."""
+    body = internal_body(request)
+    if isinstance(body, JsonResponse):
+        return body
+    try:
+        if body.is_json:
+            payload = body.payload
+            feed = from_rows(payload.get("rows") if isinstance(payload, dict) else None)
+        else:
+            feed = from_file(body.data, name=body.name)
+        report = apply(feed, RequestOrigin.from_request(request), body.name or "api")
+    except ApplicationError as error:
+        return JsonResponse({"ok": False, **error.as_dict()}, status=400)
+    return JsonResponse(report.as_dict(), status=200 if report.ok else 422)

@@ -7,7 +7,6 @@ each one with its line and changes nothing; a valid file creates and updates ins
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from yibao.catalog.sync import institutions_sync
 from yibao.catalog.sync_format import read_sync_file
 from yibao.core.errors import ApplicationError
+from yibao.core.feed_commands import feed_file_read, feed_report_write
 
 
 class Command(BaseCommand):
@@ -25,23 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查和统计，不保存")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["path"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件：{path}") from error
+        data, name = feed_file_read(options["path"])
         try:
             report = institutions_sync(
-                feed=read_sync_file(data, name=path.name), source=path.name, dry_run=options["dry_run"]
+                feed=read_sync_file(data, name=name), source=name, dry_run=options["dry_run"]
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        if not report.ok:
-            for problem in report.errors:
-                self.stderr.write(str(problem))
-            if report.error_count > len(report.errors):
-                self.stderr.write(f"……另有{report.error_count - len(report.errors)}处错误")
-            raise CommandError(report.summary())
-        self.stdout.write(self.style.SUCCESS(report.summary()))
+        feed_report_write(self, report)
         if options["verbosity"] >= 2 and report.changed_codes:
             self.stdout.write("更新：" + "、".join(report.changed_codes))

@@ -7,7 +7,6 @@ errors lists each one with its line and changes nothing; a valid file replaces, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,8 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from yibao.contributions.feed import contributions_import
 from yibao.contributions.feed_file import read_feed_file
 from yibao.core.errors import ApplicationError
-
-SHOWN_ERRORS = 200
+from yibao.core.feed_commands import feed_file_read, feed_report_write
 
 
 class Command(BaseCommand):
@@ -26,19 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("path", help="CSV（UTF-8）或 xlsx 文件")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["path"])
+        data, name = feed_file_read(options["path"])
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件：{path}") from error
-        try:
-            report = contributions_import(rows=read_feed_file(data, name=path.name))
+            report = contributions_import(rows=read_feed_file(data, name=name))
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        if not report.ok:
-            for problem in report.errors[:SHOWN_ERRORS]:
-                self.stderr.write(str(problem))
-            if len(report.errors) > SHOWN_ERRORS:
-                self.stderr.write(f"……另有{len(report.errors) - SHOWN_ERRORS}处错误")
-            raise CommandError(report.summary())
-        self.stdout.write(self.style.SUCCESS(report.summary()))
+        feed_report_write(self, report)

@@ -7,12 +7,12 @@ each one with its line and changes nothing; a valid file creates and updates uni
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yibao.core.errors import ApplicationError
+from yibao.core.feed_commands import feed_file_read, feed_report_write
 from yibao.federation.registry import read_registry_file, registry_sync
 
 
@@ -26,21 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查和统计，不保存")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["path"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件：{path}") from error
+        data, name = feed_file_read(options["path"])
         try:
             report = registry_sync(
-                feed=read_registry_file(data, name=path.name), source=path.name, dry_run=options["dry_run"]
+                feed=read_registry_file(data, name=name), source=name, dry_run=options["dry_run"]
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        if not report.ok:
-            for problem in report.errors:
-                self.stderr.write(str(problem))
-            if report.error_count > len(report.errors):
-                self.stderr.write(f"……另有{report.error_count - len(report.errors)}处错误")
-            raise CommandError(report.summary())
-        self.stdout.write(self.style.SUCCESS(report.summary()))
+        feed_report_write(self, report)
