@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import time
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.enrollment import batch_import
 from yibao.enrollment.batch_import import batch_import_run, batch_imports_recover
-from yibao.enrollment.batch_lease import INTERRUPTED
+from yibao.enrollment.batch_lease import INTERRUPTED, BatchLease
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.tests.test_batch_pages import person_row, upload, workbook
 from yibao.operators.models import Binding
@@ -154,3 +155,18 @@ def test_an_upload_whose_enqueue_failed_is_kept_and_queued_later(
         assert batch_imports_recover()["enqueued"] == 1
     batch.refresh_from_db()
     assert batch.status == BatchImport.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_renews_the_lease_until_the_run_loses_it(reference_data: None, settings: Any) -> None:
+    settings.YIBAO_BATCH_LEASE_SECONDS = 1  # a beat every 0.2 s
+    binding = grant(BindingFactory.create(), "employee-enrollment")
+    batch = lost_import(binding, status=BatchImport.Status.RUNNING, attempts=1)
+    with BatchLease(batch.pk, 1) as lease:
+        time.sleep(0.7)
+        renewed = BatchImport.objects.get(pk=batch.pk).lease_until
+        assert renewed is not None and renewed > timezone.now()
+        BatchImport.objects.filter(pk=batch.pk).update(attempts=2)  # recovery gave it to another run
+        time.sleep(0.5)
+        assert lease.lost
+    assert BatchImport.objects.get(pk=batch.pk).lease_until == renewed  # not renewed for the other run
