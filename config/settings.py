@@ -199,8 +199,32 @@ YIBAO_SESSION_MAX_SECONDS = env_int("YIBAO_SESSION_MAX_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# --- Background tasks ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- Background tasks (task queue) -----------------------------------------------------------
+# YIBAO_TASK_BACKEND picks the queue of the Tasks API: "db" (the queue lives in the database;
+# worker `manage.py db_worker`) or "rq" (Redis Queue through django-tasks-rq; workers
+# `manage.py rqworker --with-scheduler default`, any number on any machine). The default is "rq"
+# when REDIS_URL is set, "db" otherwise. YIBAO_TASK_REDIS_URL (default REDIS_URL) may name another
+# Redis database or server for the queue: a queue must not be evicted like a cache
+# (maxmemory-policy noeviction). A job runs at most YIBAO_TASK_TIMEOUT_SECONDS (1800).
+YIBAO_TASK_BACKEND = env_str("YIBAO_TASK_BACKEND", "rq" if REDIS_URL else "db")
+YIBAO_TASK_REDIS_URL = env_str("YIBAO_TASK_REDIS_URL", REDIS_URL)
+YIBAO_TASK_TIMEOUT_SECONDS = env_int("YIBAO_TASK_TIMEOUT_SECONDS", 30 * 60)
+if YIBAO_TASK_BACKEND == "rq":
+    if not YIBAO_TASK_REDIS_URL:
+        raise ImproperlyConfigured("YIBAO_TASK_BACKEND=rq needs REDIS_URL or YIBAO_TASK_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": YIBAO_TASK_REDIS_URL, "DEFAULT_TIMEOUT": YIBAO_TASK_TIMEOUT_SECONDS}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the worker runs django-tasks' jobs
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif YIBAO_TASK_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("YIBAO_TASK_BACKEND must be db or rq")
+# A batch import's worker renews its lease this often over its length; an import past its lease
+# lost its worker and is run again from scratch, at most this many runs in all
+# (yibao/enrollment/batch_lease.py).
+YIBAO_BATCH_LEASE_SECONDS = env_int("YIBAO_BATCH_LEASE_SECONDS", 120)
+YIBAO_BATCH_IMPORT_ATTEMPTS = env_int("YIBAO_BATCH_IMPORT_ATTEMPTS", 2)
 
 # --- Identity ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -334,8 +358,44 @@ YIBAO_FEDERATION_BATCH = env_int("YIBAO_FEDERATION_BATCH", 200)
 YIBAO_FEDERATION_VERIFY_PER_MINUTE = env_int("YIBAO_FEDERATION_VERIFY_PER_MINUTE", 600)
 # 单位参保非关键信息变更 takes effect on submission (True) or waits for review (False).
 YIBAO_UNIT_INFO_AUTO_APPROVE = env_bool("YIBAO_UNIT_INFO_AUTO_APPROVE", default=True)
+# --- File storage: uploads and generated files (stateless web nodes) --------------------------
+# "private" keeps what nobody may fetch by URL (营业执照, materials, batch files: read only through
+# views that check access, yibao.core.storage.private_storage), "default" the rest. Local
+# directories by default (YIBAO_PRIVATE_MEDIA_ROOT, MEDIA_ROOT): several web nodes and workers
+# then need them on a shared file system. With YIBAO_S3_BUCKET set, both live in S3-compatible
+# object storage instead (django-storages), under the prefixes "private/" and "media/" of the
+# bucket, which must not be public: YIBAO_S3_ENDPOINT_URL (unset: AWS), YIBAO_S3_REGION,
+# YIBAO_S3_ACCESS_KEY_ID / YIBAO_S3_SECRET_ACCESS_KEY (unset: boto3's own chain — AWS_* variables,
+# an instance role), YIBAO_S3_ADDRESSING_STYLE (`path` for MinIO and most self-hosted stores).
+YIBAO_S3_BUCKET = env_str("YIBAO_S3_BUCKET")
+if YIBAO_S3_BUCKET:
+    _s3 = {
+        "bucket_name": YIBAO_S3_BUCKET,
+        "endpoint_url": env_str("YIBAO_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("YIBAO_S3_REGION") or None,
+        "access_key": env_str("YIBAO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("YIBAO_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("YIBAO_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,  # a name taken gets a suffix, as on disk
+        "querystring_auth": True,  # any URL made of a file is signed and expires
+    }
+    _media: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "media"},
+    }
+    _private: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "private"},
+    }
+else:
+    _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(YIBAO_PRIVATE_MEDIA_ROOT)},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media,
+    "private": _private,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -10,7 +10,13 @@ DJANGO_ENV = "test"
 DEBUG = False
 YIBAO_DEV_AFFORDANCES = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once, in the request that enqueues them. YIBAO_TEST_TASKS=rq keeps the RQ backend of
+# the settings (REDIS_URL needed) for the tests marked `tasks`, which then drain the queue with a
+# real `rqworker --burst` (tests/taskqueue.py; .ci/run runs them so).
+if os.environ.get("YIBAO_TEST_TASKS") != "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif YIBAO_TASK_BACKEND != "rq":  # noqa: F405
+    raise RuntimeError("YIBAO_TEST_TASKS=rq needs REDIS_URL (and YIBAO_TASK_BACKEND unset or rq)")
 if not REDIS_URL:  # noqa: F405 - with REDIS_URL (CI's PostgreSQL run) the Redis cache is tested too
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yibao-test-media-"))
@@ -18,6 +24,10 @@ YIBAO_PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="yibao-test-private-"))
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(YIBAO_PRIVATE_MEDIA_ROOT)},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

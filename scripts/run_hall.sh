@@ -18,7 +18,16 @@ trap stop EXIT
 
 # pauses whose 中断日期 came while no worker ran (the worker runs the ones scheduled from now on)
 $PY manage.py insurance_pauses_apply
-$PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
+# batch imports whose worker was stopped or killed: queued again or ended as 导入中断
+$PY manage.py batch_imports_recover
+# The task queue of config/settings.py: RQ when REDIS_URL is set (unless YIBAO_TASK_BACKEND=db),
+# else the database.
+if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi
+if [[ "${YIBAO_TASK_BACKEND:-$default_backend}" == rq ]]; then
+  $PY manage.py rqworker --with-scheduler default &
+else
+  $PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
+fi
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)

@@ -1,7 +1,11 @@
 """Other halls for tests: this code base started as a separate instance (its own SQLite database,
 gunicorn on a free 127.0.0.1 port), e.g. the national instance a provincial hall under test talks
 to. The database is migrated once per instance; the server can be killed and started again over
-the same database, as an outage would."""
+the same database, as an outage would.
+
+An instance may instead name a shared database (`env={"DATABASE_URL": "postgres://…"}`), so that
+several instances are the web nodes of one hall (`node()` makes another node over the same
+database and environment), and start task workers (`start_worker`) of the configured queue."""
 
 from __future__ import annotations
 
@@ -44,7 +48,19 @@ class HallInstance:
             "YIBAO_VAR_DIR": str(directory / f"{profile}-var"),
             **(env or {}),
         }
+        self.directory = directory
+        self.profile = profile
         self.process: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def node(self, env: dict[str, str] | None = None) -> HallInstance:
+        """Another web node of the same hall: the same database and settings, its own port and
+        (unless shared through the environment) its own var directory."""
+        other = HallInstance(self.directory, profile=self.profile)
+        other.database = self.database
+        other.log = self.directory / f"{self.profile}-node{other.port}.log"
+        other.env = self.env | {"YIBAO_VAR_DIR": str(self.directory / f"var-{other.port}")} | (env or {})
+        return other
 
     def manage(self, *args: str) -> str:
         done = subprocess.run(  # noqa: S603 - the project's own manage.py
@@ -89,7 +105,60 @@ class HallInstance:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
         self.process = None
+        for worker in self.workers:
+            kill_group(worker)
+        self.workers = []
+
+    def start_worker(self, *, burst: bool = False, before: str = "") -> subprocess.Popen[bytes]:
+        """A task worker of the instance's queue (YIBAO_TASK_BACKEND): `rqworker` or `db_worker`,
+        in its own process group. `before` is Python run in the worker process before it starts
+        (a test patches a function there, to stop the work at a known point)."""
+        default = "rq" if self.env.get("REDIS_URL") else "db"  # as config/settings.py decides
+        if self.env.get("YIBAO_TASK_BACKEND", default) == "rq":
+            command = ["rqworker", "--with-scheduler", "default", *(["--burst"] if burst else [])]
+        else:
+            command = [
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+            ]
+            command += ["--batch"] if burst else []
+        code = (
+            "import django; django.setup()\n"
+            f"{before}\n"
+            "from django.core.management import call_command\n"
+            f"call_command(*{command!r})\n"
+        )
+        with (self.directory / f"{self.profile}-worker.log").open("ab") as log:
+            worker = subprocess.Popen(  # noqa: S603 - the project's own worker
+                [str(BIN / "python"), "-c", code],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        self.workers.append(worker)
+        return worker
+
+    def worker_log(self) -> str:
+        path = self.directory / f"{self.profile}-worker.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """SQL with ? placeholders, on SQLite or PostgreSQL."""
+        url = self.env["DATABASE_URL"]
+        if url.startswith("postgres"):
+            import psycopg
+
+            with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as pg:
+                return list(pg.execute(sql.replace("?", "%s"), params).fetchall())
         with sqlite3.connect(self.database, timeout=30) as connection:
             return list(connection.execute(sql, params))
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to a process and everything it started (a worker and its work-horse)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

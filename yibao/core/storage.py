@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
 
-def private_storage() -> FileSystemStorage:
-    """Outside the web root (settings.YIBAO_PRIVATE_MEDIA_ROOT), read only through views that
-    check who asks."""
-    return FileSystemStorage(location=settings.YIBAO_PRIVATE_MEDIA_ROOT)
+def private_storage() -> Storage:
+    """The storage "private" of settings.STORAGES: outside the web root (a local directory,
+    YIBAO_PRIVATE_MEDIA_ROOT, or a private bucket), read only through views that check who asks."""
+    return storages["private"]
 
 
 def random_file_name(folder: str, content_type: str) -> str:

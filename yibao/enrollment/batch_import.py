@@ -10,8 +10,10 @@ row is kept as line data. 批量参保登记's flow is here; 批量文件中断'
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,15 @@ from yibao.core.spreadsheets.failures import failures_xlsx
 from yibao.core.spreadsheets.layout import SheetLayout
 from yibao.core.spreadsheets.reader import SheetRead, SheetRow, gc_paused
 from yibao.enrollment.batch import batch_apply, batch_validate
+from yibao.enrollment.batch_lease import (
+    INTERRUPTED,
+    BatchLease,
+    LeaseLost,
+    batch_import_claim,
+    held,
+    lease_deadline,
+    max_attempts,
+)
 from yibao.enrollment.error_codes import EnrollmentErrorCode
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.pending import ENROLLMENT_BATCH, pending_batch_refusal, pending_enrollments
@@ -41,6 +52,8 @@ from yibao.enrollment.sheets import EnrollmentSheetRow, read_enrollment_file
 from yibao.units.models import Unit
 
 LINES_PER_WRITE = 2_000
+
+logger = logging.getLogger(__name__)
 
 
 def max_rows() -> int:
@@ -277,19 +290,22 @@ def batch_import_start(
     with transaction.atomic():
         batch = BatchImport(
             unit=unit, kind=flow.kind, created_by=actor, original_name=original_name[:200],
-            psn_types=list(psn_types) if psn_types is not None else None,
+            psn_types=list(psn_types) if psn_types is not None else None, lease_until=lease_deadline(),
         )  # fmt: skip
         batch.file.save("import.xlsx", ContentFile(data), save=False)
         batch.save()
         audit_event_record(actor=actor, action="batch_import_started", unit=unit, target=batch, origin=origin)
-        transaction.on_commit(lambda: batch_import_run.enqueue(batch.pk))
+        transaction.on_commit(lambda: batch_import_enqueue(batch.pk))
     return batch
 
 
-def _progress(batch: BatchImport, **fields: Any) -> None:
-    for name, value in fields.items():
-        setattr(batch, name, value)
-    BatchImport.objects.filter(pk=batch.pk).update(**fields)
+def batch_import_enqueue(batch_id: int) -> None:
+    """Hand the import to the task queue. A queue that is away (Redis down) does not fail the
+    upload: the import stays queued and recovery enqueues it again once its lease runs out."""
+    try:
+        batch_import_run.enqueue(batch_id)
+    except Exception:
+        logger.exception("batch import %s: not enqueued, recovery will retry", batch_id)
 
 
 def _actor_refusal(batch: BatchImport, flow: BatchFlow) -> str:
@@ -307,46 +323,119 @@ def _actor_refusal(batch: BatchImport, flow: BatchFlow) -> str:
 def batch_import_run(batch_id: int) -> None:
     """Read, check and store one import; a file or worker failure ends as 文件无法导入 with a
     message, never as a page that spins for ever."""
-    batch = BatchImport.objects.select_related("unit", "created_by").get(pk=batch_id)
-    if batch.status != BatchImport.Status.QUEUED:
+    batch = BatchImport.objects.select_related("unit", "created_by").filter(pk=batch_id).first()
+    if batch is None or batch.status != BatchImport.Status.QUEUED:
         return
     flow = FLOWS[batch.kind]
     refusal = _actor_refusal(batch, flow)
     if refusal:  # the binding, grant or the unit's role was withdrawn after the upload
-        _progress(batch, status=BatchImport.Status.REFUSED, error=refusal, finished_at=timezone.now())
-        return
-    _progress(batch, status=BatchImport.Status.RUNNING, stage="读取文件")
-    try:
-        with batch.file.open("rb") as handle:
-            read = flow.read(handle.read(), max_rows=max_rows())
-        if not read.ok:
-            _progress(batch, status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now())
-            return
-        _progress(batch, stage="校验人员信息", rows_total=len(read.rows))
-        scope = PersonScope(
-            unit=batch.unit, psn_types=None if batch.psn_types is None else tuple(batch.psn_types)
+        BatchImport.objects.filter(pk=batch.pk, status=BatchImport.Status.QUEUED).update(
+            status=BatchImport.Status.REFUSED, error=refusal, finished_at=timezone.now(), lease_until=None
         )
-        passed, failed = flow.validate(scope, read.rows, timezone.localdate())
-        _progress(batch, stage="保存校验结果", rows_done=len(read.rows) // 2)
-        with gc_paused():  # 50,000 line items of small acyclic objects (see `gc_paused`)
-            _store(batch, flow, passed, failed)
+        return
+    attempt = batch_import_claim(batch)
+    if attempt is None:  # another run took it
+        return
+    try:
+        with BatchLease(batch.pk, attempt) as lease:
+            _run(batch, flow, lease)
+    except LeaseLost:
+        logger.warning("batch import %s: lease lost, run %s rolled back", batch.pk, attempt)
     except Exception:
-        _progress(
-            batch, status=BatchImport.Status.REFUSED, error="文件处理失败，请检查文件后重新导入",
-            finished_at=timezone.now(),
+        held(batch.pk, attempt).update(
+            status=BatchImport.Status.REFUSED, error="文件处理失败，请检查文件后重新导入",
+            finished_at=timezone.now(), lease_until=None,
         )  # fmt: skip
         raise
 
 
+def batch_imports_recover(*, batch: BatchImport | None = None) -> dict[str, int]:
+    """Imports past their lease (all of them, or this one): a queued one is enqueued again, a
+    running one — its worker gone — is queued again from scratch while it has runs left, else it
+    ends as «导入中断，请重新导入». Each change is conditional, so two recoveries at once (two web
+    nodes, a node and cron) act once. Returns how many were enqueued again, restarted and ended."""
+    now = timezone.now()
+    found = BatchImport.objects.filter(
+        status__in=[BatchImport.Status.QUEUED, BatchImport.Status.RUNNING], lease_until__lt=now
+    ).select_related("unit")
+    if batch is not None:
+        found = found.filter(pk=batch.pk)
+    counts = {"enqueued": 0, "restarted": 0, "interrupted": 0}
+    for lost in found.only("pk", "unit", "status", "attempts", "lease_until"):
+        same = BatchImport.objects.filter(
+            pk=lost.pk, status=lost.status, attempts=lost.attempts, lease_until=lost.lease_until
+        )
+        with transaction.atomic():
+            if lost.status == BatchImport.Status.QUEUED:
+                if same.update(lease_until=lease_deadline(now)):
+                    counts["enqueued"] += 1
+                    transaction.on_commit(partial(batch_import_enqueue, lost.pk))
+                continue
+            if lost.attempts < max_attempts():
+                restart = {"status": BatchImport.Status.QUEUED, "stage": "", "rows_done": 0}
+                if same.update(**restart, lease_until=lease_deadline(now)):
+                    counts["restarted"] += 1
+                    audit_event_record(actor=None, action="batch_import_restarted", unit=lost.unit,
+                                       target=lost, after={"attempts": lost.attempts})  # fmt: skip
+                    transaction.on_commit(partial(batch_import_enqueue, lost.pk))
+            elif same.update(
+                status=BatchImport.Status.REFUSED,
+                error=INTERRUPTED,
+                stage="",
+                finished_at=now,
+                lease_until=None,
+            ):
+                counts["interrupted"] += 1
+                audit_event_record(actor=None, action="batch_import_interrupted", unit=lost.unit,
+                                   target=lost, after={"attempts": lost.attempts})  # fmt: skip
+    if batch is not None:
+        batch.refresh_from_db()
+    return counts
+
+
+def _held_progress(batch: BatchImport, lease: BatchLease, **fields: Any) -> None:
+    """Report a stage while the run holds the import; LeaseLost once it does not."""
+    if not held(batch.pk, lease.attempt).update(**fields):
+        raise LeaseLost
+    for name, value in fields.items():
+        setattr(batch, name, value)
+
+
+def _run(batch: BatchImport, flow: BatchFlow, lease: BatchLease) -> None:
+    """One run: read, check, store; everything it stores is written in one transaction."""
+    with batch.file.open("rb") as handle:
+        read = flow.read(handle.read(), max_rows=max_rows())
+    if not read.ok:
+        held(batch.pk, lease.attempt).update(
+            status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now(), lease_until=None
+        )
+        return
+    _held_progress(batch, lease, stage="校验人员信息", rows_total=len(read.rows))
+    scope = PersonScope(
+        unit=batch.unit, psn_types=None if batch.psn_types is None else tuple(batch.psn_types)
+    )
+    passed, failed = flow.validate(scope, read.rows, timezone.localdate())
+    _held_progress(batch, lease, stage="保存校验结果", rows_done=len(read.rows) // 2)
+    with gc_paused():  # 50,000 line items of small acyclic objects (see `gc_paused`)
+        _store(batch, flow, passed, failed, lease)
+
+
 def _store(
-    batch: BatchImport, flow: BatchFlow, passed: list[SheetRow[Any]], failed: list[SheetRow[Any]]
+    batch: BatchImport,
+    flow: BatchFlow,
+    passed: list[SheetRow[Any]],
+    failed: list[SheetRow[Any]],
+    lease: BatchLease,
 ) -> None:
+    """The import's result and its lines in one transaction: all of them or, when the worker dies
+    or the run lost its lease meanwhile, none. The result is written first (the application's
+    checks read it), which also proves the run still holds the import."""
     actor = batch.created_by
     assert actor is not None  # noqa: S101 - checked by _actor_refusal
     rows = sorted(passed + failed, key=lambda r: r.row)
     lines = (Line(row=r.row, data=flow.to_data(r), error=problems_text(r.problems)) for r in rows)
     with transaction.atomic():
-        _progress(batch, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
+        _held_progress(batch, lease, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
         application = application_lines_store(
             kind=flow.application_type,
             unit=batch.unit,
@@ -354,9 +443,16 @@ def _store(
             payload={"batch": batch.pk, "count": len(passed)},
             lines=lines,
             failed=len(failed),
-            progress=lambda done: _progress(batch, rows_done=done),
         )
-        _progress(batch, application=application, finished_at=timezone.now(), stage="")
+        done = {
+            "application": application,
+            "finished_at": timezone.now(),
+            "stage": "",
+            "rows_done": len(rows),
+        }
+        BatchImport.objects.filter(pk=batch.pk).update(**done, lease_until=None)
+        for name, value in done.items():
+            setattr(batch, name, value)
 
 
 def batch_failures_xlsx(batch: BatchImport) -> bytes:

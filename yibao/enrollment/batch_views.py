@@ -29,8 +29,10 @@ from yibao.enrollment.batch_import import (
     BatchFlow,
     batch_failures_xlsx,
     batch_import_start,
+    batch_imports_recover,
     max_rows,
 )
+from yibao.enrollment.batch_lease import lease_expired
 from yibao.enrollment.interruption import InterruptionReason
 from yibao.enrollment.interruption_batch import INTERRUPTION_FLOW
 from yibao.enrollment.interruption_sheets import interruption_template_xlsx
@@ -158,6 +160,8 @@ def _detail(request: GrantedRequest, screen: Screen, batch_id: int) -> HttpRespo
     htmx asks for the progress panel alone (HX-Request) and swaps it in; once the import has
     finished it is told to load the page again (HX-Refresh), which then shows the results."""
     batch = _access_batch(request, screen, batch_id)
+    if lease_expired(batch):  # its worker is gone: queued again, or 导入中断
+        batch_imports_recover(batch=batch)
     running = batch.status in {BatchImport.Status.QUEUED, BatchImport.Status.RUNNING}
     if request.htmx:
         if running:

@@ -191,6 +191,12 @@ class BatchImport(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The lease of the worker (yibao.enrollment.batch_lease): runs started so far, and until when
+    # the import is taken care of — a queued one by its task, a running one by the worker's
+    # heartbeat. Past it, the import was lost (a killed worker, a task never enqueued) and is
+    # queued again or ends as 导入中断.
+    attempts = models.PositiveSmallIntegerField("已执行次数", default=0, editable=False)
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "批量导入"
