@@ -7,12 +7,22 @@ PORT ?= 8000
 DEMO_PERSONS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-packages run-packages lint typecheck pytest migrate demo lock clean
+.PHONY: run serve federation test setup system-packages run-packages lint typecheck pytest migrate demo lock clean
 
 ## run: set up, make sure printing works (its font), migrate, load reference and demo data, start
 ## web server + task worker
 run: setup run-packages migrate demo
 	@PORT=$(PORT) scripts/run_hall.sh
+
+## federation: the national hall and the Yunnan hall side by side, each with its own database
+## (Yunnan manual 001 FAQ 2.1: log in to the Yunnan hall with a national account)
+federation: setup run-packages
+	@scripts/run_federation_pair.sh
+
+## serve: the production start: DJANGO_ENV=production, collectstatic, migrations checked, check
+## --deploy, gunicorn with config/gunicorn.conf.py (README «Production»)
+serve: setup run-packages
+	@scripts/serve.sh
 
 ## test: lint, type-check and the whole pytest suite (browser tests included)
 test: setup system-packages lint typecheck pytest

@@ -7,8 +7,10 @@ DJANGO_ENV=production turns on the security settings and requires DJANGO_SECRET_
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -322,8 +324,12 @@ YIBAO_INTERNAL_API_WINDOW_MINUTES = env_int("YIBAO_INTERNAL_API_WINDOW_MINUTES",
 # Federation with the national platform (yibao/federation/README.md). A provincial hall names the
 # national instance; both sides share the secret that signs server-to-server calls.
 YIBAO_NATIONAL_URL = env_str("YIBAO_NATIONAL_URL").rstrip("/")
-if YIBAO_NATIONAL_URL and not YIBAO_NATIONAL_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured("YIBAO_NATIONAL_URL must be an http:// or https:// address")
+if YIBAO_NATIONAL_URL and not YIBAO_NATIONAL_URL.startswith(
+    ("https://",) if PRODUCTION else ("http://", "https://")
+):
+    raise ImproperlyConfigured(
+        "YIBAO_NATIONAL_URL must be an https:// address in production (http:// only in development)"
+    )
 YIBAO_FEDERATION_SECRET = env_str("YIBAO_FEDERATION_SECRET")
 if YIBAO_FEDERATION_SECRET and (len(YIBAO_FEDERATION_SECRET) < 43 or len(set(YIBAO_FEDERATION_SECRET)) < 16):
     raise ImproperlyConfigured(
@@ -379,11 +385,26 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- Logging ---------------------------------------------------------------------------------
+# JSON lines in production (YIBAO_LOG_FORMAT=json|plain), each with the request id; personal
+# numbers masked (yibao/core/log_format.py).
+YIBAO_LOG_FORMAT = env_str("YIBAO_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if YIBAO_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("YIBAO_LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "yibao.core.log_format.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "yibao.core.log_format.JsonFormatter"},
+        "plain": {"()": "yibao.core.log_format.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": YIBAO_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -393,3 +414,54 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},  # announces its logger bridge at INFO
     },
 }
+
+# --- Production serving (issue 19 item 1) ---------------------------------------------------------
+# gunicorn with config/gunicorn.conf.py behind the TLS proxy of deploy/nginx/ (README «Production»).
+# Outermost: django-prometheus's pair (requests, responses, latency by view), inside it the request
+# id; innermost the 503 page of an outage (yibao/core/outage.py; handler500 in config/urls.py
+# covers what a middleware raises).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "yibao.core.request_id.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "yibao.core.outage.OutageMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+if REDIS_URL:
+    # A Redis that does not answer fails the request within seconds (503 «系统繁忙») instead of
+    # holding a worker; exceptions are not ignored: sessions, lockout and rate counters fail
+    # closed, and an unreadable session is an outage, not a logout (yibao/core/sessions.py).
+    _redis_cache: dict[str, Any] = dict(CACHES["default"])
+    _redis_cache["OPTIONS"] = {
+        **_redis_cache.get("OPTIONS", {}),
+        "SOCKET_CONNECT_TIMEOUT": env_int("YIBAO_REDIS_CONNECT_TIMEOUT", 2),
+        "SOCKET_TIMEOUT": env_int("YIBAO_REDIS_TIMEOUT", 2),
+    }
+    CACHES = {**CACHES, "default": _redis_cache}
+    SESSION_ENGINE = "yibao.core.sessions"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails the request within seconds instead of the TCP timeout;
+    # CONN_HEALTH_CHECKS (above) replaces a connection the database dropped when it restarted.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("YIBAO_DB_CONNECT_TIMEOUT", 5)
+    )
+# /ops/metrics/ (yibao/core/monitoring.py): from these addresses or networks, or with this bearer
+# token; neither set, nobody. Never the public: the proxy refuses /ops/metrics/ too.
+YIBAO_METRICS_ALLOWED_ADDRESSES = env_list("YIBAO_METRICS_ALLOWED_ADDRESSES", [])
+for _entry in YIBAO_METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"YIBAO_METRICS_ALLOWED_ADDRESSES: {_entry!r} is not an address or network"
+        ) from _error
+YIBAO_METRICS_TOKEN = env_str("YIBAO_METRICS_TOKEN")
+if YIBAO_METRICS_TOKEN and (len(YIBAO_METRICS_TOKEN) < 43 or len(set(YIBAO_METRICS_TOKEN)) < 16):
+    raise ImproperlyConfigured(
+        "YIBAO_METRICS_TOKEN is too weak: use at least 32 random bytes, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+if PRODUCTION:
+    # The load balancer's probes and the scraper reach a node over plain HTTP, not through the
+    # TLS proxy: no redirect to https for them (they set no cookie and carry nothing personal).
+    SECURE_REDIRECT_EXEMPT = [r"^ops/"]

@@ -35,8 +35,13 @@ urlpatterns = [
     # development _dev/: refused unless YIBAO_DEV_AFFORDANCES is on
     path("_dev/components/", include("yibao.core.dev_urls")),
     path("_dev/sms/", include("yibao.accounts.dev_urls")),
+    # operations ops/: health probes (public, reveal nothing) and metrics (monitoring only)
+    path("ops/", include("yibao.core.ops_urls")),
     # Django admin admin/: reference data, the business catalogue, notices
     path("admin/", admin.site.urls),
     # the old addresses, redirecting to the new ones (the portal's; last, so they shadow nothing)
     path("", include("yibao.portal.legacy_urls")),
 ]
+
+# An outage of the database or Redis raised outside a view answers 503 «系统繁忙» (yibao.core.outage).
+handler500 = "yibao.core.outage.server_error"

@@ -11,7 +11,11 @@ from yibao.core.guards import GUARD_ATTRIBUTE, Guard
 
 # Calls between halls, signed with the shared secret instead of the bearer token (their own tests:
 # yibao/federation/tests/test_outbox.py).
-SIGNED = {"api/internal/federation/events/", "api/internal/federation/verify-unit/"}
+SIGNED = {
+    "api/internal/federation/events/",
+    "api/internal/federation/verify-account/",
+    "api/internal/federation/unit-registered/",
+}
 
 
 def internal_routes() -> list[str]:
@@ -36,7 +40,8 @@ def test_internal_routes_exist_and_are_token_guarded() -> None:
         "api/internal/institutions/",
         "api/internal/unit-registry/",
         "api/internal/federation/events/",
-        "api/internal/federation/verify-unit/",
+        "api/internal/federation/verify-account/",
+        "api/internal/federation/unit-registered/",
     ]
     assert {getattr(view, GUARD_ATTRIBUTE) for _, view in routes} == {Guard.TOKEN}
 

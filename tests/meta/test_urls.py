@@ -33,10 +33,20 @@ REQUIRED_GUARDS = {
     # the operator's hall: the business items are checked against the grants
     "hall/operators/services/": {Guard.GRANT, Guard.OPERATOR},
     "hall/operators/population/": {Guard.OPERATOR},
+    # operations: metrics for the monitoring system only; the health probes open and mute
+    "ops/": {Guard.MONITOR},
+    "ops/health/": {Guard.PUBLIC},
 }
 # Each app mounts one URL module per area it serves, each once: urls.py for its main area under the
 # app's label as namespace, <area>_urls.py under <label>-<area>, mounted under the area's prefix.
-AREA_PREFIXES = {"public": "verify/", "api": "api/", "dev": "_dev/", "captcha": "captcha/", "legacy": ""}
+AREA_PREFIXES = {
+    "public": "verify/",
+    "api": "api/",
+    "dev": "_dev/",
+    "captcha": "captcha/",
+    "legacy": "",
+    "ops": "ops/",
+}
 UNNAMESPACED = {
     "yibao.accounts.captcha_urls",  # the captcha widget reverses its own route names
     "yibao.portal.legacy_urls",  # nothing links to an old address

@@ -26,6 +26,7 @@ from yibao.catalog.sheets import SheetRow, read_rows
 from yibao.core.audit import audit_event_record
 from yibao.core.cache_versions import catalog_changed
 from yibao.core.errors import ApplicationError
+from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.models import Division
 from yibao.core.reference import code_choices
 
@@ -422,6 +423,17 @@ def catalog_entry_delete(*, entry: CatalogEntry, actor: User | None) -> None:
 LEGAL_REP_FIELDS = ("legrep_name", "legrep_cert_type", "legrep_certno", "legrep_tel")
 
 
+def _legal_rep_for_audit(values: dict[str, Any]) -> dict[str, Any]:
+    """The 法人 data as the audit log keeps it: ID numbers and phones masked (DESIGN §4)."""
+    shown = dict(values)
+    for name, value in values.items():
+        if name.endswith("certno"):
+            shown[name] = mask_id_number(value)
+        elif name.endswith("tel") or name.endswith("mob"):
+            shown[name] = mask_phone(value)
+    return shown
+
+
 def institution_legal_rep_record(
     *,
     institution_id: int,
@@ -446,7 +458,7 @@ def institution_legal_rep_record(
             actor=actor,
             action="catalog.institution.change_recorded",
             target=institution,
-            before=before,
-            after={**after, **(note or {})},
+            before=_legal_rep_for_audit(before),
+            after={**_legal_rep_for_audit(after), **(note or {})},
         )
     return institution

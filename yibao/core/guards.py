@@ -27,6 +27,7 @@ class Guard:
     OPERATOR = "operator"  # 经办人 with a chosen, still bound unit
     GRANT = "grant"  # 经办人 with a chosen unit and the business item granted there
     TOKEN = "token"  # noqa: S105 - machine clients of the internal API (bearer token from settings, no session)
+    MONITOR = "monitor"  # monitoring systems: a configured address or the metrics token (core.monitoring)
 
 
 def _mark(view: Any, guard: str) -> Any:

@@ -1,5 +1,5 @@
-"""The national instance's answer to provincial halls about unit logins (`national_accounts`):
-POST /api/internal/federation/verify-unit/, signed both ways with the shared secret, at most
+"""The national instance's answer to provincial halls about unit and operator logins (`national_accounts`):
+POST /api/internal/federation/verify-account/, signed both ways with the shared secret, at most
 YIBAO_FEDERATION_VERIFY_PER_MINUTE calls a minute per calling hall (beyond the per-account and
 per-address lockout every check counts towards)."""
 
@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
 from yibao.core.throttle import Throttle
-from yibao.entry.national_accounts import national_unit_answer
+from yibao.entry.national_accounts import national_account_answer, national_uscc_answer
 from yibao.federation.api import signed_call_required
 from yibao.federation.signing import SOURCE
 
@@ -25,7 +25,7 @@ def _calls() -> Throttle:
 
 @signed_call_required
 @require_POST
-def verify_unit(request: HttpRequest) -> HttpResponse:
+def verify_account(request: HttpRequest) -> HttpResponse:
     source = request.headers.get(SOURCE, "")[:40]
     calls = _calls()
     if calls.exceeded(source):
@@ -35,14 +35,37 @@ def verify_unit(request: HttpRequest) -> HttpResponse:
     calls.hit(source)
     try:
         payload = json.loads(request.signed_body)  # type: ignore[attr-defined]
-        identifier, password = str(payload["identifier"]), str(payload["password"])
+        kind, identifier, password = (
+            str(payload.get("kind", "unit")),
+            str(payload["identifier"]),
+            str(payload["password"]),
+        )
         client_ip = payload.get("client_ip")
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"ok": False, "message": "请求内容无法识别"}, status=400)
-    answer = national_unit_answer(
+    answer = national_account_answer(
+        kind=kind,
         identifier=identifier[:64],
         password=password[:128],
         client_ip=str(client_ip)[:45] if client_ip else None,
         source=source,
     )
     return JsonResponse(answer)
+
+
+@signed_call_required
+@require_POST
+def unit_registered(request: HttpRequest) -> HttpResponse:
+    """Whether a unit account is registered here for a USCC (a provincial hall's 单位注册 asks)."""
+    source = request.headers.get(SOURCE, "")[:40]
+    calls = _calls()
+    if calls.exceeded(source):
+        response = JsonResponse({"ok": False, "message": "核验请求过于频繁，请稍后再试"}, status=429)
+        response["Retry-After"] = str(calls.retry_after())
+        return response
+    calls.hit(source)
+    try:
+        uscc = str(json.loads(request.signed_body)["uscc"])[:18]  # type: ignore[attr-defined]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"ok": False, "message": "请求内容无法识别"}, status=400)
+    return JsonResponse(national_uscc_answer(uscc=uscc))

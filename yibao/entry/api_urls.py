@@ -6,5 +6,6 @@ from yibao.entry import api
 
 app_name = "entry-api"
 urlpatterns = [
-    path("federation/verify-unit/", api.verify_unit, name="verify-unit"),
+    path("federation/verify-account/", api.verify_account, name="verify-account"),
+    path("federation/unit-registered/", api.unit_registered, name="unit-registered"),
 ]

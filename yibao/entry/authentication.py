@@ -19,7 +19,7 @@ from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.core.validators._text import to_halfwidth
 from yibao.entry.error_codes import UnitChoiceErrorCode
-from yibao.entry.national_accounts import national_unit_login
+from yibao.entry.national_accounts import national_login
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
@@ -72,11 +72,14 @@ def login_authenticate(*, kind: LoginKind, identifier: str, password: str, origi
     """Return the user the credentials belong to, or raise ApplicationError (and count it)."""
     identifier = to_halfwidth(identifier).strip()
     user = _find_unit_admin(identifier) if kind is LoginKind.UNIT else _find_operator(identifier)
-    if user is None and kind is LoginKind.UNIT:
-        # An account of the national platform, not yet known here (Yunnan manual 001 FAQ 2.1).
-        adopted = national_unit_login(identifier=identifier, password=password, origin=origin)
-        if adopted is not None:
-            return adopted
+    if user is None or not user.has_usable_password():
+        # An account of the national platform not known here yet, or copied here without its
+        # password (Yunnan manual 001 FAQ 2.1; Beijing manual 002 FAQ 6: «登录同步至地方网厅»).
+        synced = national_login(
+            kind=kind, identifier=identifier, password=password, local=user, origin=origin
+        )
+        if synced is not None:
+            return synced
     return login_password_check(user=user, kind=kind, identifier=identifier, password=password, origin=origin)
 
 

@@ -16,6 +16,7 @@ class RegistrationErrorCode(StrEnum):
     MOBILE_TAKEN = "registration.mobile_taken"
     VERIFIED_MISMATCH = "registration.verified_mismatch"
     CONTACT_MISMATCH = "registration.contact_mismatch"
+    NATIONAL_REGISTERED = "registration.national_registered"
 
 
 class RecoveryErrorCode(StrEnum):

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from yibao.accounts import lockout
+from yibao.accounts.authentication import user_lock_key
+from yibao.accounts.error_codes import LoginErrorCode
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
@@ -107,11 +109,19 @@ def _login_resolve(claims: PlatformClaims, *, origin: RequestOrigin) -> OidcOutc
         return OidcOutcome(claims=claims, verified=verified)
     if not unit.account.is_active:
         raise ApplicationError(OidcErrorCode.ACCOUNT_DISABLED, "该单位账号已停用，请联系经办机构")
+    # The unit account's lockout (wrong passwords) holds for this login too, as for 单位 CA 登录.
+    locked = lockout.account_locked_seconds(user_lock_key(unit.account))
+    if locked:
+        raise ApplicationError(LoginErrorCode.LOCKED, lockout.lock_message(locked))
     identity = PlatformIdentity.objects.filter(issuer=claims.issuer, subject=claims.subject).first()
     if identity is None:
-        identity = platform_identity_link(
-            unit=unit, issuer=claims.issuer, subject=claims.subject, actor=unit.account, origin=origin
-        )
+        try:
+            identity = platform_identity_link(
+                unit=unit, issuer=claims.issuer, subject=claims.subject, actor=unit.account, origin=origin
+            )
+        except IntegrityError:  # linked by a login of the same identity at the same moment
+            platform_identity_check(issuer=claims.issuer, subject=claims.subject, unit=unit, uscc=claims.uscc)
+            identity = PlatformIdentity.objects.get(issuer=claims.issuer, subject=claims.subject)
     PlatformIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now())
     return OidcOutcome(claims=claims, user=unit.account, unit=unit)
 

@@ -21,6 +21,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.profiles import get_profile
 from yibao.entry.error_codes import RegistrationErrorCode
+from yibao.entry.national_accounts import uscc_registered_nationally
 from yibao.entry.oidc_login import platform_identity_check, platform_identity_link
 from yibao.entry.verified_identity import VerifiedSource, VerifiedUnit, certificate_from_reference
 from yibao.federation.models import CoreUnit
@@ -43,6 +44,10 @@ HELD_MISMATCH_MESSAGE = "单位名称或法定代表人信息与医保经办机�
 ACCOUNT_TAKEN_MESSAGE = "该账号已被使用，请更换其他账号"
 TOO_MANY_CHECKS_MESSAGE = "操作过于频繁，请稍后再试"
 OPERATOR_PASSWORD_WRONG_MESSAGE = "经办人密码填写错误"
+# Yunnan manual 001 FAQ 2.1: «无需注册，直接用国家注册的账号密码在云南网厅登录即可».
+NATIONAL_REGISTERED_MESSAGE = (
+    "该统一社会信用代码已在国家医保服务平台注册，无需注册，请直接使用国家平台注册的账号和密码登录"
+)
 VERIFIED_MISMATCH_MESSAGE = "单位名称或统一社会信用代码与验证的信息不一致，请重新验证后注册"
 
 
@@ -215,6 +220,10 @@ def unit_register(
         raise ApplicationError(RegistrationErrorCode.ACCOUNT_TAKEN, ACCOUNT_TAKEN_MESSAGE, field="account")
     if uscc_registered(unit.uscc):
         raise ApplicationError(RegistrationErrorCode.USCC_REGISTERED, USCC_REGISTERED_MESSAGE, field="uscc")
+    if uscc_registered_nationally(unit.uscc):
+        raise ApplicationError(
+            RegistrationErrorCode.NATIONAL_REGISTERED, NATIONAL_REGISTERED_MESSAGE, field="uscc"
+        )
     profile = get_profile()
     if profile.require_known_uscc and not uscc_known(unit.uscc):
         raise ApplicationError(RegistrationErrorCode.USCC_UNKNOWN, USCC_UNKNOWN_MESSAGE, field="uscc")

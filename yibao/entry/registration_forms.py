@@ -19,8 +19,10 @@ from yibao.core.validators.identity import validate_cert_number
 from yibao.core.validators.passwords import validate_new_password
 from yibao.core.validators.uscc import validate_uscc
 from yibao.core.widgets import KeptPasswordInput, PasswordStrengthInput, RegionPickerField
+from yibao.entry.national_accounts import uscc_registered_nationally
 from yibao.entry.registration import (
     ACCOUNT_TAKEN_MESSAGE,
+    NATIONAL_REGISTERED_MESSAGE,
     TOO_MANY_CHECKS_MESSAGE,
     USCC_REGISTERED_MESSAGE,
     USCC_UNKNOWN_MESSAGE,
@@ -132,6 +134,8 @@ class UnitStepForm(HallForm):
         if "uscc" in data:
             if uscc_registered(data["uscc"]):
                 self.add_error("uscc", USCC_REGISTERED_MESSAGE)
+            elif uscc_registered_nationally(data["uscc"]):
+                self.add_error("uscc", NATIONAL_REGISTERED_MESSAGE)
             elif get_profile().require_known_uscc and not uscc_known(data["uscc"]):
                 self.add_error("uscc", USCC_UNKNOWN_MESSAGE)
 

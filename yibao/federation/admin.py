@@ -1,8 +1,12 @@
+import json
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from yibao.core.masking import mask_id_number, mask_phone
 from yibao.federation.delivery import outbox_deliver_soon
 from yibao.federation.models import CoreUnit, OutboxEvent, ReceivedEvent
 
@@ -25,6 +29,30 @@ class CoreUnitAdmin(admin.ModelAdmin):
         return False
 
 
+_ID_NUMBERS = ("legal_rep_cert_no", "cert_no")
+_PHONES = ("legal_rep_mobile", "mobile", "contact_phone")
+
+
+def _masked(value: Any) -> Any:
+    """A payload as the admin shows it: ID numbers and phones masked (DESIGN §4), at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: mask_id_number(str(item)) if key in _ID_NUMBERS and item
+            else mask_phone(str(item)) if key in _PHONES and item
+            else _masked(item)
+            for key, item in value.items()
+        }  # fmt: skip
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+class MaskedPayload:
+    @admin.display(description="内容")
+    def payload_shown(self, event: OutboxEvent | ReceivedEvent) -> str:
+        return json.dumps(_masked(event.payload), ensure_ascii=False, indent=1)
+
+
 class DeliveryState(admin.SimpleListFilter):
     title = "送达状态"
     parameter_name = "state"
@@ -43,7 +71,7 @@ class DeliveryState(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(MaskedPayload, admin.ModelAdmin):
     """What the hall owes the national platform, and how its delivery goes."""
 
     list_display = [
@@ -59,7 +87,8 @@ class OutboxEventAdmin(admin.ModelAdmin):
     list_filter = [DeliveryState, "kind"]
     search_fields = ["unit_uscc", "key"]
     actions = ["retry_now"]
-    readonly_fields = [f.name for f in OutboxEvent._meta.fields]
+    exclude = ["payload"]
+    readonly_fields = [*(f.name for f in OutboxEvent._meta.fields if f.name != "payload"), "payload_shown"]
 
     @admin.display(description="送达状态")
     def state(self, event: OutboxEvent) -> str:
@@ -81,13 +110,14 @@ class OutboxEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReceivedEvent)
-class ReceivedEventAdmin(admin.ModelAdmin):
+class ReceivedEventAdmin(MaskedPayload, admin.ModelAdmin):
     """Events the provincial halls delivered to this (national) instance."""
 
     list_display = ["id", "source", "kind", "unit_uscc", "created_at", "received_at"]
     list_filter = ["source", "kind"]
     search_fields = ["unit_uscc", "key"]
-    readonly_fields = [f.name for f in ReceivedEvent._meta.fields]
+    exclude = ["payload"]
+    readonly_fields = [*(f.name for f in ReceivedEvent._meta.fields if f.name != "payload"), "payload_shown"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -18,7 +18,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record, client_address
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.throttle import Throttle
 from yibao.federation.receiver import Malformed, events_receive
-from yibao.federation.signing import SIGNATURE, SOURCE, TIMESTAMP, signature_valid, signed_headers
+from yibao.federation.signing import NONCE, SOURCE, answer_headers, request_valid
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -48,9 +48,7 @@ def signed_call_required(view: View) -> View:
         body = request.read(MAX_BODY_BYTES + 1)
         if len(body) > MAX_BODY_BYTES:
             return JsonResponse({"ok": False, "message": "请求内容超过大小上限"}, status=413)
-        if not signature_valid(
-            body, timestamp=request.headers.get(TIMESTAMP, ""), signature=request.headers.get(SIGNATURE, "")
-        ):
+        if not request_valid(body, path=request.path_info, headers=request.headers):
             failures.hit(address)
             audit_event_record(
                 actor=None,
@@ -61,9 +59,8 @@ def signed_call_required(view: View) -> View:
             return JsonResponse({"ok": False, "message": "签名无效或已过期"}, status=401)
         request.signed_body = body  # type: ignore[attr-defined]
         answer: HttpResponse = view(request, *args, **kwargs)
-        for name, value in signed_headers(answer.content).items():
-            if name != "Content-Type":
-                answer[name] = value  # the caller checks that the answer is ours
+        for name, value in answer_headers(answer.content, nonce=request.headers[NONCE]).items():
+            answer[name] = value  # the caller checks that the answer is ours, and for its request
         return answer
 
     return mark_guard(cast(View, csrf_exempt(wrapper)), Guard.TOKEN)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from yibao.federation.signing import SIGNATURE, TIMESTAMP, signature_valid, signed_headers
+from yibao.federation.signing import NONCE, answer_valid, request_headers
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024
 
@@ -23,19 +23,20 @@ class NationalUnavailable(Exception):
 
 def national_call(path: str, payload: dict[str, Any]) -> dict[str, Any]:
     body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = request_headers(body, path=path)
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked by settings
-        f"{settings.YIBAO_NATIONAL_URL}{path}", data=body, headers=signed_headers(body), method="POST"
+        f"{settings.YIBAO_NATIONAL_URL}{path}", data=body, headers=headers, method="POST"
     )
     timeout = int(settings.YIBAO_FEDERATION_TIMEOUT_SECONDS)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s) only
             raw = answer.read(MAX_ANSWER_BYTES + 1)
-            timestamp, signature = answer.headers.get(TIMESTAMP, ""), answer.headers.get(SIGNATURE, "")
+            answered = {name.title(): value for name, value in answer.headers.items()}
     except urllib.error.HTTPError as error:
         raise NationalUnavailable(f"国家平台返回 HTTP {error.code}") from None
     except (urllib.error.URLError, OSError) as error:
         raise NationalUnavailable(f"无法连接国家平台：{getattr(error, 'reason', error)}") from None
-    if len(raw) > MAX_ANSWER_BYTES or not signature_valid(raw, timestamp=timestamp, signature=signature):
+    if len(raw) > MAX_ANSWER_BYTES or not answer_valid(raw, nonce=headers[NONCE], headers=answered):
         raise NationalUnavailable("国家平台的应答未经签名或签名无效")
     try:
         answer_payload = json.loads(raw)

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -76,8 +76,22 @@ def _in_unit_order(events: list[OutboxEvent], *, now: datetime.datetime) -> list
     return [e for e in events if e.pk < first_left_out.get(e.unit_uscc, e.pk + 1)]
 
 
+def _blocked(now: datetime.datetime) -> Exists:
+    """An earlier undelivered event of the same unit waits (its retry not due, or another worker
+    holds it): this one cannot go before it."""
+    return Exists(
+        OutboxEvent.objects.filter(
+            unit_uscc=OuterRef("unit_uscc"), delivered_at__isnull=True, id__lt=OuterRef("id")
+        ).filter(Q(next_attempt_at__gt=now) | Q(lease_until__gte=now))
+    )
+
+
 def _claim(*, now: datetime.datetime, limit: int) -> list[OutboxEvent]:
-    due = OutboxEvent.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now).filter(_free(now))
+    due = (
+        OutboxEvent.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now)
+        .filter(_free(now))
+        .exclude(_blocked(now))
+    )
     candidates = _in_unit_order(list(due.order_by("id")[:limit]), now=now)
     if not candidates:
         return []
@@ -172,7 +186,13 @@ def outbox_deliver(*, max_rounds: int | None = None) -> DeliveryReport:
 
 
 def next_attempt() -> datetime.datetime | None:
-    return OutboxEvent.objects.filter(delivered_at__isnull=True).aggregate(at=Min("next_attempt_at"))["at"]
+    """When the next round has something to send: the earliest retry of an event that is first
+    in its unit's line (a later event waits for it, whatever its own time)."""
+    earlier = OutboxEvent.objects.filter(
+        unit_uscc=OuterRef("unit_uscc"), delivered_at__isnull=True, id__lt=OuterRef("id")
+    )
+    heads = OutboxEvent.objects.filter(delivered_at__isnull=True).exclude(Exists(earlier))
+    return heads.aggregate(at=Min("next_attempt_at"))["at"]
 
 
 DEFERRED_KEY = "federation:outbox:deferred"
@@ -189,7 +209,7 @@ def outbox_deliver_task(deferred: bool = False) -> None:
     later = next_attempt()
     if later is None or not default_task_backend.supports_defer:
         return
-    at = max(later, timezone.now())
+    at = max(later, timezone.now() + datetime.timedelta(seconds=BACKOFF_FIRST_SECONDS))  # never a hot loop
     wait = int((at - timezone.now()).total_seconds())
     if cache.add(DEFERRED_KEY, at.isoformat(), timeout=wait + 300):
         outbox_deliver_task.using(run_after=at).enqueue(deferred=True)

@@ -54,31 +54,42 @@ def _parsed(item: Any) -> dict[str, Any]:
 
 
 def events_receive(*, source: str, events: Any) -> dict[str, str]:
-    """What became of each event, by key: accepted, duplicate, out_of_order or rejected:<why>."""
+    """What became of each event, by key: accepted, duplicate, out_of_order or rejected:<why>.
+    The batch is read with two queries (which keys are known, which previous ones) and written
+    with one insert; a concurrent delivery of the same events falls back to one at a time."""
     if not isinstance(events, list) or len(events) > MAX_EVENTS:
         raise Malformed("events")
     results: dict[str, str] = {}
+    parsed: list[dict[str, Any]] = []
     for item in events:
         try:
-            event = _parsed(item)
+            parsed.append(_parsed(item))
         except Malformed as error:
             key = str(item.get("key")) if isinstance(item, dict) else ""
             if key:
                 results[key] = f"rejected:{error}"
-            continue
+    wanted = {e["key"] for e in parsed} | {e["previous_key"] for e in parsed if e["previous_key"]}
+    known = set(ReceivedEvent.objects.filter(key__in=wanted).values_list("key", flat=True))
+    new: list[ReceivedEvent] = []
+    for event in parsed:
         key = str(event["key"])
-        if ReceivedEvent.objects.filter(key=event["key"]).exists():
+        if event["key"] in known:
             results[key] = "duplicate"
-            continue
-        previous = event["previous_key"]
-        if previous is not None and not ReceivedEvent.objects.filter(key=previous).exists():
+        elif event["previous_key"] is not None and event["previous_key"] not in known:
             results[key] = "out_of_order"
-            continue
-        try:
-            with transaction.atomic():
-                ReceivedEvent.objects.create(source=source[:40], **event)
-        except IntegrityError:  # the same event from a concurrent retry
-            results[key] = "duplicate"
-            continue
-        results[key] = "accepted"
+        else:
+            new.append(ReceivedEvent(source=source[:40], **event))
+            known.add(event["key"])  # a later event of the batch may name it as previous
+            results[key] = "accepted"
+    try:
+        with transaction.atomic():
+            ReceivedEvent.objects.bulk_create(new)
+    except IntegrityError:  # some came in a concurrent delivery meanwhile: one at a time
+        for record in new:
+            try:
+                with transaction.atomic():
+                    record.pk = None
+                    record.save(force_insert=True)
+            except IntegrityError:
+                results[str(record.key)] = "duplicate"
     return results

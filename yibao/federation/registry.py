@@ -39,6 +39,7 @@ from yibao.federation.models import CoreUnit
 MAX_ERRORS = 200
 MAX_ROWS = 500_000
 AUDIT_ACTION = "federation.registry.sync"
+REFUSED_ACTION = "federation.registry.refused"
 BATCH = 900  # rows per IN (...) and per bulk write: within SQLite's variable limit
 _PHONE = re.compile(r"(1[3-9]\d{9})|(0\d{2,3}-?\d{7,8}(-\d{1,6})?)")
 
@@ -74,7 +75,8 @@ def _division(value: str) -> str:
 def _phone(value: str) -> str:
     number = to_halfwidth(value).strip().replace(" ", "")
     if number and not _PHONE.fullmatch(number):
-        raise CellError(f"“{value}”不是有效的手机号码或固定电话（如 13912345678、0871-12345678）")
+        # The number itself is not repeated: the report goes to the audit log.
+        raise CellError("不是有效的手机号码或固定电话（如 13912345678、0871-12345678）")
     return number
 
 
@@ -306,6 +308,20 @@ def _existing(usccs: Iterable[str]) -> dict[str, CoreUnit]:
     return found
 
 
+def _refusal_record(report: RegistryReport, *, source: str, origin: RequestOrigin | None) -> None:
+    """A refused feed, visible to the system admin (审计日志) with its first problems."""
+    audit_event_record(
+        actor=None,
+        action=REFUSED_ACTION,
+        after={
+            "source": source,
+            "error_count": report.error_count,
+            "errors": [str(e) for e in report.errors[:20]],
+        },
+        origin=origin,
+    )
+
+
 def registry_sync(
     *, feed: RegistryFeed, source: str, origin: RequestOrigin | None = None, dry_run: bool = False
 ) -> RegistryReport:
@@ -318,7 +334,10 @@ def registry_sync(
         existing = _existing(by_uscc)
         new: list[CoreUnit] = []
         changed: list[CoreUnit] = []
+        complete = {BY_KEY[k].attr for k in feed.keys}
         for uscc, (line, values) in by_uscc.items():
+            if set(values) != complete:
+                continue  # a cell of the row is wrong (reported): nothing to compare it by
             record = existing.get(uscc)
             if record is None:
                 new.append(CoreUnit(**values, synced_at=now))
@@ -344,6 +363,8 @@ def registry_sync(
                 report.created = report.updated = report.unchanged = 0
             else:
                 report.created, report.updated = len(new), len(changed)
+            if not report.ok and not dry_run:
+                _refusal_record(report, source=source, origin=origin)
             return report
         CoreUnit.objects.bulk_create(new, batch_size=BATCH)
         if changed:

@@ -19,11 +19,11 @@ from django.utils import timezone
 from tests.instances import HallInstance
 from yibao.accounts.models import User
 from yibao.core.models import AuditEvent
-from yibao.entry.tests.test_login import form_errors, unit_login
+from yibao.entry.tests.test_login import form_errors, operator_login, unit_login
 from yibao.federation.delivery import outbox_deliver
 from yibao.federation.models import OutboxEvent
 from yibao.federation.outbox import outbox_event_add
-from yibao.federation.signing import signed_headers
+from yibao.federation.signing import request_headers
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
@@ -96,6 +96,45 @@ def test_a_national_account_logs_in_here_and_from_then_on_locally(
 
 
 @pytest.mark.django_db
+def test_a_national_operator_logs_in_here_and_brings_its_unit(client: Client, yunnan: HallInstance) -> None:
+    # Beijing manual 002 FAQ 6: an operator of another hall logs in once and is 同步至地方网厅.
+    response = operator_login(client, "13800000001", "Yibao2026test")
+    assert response.status_code == 302, form_errors(response)
+    operator = Operator.objects.get(mobile="13800000001")
+    assert operator.user.check_password("Yibao2026test")
+    unit = Unit.objects.get(uscc=USCC)
+    assert Binding.objects.filter(unit=unit, operator=operator, status="active").exists()
+    assert not unit.account.has_usable_password()  # the admin's password stays the admin's
+    # The unit admin's first login here asks the national hall, and brings the admin's password.
+    client.logout()
+    response = unit_login(client, ACCOUNT, PASSWORD)
+    assert response["Location"] == "/hall/unit/", form_errors(response)
+    unit.account.refresh_from_db()
+    assert unit.account.check_password(PASSWORD)
+    # An operator copied with the unit (no password here) brings its password the same way.
+    client.logout()
+    assert not Operator.objects.filter(mobile="13800000002").exists()  # not brought by an operator
+    assert operator_login(client, "13800000002", "Yibao2026test").status_code == 302
+    assert Operator.objects.get(mobile="13800000002").user.check_password("Yibao2026test")
+
+
+@pytest.mark.django_db
+def test_a_local_account_of_the_same_name_is_not_taken_over(client: Client, yunnan: HallInstance) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from yibao.core.tests.factories import UnitFactory
+
+    other = UnitFactory.create(account__username=ACCOUNT)  # another unit's account, same name
+    assert other.account is not None
+    User.objects.filter(pk=other.account.pk).update(password=make_password(None))
+    assert form_errors(unit_login(client, ACCOUNT, PASSWORD)) == [
+        "该账号与本平台已有账号重名，请联系医保经办机构处理"
+    ]
+    other.account.refresh_from_db()
+    assert not other.account.has_usable_password()
+
+
+@pytest.mark.django_db
 def test_a_wrong_password_creates_nothing_and_counts_there_and_here(
     client: Client, yunnan: HallInstance
 ) -> None:
@@ -128,9 +167,9 @@ def test_another_secret_is_neither_answered_nor_believed(
     # A forged call straight to the national hall is refused there and audited.
     body = json.dumps({"identifier": ACCOUNT, "password": PASSWORD}).encode()
     request = urllib.request.Request(  # noqa: S310 - 127.0.0.1
-        f"{yunnan.url}/api/internal/federation/verify-unit/",
+        f"{yunnan.url}/api/internal/federation/verify-account/",
         data=body,
-        headers=signed_headers(body),
+        headers=request_headers(body, path="/api/internal/federation/verify-account/"),
         method="POST",
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -188,3 +227,18 @@ def test_killed_mid_delivery_every_event_arrives_once(yunnan: HallInstance, sett
             "select payload from federation_receivedevent where unit_uscc = ? order by id", uscc
         )
         assert [json.loads(p)["n"] for (p,) in got] == made
+
+
+@pytest.mark.django_db
+def test_a_unit_registered_at_the_national_hall_does_not_register_again(
+    client: Client, yunnan: HallInstance, settings: Any
+) -> None:
+    from yibao.entry.tests.test_registration import UNIT_STEP, errors
+
+    assert UNIT_STEP["uscc"] == USCC  # the national hall's unit
+    assert errors(client.post("/hall/register/", UNIT_STEP)) == [
+        "统一社会信用代码：该统一社会信用代码已在国家医保服务平台注册，无需注册，请直接使用国家平台注册的账号和密码登录"
+    ]
+    # While the national hall cannot be asked, registration goes on (the outbox tells it later).
+    settings.YIBAO_NATIONAL_URL = "http://127.0.0.1:9"
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302

@@ -21,6 +21,7 @@ from oauth2_provider.utils import jwk_from_pem
 
 from tests.oidc_provider.fixtures import CLIENT_ID, Provider, oidc_configure, provider_start
 from tests.pagecheck import check_page, visible_text
+from yibao.accounts.error_codes import LoginErrorCode
 from yibao.core.errors import ApplicationError
 from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import UnitFactory
@@ -56,7 +57,9 @@ def sign_in(client: Client, provider: Provider, username: str) -> Any:
     return back(client, provider.authorize(start(client), username))
 
 
-def refused(response: Any, client: Client, code: OidcErrorCode, message: str, *, status: int = 200) -> None:
+def refused(
+    response: Any, client: Client, code: OidcErrorCode | LoginErrorCode, message: str, *, status: int = 200
+) -> None:
     soup = check_page(response, status=status)
     assert message in visible_text(soup), visible_text(soup)
     assert "_auth_user_id" not in client.session
@@ -305,6 +308,18 @@ def test_a_disabled_unit_account_is_refused(client: Client, oidc_provider: Provi
     unit.account.save(update_fields=["is_active"])
     response = sign_in(client, oidc_provider, person_for(oidc_provider, unit))
     refused(response, client, OidcErrorCode.ACCOUNT_DISABLED, "该单位账号已停用")
+
+
+def test_a_unit_account_locked_by_wrong_passwords_is_refused(client: Client, oidc_provider: Provider) -> None:
+    from yibao.accounts import lockout
+    from yibao.accounts.authentication import user_lock_key
+
+    unit: Unit = UnitFactory.create()
+    assert unit.account is not None
+    for _ in range(5):
+        lockout.login_failure_record(account_key=user_lock_key(unit.account), ip_address="10.0.0.9")
+    response = sign_in(client, oidc_provider, person_for(oidc_provider, unit))
+    refused(response, client, LoginErrorCode.LOCKED, "锁定")
 
 
 def test_a_provider_that_does_not_answer_gives_a_clean_page(client: Client, settings, tmp_path) -> None:

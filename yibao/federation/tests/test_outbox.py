@@ -8,6 +8,7 @@ import datetime
 import http.server
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +24,7 @@ from yibao.federation.delivery import backoff, outbox_deliver
 from yibao.federation.models import OutboxEvent, ReceivedEvent
 from yibao.federation.outbox import outbox_event_add
 from yibao.federation.receiver import events_receive
-from yibao.federation.signing import signed_headers
+from yibao.federation.signing import NONCE, answer_headers, request_headers
 
 SECRET = "federation-secret-for-tests-Lm3Qx8Rt5Vw2Yz7Bc4Nd9"
 KIND = OutboxEvent.Kind.UNIT_CHANGED
@@ -134,6 +135,23 @@ def test_an_event_waits_for_its_units_earlier_one(federation: str, settings: Any
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_unit_waiting_for_a_retry_does_not_hold_up_the_others(federation: str, settings: Any) -> None:
+    from yibao.federation.delivery import next_attempt
+
+    settings.YIBAO_NATIONAL_URL, settings.YIBAO_FEDERATION_BATCH = "http://127.0.0.1:9", 5
+    waiting = [add(n=n) for n in range(8)]  # more than a batch, all behind the first
+    other = add(uscc="91110000802100433B", n=99)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    OutboxEvent.objects.update(next_attempt_at=timezone.now())
+    OutboxEvent.objects.filter(pk=waiting[0].pk).update(next_attempt_at=later)
+    settings.YIBAO_NATIONAL_URL = federation
+    report = outbox_deliver()
+    assert (report.sent, report.delivered) == (1, 1) and [k for k, _ in received()] == [str(other.key)]
+    # The next round is due when the first in line is, not at once (no task loop meanwhile).
+    assert next_attempt() == OutboxEvent.objects.get(pk=waiting[0].pk).next_attempt_at
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_round_leaves_a_lease_that_runs_out(federation: str, settings: Any) -> None:
     settings.YIBAO_NATIONAL_URL = "http://127.0.0.1:9"
     event = add()
@@ -163,12 +181,14 @@ class _Answer(http.server.BaseHTTPRequestHandler):
     status = 500
     body = b"oops"
     signed = False
+    delay = 0.0
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(self.delay)
         self.send_response(self.status)
         if self.signed:
-            for name, value in signed_headers(self.body).items():
+            for name, value in answer_headers(self.body, nonce=self.headers[NONCE]).items():
                 self.send_header(name, value)
         self.end_headers()
         self.wfile.write(self.body)
@@ -208,25 +228,47 @@ def test_errors_and_garbage_are_retried_with_back_off(
     assert event.next_attempt_at >= timezone.now() + backoff(1) - datetime.timedelta(seconds=2)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_endpoint_times_out_and_is_retried(federation: str, settings: Any, bad_endpoint: Any) -> None:
+    handler, url = bad_endpoint
+    handler.status, handler.body, handler.signed, handler.delay = 200, b'{"results": {}}', True, 2.0
+    settings.YIBAO_NATIONAL_URL, settings.YIBAO_FEDERATION_TIMEOUT_SECONDS = url, 1
+    event = add()
+    event.refresh_from_db()
+    assert (event.delivered_at, event.attempts) == (None, 1)
+    assert event.last_error.startswith("无法连接国家平台") and "timed out" in event.last_error
+
+
 def test_back_off_doubles_up_to_an_hour() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
     assert backoff(30).total_seconds() == 3600
 
 
 @pytest.mark.django_db
-def test_a_forged_or_stale_call_is_refused_and_audited(client: Client, settings: Any) -> None:
+def test_a_forged_stale_replayed_or_misdirected_call_is_refused_and_audited(
+    client: Client, settings: Any
+) -> None:
     settings.YIBAO_FEDERATION_SECRET = SECRET
     body = json.dumps({"events": []}).encode()
     url = "/api/internal/federation/events/"
-    headers = signed_headers(body)
+    headers = request_headers(body, path=url)
     forged = {**headers, "X-Yibao-Signature": "0" * 64}
-    stale = signed_headers(body, now=timezone.now().timestamp() - 600)
-    for sent in (forged, stale, {"Content-Type": "application/json"}):
+    stale = request_headers(body, path=url, now=timezone.now().timestamp() - 600)
+    elsewhere = request_headers(body, path="/api/internal/federation/verify-account/")
+    other_source = {**request_headers(body, path=url), "X-Yibao-Source": "beijing"}
+    for sent in (forged, stale, elsewhere, other_source, {"Content-Type": "application/json"}):
         response = client.post(url, body, content_type="application/json", headers=sent)
         assert response.status_code == 401
-    assert AuditEvent.objects.filter(action="federation_signature_refused").count() == 3
+    assert AuditEvent.objects.filter(action="federation_signature_refused").count() == 5
     ok = client.post(url, body, content_type="application/json", headers=headers)
     assert ok.status_code == 200 and ok.json() == {"ok": True, "results": {}}
+    # The answer is signed for this request's nonce, and the same request cannot be sent twice.
+    from yibao.federation.signing import answer_valid
+
+    answered = {name: ok[name] for name in ("X-Yibao-Timestamp", "X-Yibao-Signature")}
+    assert answer_valid(ok.content, nonce=headers[NONCE], headers=answered)
+    assert not answer_valid(ok.content, nonce="another-nonce-0000", headers=answered)
+    assert client.post(url, body, content_type="application/json", headers=headers).status_code == 401
     settings.YIBAO_FEDERATION_SECRET = ""
     assert client.post(url, body, content_type="application/json", headers=headers).status_code == 404
 

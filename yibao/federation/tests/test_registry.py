@@ -77,13 +77,27 @@ def test_every_problem_is_listed_and_nothing_is_written() -> None:
         "第3行：统一社会信用代码与第2行重复",
         "第4行：统一社会信用代码校验位不正确",
         "第5行：单位名称不能为空",
-        "第5行：单位联系人号码“12345”不是有效的手机号码或固定电话（如 13912345678、0871-12345678）",
+        "第5行：单位联系人号码不是有效的手机号码或固定电话（如 13912345678、0871-12345678）",
         "第5行：有效标志“2”无效，应为 1（有效）或 0（无效）",
         "第5行：更新时间“2099-01-01”晚于当前时间",
         "第5行：医保区划“999999”不是有效的医保区划代码",
     ]
     assert report.summary() == "共4行，发现7处错误，未同步任何数据"
     assert CoreUnit.objects.count() == 0
+    refused = AuditEvent.objects.get(action="federation.registry.refused")  # the admin sees it
+    assert (refused.after["error_count"], refused.after["errors"][0]) == (
+        7,
+        "第3行：统一社会信用代码与第2行重复",
+    )
+
+
+def test_a_bad_cell_in_a_row_of_a_known_unit_is_reported_not_a_crash() -> None:
+    sync(csv_bytes(ROW_A))
+    report = sync(csv_bytes(ROW_A.replace("2026-11-01 09:00:00", "昨天").replace("13812340000", "12")))
+    assert [str(e) for e in report.errors] == [
+        "第2行：单位联系人号码不是有效的手机号码或固定电话（如 13912345678、0871-12345678）",
+        "第2行：更新时间“昨天”不是有效的时间（如 2026-05-01 10:20:30）",
+    ]
 
 
 def test_a_file_without_a_required_column_is_refused() -> None:

@@ -198,6 +198,8 @@ def test_a_change_goes_through_the_workspace_to_review_return_resubmit_and_appro
     event = AuditEvent.objects.get(action="catalog.institution.change_recorded")
     assert event.after["application"] == application.number
     assert event.after["change_items"] == ["legrep", "name"]
+    # The audit log keeps the 法人's ID number and phone masked.
+    assert (event.after["legrep_certno"], event.after["legrep_tel"]) == ("5301**********0015", "138****1122")
     reviewed = visible_text(check_page(client.get(reverse("institutions:medical-reviewed"))))
     assert "审核通过" in reviewed
     assert application.number not in visible_text(
