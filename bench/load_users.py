@@ -43,7 +43,7 @@ def _secure_cookies_over_the_proxy_hop(policy: DefaultCookiePolicy, cookie: Cook
     return True
 
 
-DefaultCookiePolicy.return_ok_secure = _secure_cookies_over_the_proxy_hop  # type: ignore[method-assign]
+DefaultCookiePolicy.return_ok_secure = _secure_cookies_over_the_proxy_hop  # type: ignore[method-assign,assignment]
 
 
 class _HallUser(HttpUser):
@@ -59,7 +59,7 @@ class _HallUser(HttpUser):
         if token is None:
             raise RuntimeError(f"no CSRF token on the page before {path}")
         data = {**data, "csrfmiddlewaretoken": token.group(1)}
-        headers = {"Referer": f"https://{self.host.split('://', 1)[1]}{path}"}
+        headers = {"Referer": f"https://{str(self.host).split('://', 1)[1]}{path}"}
         return self.client.post(path, data=data, name=name, headers=headers, **kwargs)
 
 

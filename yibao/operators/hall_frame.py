@@ -88,7 +88,7 @@ def _frame_build(
         first.append(_mailbox_key(operator_id))
     stamp = versions_read(first)
     binding = binding_active_load(user_id=user.pk, unit_id=unit_id) if unit_id is not None else None
-    items = items_in_force_load(user=user, unit_id=unit_id) if binding is not None else {}
+    items = items_in_force_load(user=user, unit_id=binding.unit_id) if binding is not None else {}
     listed = hall_frame_load(user_id=user.pk)
     if binding is not None:
         operator_id = binding.operator_id

@@ -81,10 +81,15 @@ def test_the_roster_adds_one_population_query_to_the_frame(client: Client) -> No
     assert len(queries) == 3, "\n".join(queries)
 
 
+def unit_admin(binding: Binding) -> User:
+    assert binding.unit.account is not None
+    return binding.unit.account
+
+
 def set_grants(binding: Binding, items: set[str]) -> None:
     operator_grants_set(
         unit=binding.unit, binding=binding, item_codes=items, population_codes={"in-service"} if items else set(),
-        actor=binding.unit.account, origin=RequestOrigin(),
+        actor=unit_admin(binding), origin=RequestOrigin(),
     )  # fmt: skip
 
 
@@ -116,7 +121,7 @@ def test_unbinding_sends_the_operator_to_choose_a_unit(client: Client) -> None:
     login(client, binding)
     assert client.get(reverse("queries:roster")).status_code == 200
     operator_unbind(
-        unit=binding.unit, binding_id=binding.pk, actor=binding.unit.account, origin=RequestOrigin()
+        unit=binding.unit, binding_id=binding.pk, actor=unit_admin(binding), origin=RequestOrigin()
     )
     response = client.get(reverse("queries:roster"))
     assert response.status_code == 302 and response["Location"] == reverse("entry:choose-unit")

@@ -68,9 +68,8 @@ def test_a_flash_message_is_shown_and_that_page_not_kept(client: Client) -> None
     rendered afresh (the layout shows the message) and its page is not kept for others."""
     client.get("/")  # kept
     storage = CookieStorage(RequestFactory().get("/"))
-    client.cookies["messages"] = storage._encode(
-        [Message(constants.INFO, "登录已超过最长有效时间，请重新登录")]
-    )
+    expired = [Message(constants.INFO, "登录已超过最长有效时间，请重新登录")]
+    client.cookies["messages"] = storage._encode(expired)  # type: ignore[attr-defined]
     shown = client.get("/")
     assert "登录已超过最长有效时间" in shown.content.decode()
     assert "X-Page-Cache" not in shown
@@ -91,6 +90,7 @@ def test_a_catalogue_page_is_kept_until_an_entry_changes() -> None:
     assert visitor.get(url)["X-Page-Cache"] == "MISS"
     assert visitor.get(url)["X-Page-Cache"] == "HIT"
     assert visitor.get("/catalog/drugs/?name=amxl&page=1")["X-Page-Cache"] == "MISS"  # another page
+    assert isinstance(drug, Drug)
     drug.name = "阿莫西林胶囊（改）"
     catalog_entry_save(entry=drug, actor=None)
     fresh = visitor.get(url)
