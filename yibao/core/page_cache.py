@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from yibao.core.cache_versions import version_key, versions_match, versions_read
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
-PREFIX = "v1:page:"
+PREFIX = "v1:page:"  # change "v1" whenever the entry changes shape
 HEADER = "X-Page-Cache"  # HIT or MISS: for the benchmark and for whoever reads the logs
 
 

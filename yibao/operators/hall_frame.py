@@ -34,7 +34,7 @@ from yibao.units.models import Unit
 
 _REQUEST_ATTR = "_yibao_hall_frame"
 FRAME_SECONDS = 300
-PREFIX = "v1:hall-frame:"
+PREFIX = "v1:hall-frame:"  # change "v1" whenever HallFrame changes shape: old pickles are then never read
 CURRENT_UNIT_KEY = "yibao_current_unit"  # the session key of the unit the operator chose
 
 
