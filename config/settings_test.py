@@ -35,3 +35,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # to the same database instead of sharing one in-memory connection across threads.
     # One file per run, so that two runs in one checkout never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-yibao-{os.getpid()}.sqlite3")}  # noqa: F405
+# A second alias on the test database, as DATABASE_REPLICA_URL would add one: the read replica's
+# tests (yibao/core/tests/test_db_routing.py) turn the router on and count each alias's queries.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

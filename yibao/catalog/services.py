@@ -24,6 +24,7 @@ from yibao.catalog.search import search_key_for
 from yibao.catalog.selectors import DOSAGE_FORMS_CACHE_KEY, division_code_range
 from yibao.catalog.sheets import SheetRow, read_rows
 from yibao.core.audit import audit_event_record
+from yibao.core.cache_versions import catalog_changed
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.models import Division
@@ -344,7 +345,10 @@ def catalog_file_load(
 
 
 def catalog_caches_clear() -> None:
+    """After any change of a catalogue: the cached dosage forms, and the cached public catalogue
+    pages (their version is bumped when the change commits)."""
     cache.delete(DOSAGE_FORMS_CACHE_KEY)
+    catalog_changed()
 
 
 # --- single edits (the admin) -----------------------------------------------------------------
@@ -449,6 +453,7 @@ def institution_legal_rep_record(
             setattr(institution, name, after[name])
         if changed:
             institution.save(update_fields=[*changed, "updated_at"])
+            catalog_changed()
         audit_event_record(
             actor=actor,
             action="catalog.institution.change_recorded",

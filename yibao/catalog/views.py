@@ -23,11 +23,14 @@ from yibao.catalog.forms import (
 )
 from yibao.catalog.models import Institution
 from yibao.catalog.search import search_planning
+from yibao.core.cache_versions import Scope
 from yibao.core.forms import is_refresh, without_errors
 from yibao.core.guards import public_view
+from yibao.core.page_cache import public_page_cached
 from yibao.core.widgets import REFRESH_FIELD
 
 PAGE_SIZE = 20
+PAGE_CACHE_SECONDS = 600  # a catalogue page, until an edition loads or syncs (cache_versions.Scope.CATALOG)
 MAX_PAGES = 100  # 2,000 rows is more than anyone reads; deeper pages would cost long scans
 
 
@@ -104,6 +107,7 @@ def _list_page(
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def pharmacy_list(request: HttpRequest) -> HttpResponse:
     def rows(*, admdvs: str | None, name: str) -> QuerySet[Institution]:
         return selectors.institution_list(fixmedins_type=Institution.Type.PHARMACY, admdvs=admdvs, name=name)
@@ -115,6 +119,7 @@ def pharmacy_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def pharmacy_detail(request: HttpRequest, code: str) -> HttpResponse:
     pharmacy = selectors.institution_get(code=code, fixmedins_type=Institution.Type.PHARMACY)
     if pharmacy is None:
@@ -127,6 +132,7 @@ def pharmacy_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def institution_list(request: HttpRequest) -> HttpResponse:
     def rows(*, admdvs: str | None, hosp_lv: str, name: str) -> QuerySet[Institution]:
         return selectors.institution_list(
@@ -143,6 +149,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = selectors.institution_get(code=code, fixmedins_type=Institution.Type.MEDICAL)
     if institution is None:
@@ -155,6 +162,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def agency_list(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request,
@@ -166,6 +174,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = selectors.agency_get(code=code)
     if agency is None:
@@ -178,6 +187,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def drug_list(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request,
@@ -189,6 +199,7 @@ def drug_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def drug_detail(request: HttpRequest, code: str) -> HttpResponse:
     drug = selectors.drug_get(code=code)
     if drug is None:
@@ -201,6 +212,7 @@ def drug_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def service_item_list(request: HttpRequest) -> HttpResponse:
     return _list_page(
         request,
@@ -212,6 +224,7 @@ def service_item_list(request: HttpRequest) -> HttpResponse:
 
 @public_view
 @require_GET
+@public_page_cached(Scope.CATALOG, seconds=PAGE_CACHE_SECONDS)
 def service_item_detail(request: HttpRequest, admdvs: str, code: str) -> HttpResponse:
     item = selectors.service_item_get(admdvs=admdvs, code=code)
     if item is None:

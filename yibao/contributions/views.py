@@ -36,6 +36,7 @@ from yibao.contributions.selectors import (
 )
 from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.db_routing import replica_reads
 from yibao.core.reference import code_choices
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.enrollment.scope import population_hint, population_switch_asked
@@ -64,6 +65,7 @@ def _unit_form(request: HttpRequest) -> UnitContributionQueryForm:
 
 
 @grant_required(UNIT_ITEM)
+@replica_reads
 def unit_contributions(request: GrantedRequest) -> HttpResponse:
     """单位缴费信息查询: per month and 险种, with a 合计 line."""
     form = _unit_form(request)
@@ -95,6 +97,7 @@ TOO_MANY_ROWS = (
 
 
 @grant_required(UNIT_ITEM)
+@replica_reads
 def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
     """缴费明细导出: the per-person detail of the range as an xlsx (ID numbers masked)."""
     form = _unit_form(request)
@@ -132,6 +135,7 @@ def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
 
 
 @grant_required(PERSON_ITEM)
+@replica_reads
 def person_contributions(request: GrantedRequest) -> HttpResponse:
     """个人缴费信息查询: the search is POSTed so ID numbers never appear in addresses; the page
     buttons submit the same form again."""

@@ -24,6 +24,7 @@ from yibao.certificates.models import Certificate
 from yibao.contributions.models import Contribution
 from yibao.contributions.summaries import contribution_summaries_rebuild
 from yibao.core.bulk import BulkWriter, qn
+from yibao.core.cache_versions import Scope, version_key, versions_bump_now
 from yibao.core.models import CodeItem, Division
 from yibao.core.profiles import get_profile
 from yibao.core.storage import private_storage
@@ -158,6 +159,8 @@ def demo_seed(options: SeedOptions, *, report: Report = lambda _: None) -> SeedR
         for name in files:
             storage.delete(name)
         raise
+    # The loader writes every app's tables itself: every cached page and hall frame is stale.
+    versions_bump_now([version_key(scope) for scope in (Scope.HALL, Scope.NOTICES, Scope.CATALOG)])
     result.accounts, result.more_units = demo_accounts()
     return result
 

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from yibao.core.cache_versions import notices_changed
 from yibao.notices.models import Message, Notice
 
 
@@ -10,6 +14,20 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
+
+    # The portal page keeps the latest notices in the cache: a notice saved or deleted here
+    # (the one place notices are written) makes it stale once the change commits.
+    def save_model(self, request: HttpRequest, obj: Notice, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        notices_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Notice) -> None:
+        super().delete_model(request, obj)
+        notices_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Notice]) -> None:
+        super().delete_queryset(request, queryset)
+        notices_changed()
 
 
 @admin.register(Message)

@@ -13,6 +13,19 @@ def notice_list_published() -> QuerySet[Notice]:
     return Notice.objects.filter(is_published=True, published_at__lte=timezone.now())
 
 
+def notice_next_publication_seconds() -> int | None:
+    """Seconds until the next notice scheduled for later goes public (None: none is), so that a
+    cached portal page is not kept past it."""
+    now = timezone.now()
+    upcoming = (
+        Notice.objects.filter(is_published=True, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return None if upcoming is None else int((upcoming - now).total_seconds()) + 1
+
+
 def notice_list_latest(*, limit: int = 5) -> list[Notice]:
     return list(notice_list_published().only("id", "title", "published_at")[:limit])
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from yibao.notices.mailboxes import Mailbox, Recipient
+from yibao.core.cache_versions import mailbox_changed
+from yibao.notices.mailboxes import Mailbox, Owner, Recipient
 from yibao.notices.models import Message
 
 
@@ -26,7 +27,7 @@ def message_send(
     """
     if unit is None and operator is None:
         raise ValueError("a message needs a unit or an operator")
-    return Message.objects.create(
+    message = Message.objects.create(
         unit_id=unit.pk if unit is not None else None,
         operator_id=operator.pk if operator is not None else None,
         category=category,
@@ -34,6 +35,16 @@ def message_send(
         body=body,
         created_at=timezone.now(),
     )
+    _changed(message)
+    return message
+
+
+def _changed(message: Message) -> None:
+    """The badge of the message's mailbox (kept in the operators' hall frame) is stale."""
+    if message.operator_id is not None:
+        mailbox_changed(Owner.OPERATOR, message.operator_id)
+    elif message.unit_id is not None:
+        mailbox_changed(Owner.UNIT, message.unit_id)
 
 
 def message_mark_read(*, message: Message) -> bool:
@@ -48,6 +59,7 @@ def message_mark_read(*, message: Message) -> bool:
     changed = Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now)
     if changed:
         message.read_at = now
+        _changed(message)
     else:  # read in another tab a moment ago
         message.refresh_from_db(fields=["read_at"])
     return bool(changed)
@@ -55,4 +67,7 @@ def message_mark_read(*, message: Message) -> bool:
 
 def messages_mark_all_read(*, mailbox: Mailbox) -> int:
     """全部标为已读: mark every unread message of the mailbox read; return how many."""
-    return mailbox.messages().filter(read_at__isnull=True).update(read_at=timezone.now())
+    marked = mailbox.messages().filter(read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        mailbox_changed(mailbox.owner, mailbox.owner_id)
+    return marked

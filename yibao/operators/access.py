@@ -20,6 +20,7 @@ from yibao.accounts.guards import hall_user
 from yibao.core.guards import Guard, mark_guard
 from yibao.core.masking import IdentityDisplay
 from yibao.operators.grants import GrantDecision, GrantRefusal, grant_decide
+from yibao.operators.hall_frame import operator_hall_frame
 from yibao.operators.models import Binding, BusinessItem, Operator
 from yibao.operators.session import CURRENT_UNIT_KEY, OperatorRequest, operator_refusal
 from yibao.units.models import Unit, UnitRole
@@ -94,11 +95,12 @@ def _check_grant(
     if refusal is not None:
         return refusal
     unit_id = request.session.get(CURRENT_UNIT_KEY)
-    decision = (
-        grant_decide(user=hall_user(request), unit_id=unit_id, item_code=code)
-        if unit_id is not None
-        else GrantDecision(binding=None, item=None, refusal=GrantRefusal.NOT_BOUND)
-    )
+    if unit_id is None:
+        decision = GrantDecision(binding=None, item=None, refusal=GrantRefusal.NOT_BOUND)
+    else:
+        decision = _cached_decision(request, code) or grant_decide(
+            user=hall_user(request), unit_id=unit_id, item_code=code
+        )
     if decision.refusal is GrantRefusal.NOT_BOUND:
         return redirect("entry:choose-unit")
     if decision.refusal is GrantRefusal.UNKNOWN_ITEM:
@@ -112,6 +114,16 @@ def _check_grant(
     granted = cast(GrantedRequest, request)
     granted.unit, granted.binding, granted.business_item = binding.unit, binding, item
     return view(request, *args, **kwargs)
+
+
+def _cached_decision(request: HttpRequest, code: str) -> GrantDecision | None:
+    """Allowed, from the hall frame (no query) when the item is in force there; None sends the
+    question to `grant_decide`, which also says why not."""
+    frame = operator_hall_frame(request)
+    item = frame.items.get(code)
+    if frame.binding is None or item is None:
+        return None
+    return GrantDecision(binding=frame.binding, item=item, refusal=None)
 
 
 POPULATION_KEY = "yibao_current_population"

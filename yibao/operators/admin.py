@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from yibao.core.cache_versions import HallRecordsAdmin
 from yibao.operators.models import Binding, BusinessItem, FunctionRole, Grant, Operator
 
 
 @admin.register(Operator)
-class OperatorAdmin(admin.ModelAdmin):
+class OperatorAdmin(HallRecordsAdmin, admin.ModelAdmin):
     list_display = ["name", "mobile", "email"]
     search_fields = ["name", "mobile"]
     raw_id_fields = ["user"]
@@ -22,7 +23,7 @@ class GrantInline(admin.TabularInline):
 
 
 @admin.register(Binding)
-class BindingAdmin(admin.ModelAdmin):
+class BindingAdmin(HallRecordsAdmin, admin.ModelAdmin):
     list_display = ["unit", "operator", "status", "unbound_at"]
     list_filter = ["status"]
     raw_id_fields = ["unit", "operator"]
@@ -32,13 +33,13 @@ class BindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FunctionRole)
-class FunctionRoleAdmin(admin.ModelAdmin):
+class FunctionRoleAdmin(HallRecordsAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "service_tab", "sort_order"]
     list_editable = ["name", "sort_order"]
 
 
 @admin.register(BusinessItem)
-class BusinessItemAdmin(admin.ModelAdmin):
+class BusinessItemAdmin(HallRecordsAdmin, admin.ModelAdmin):
     """The business catalogue (业务事项目录): the system admin renames, reorders, regroups or
     disables items; a disabled item leaves every menu and can no longer be opened or granted."""
 

@@ -28,14 +28,20 @@ def binding_active(*, user: User, unit_id: int) -> Binding | None:
     operator, in one query; None for anyone who is not an operator actively bound there."""
     if not user.is_authenticated or user.kind != User.Kind.OPERATOR:
         return None
-    binding = (
-        Binding.objects.filter(unit_id=unit_id, operator__user_id=user.pk, status=Binding.Status.ACTIVE)
-        .select_related("unit__division", "operator")
-        .first()
-    )
+    binding = binding_active_load(user_id=user.pk, unit_id=unit_id)
     if binding is not None:
         binding.operator.user = user  # the same row: the query matched it
     return binding
+
+
+def binding_active_load(*, user_id: int, unit_id: int) -> Binding | None:
+    """The active binding of the user's operator to the unit, with the unit (and its division) and
+    the operator but not the user (the hall frame keeps it in the cache: no password hash there)."""
+    return (
+        Binding.objects.filter(unit_id=unit_id, operator__user_id=user_id, status=Binding.Status.ACTIVE)
+        .select_related("unit__division", "operator")
+        .first()
+    )
 
 
 def _grants(*, user: User, unit_id: int) -> QuerySet[Grant]:
@@ -119,3 +125,12 @@ def items_in_force(*, user: User, unit_id: int) -> set[str]:
     if not user.is_authenticated or user.kind != User.Kind.OPERATOR:
         return set()
     return set(_in_force(_grants(user=user, unit_id=unit_id)).values_list("item__code", flat=True))
+
+
+def items_in_force_load(*, user: User, unit_id: int) -> dict[str, BusinessItem]:
+    """Every item the operator may use at the unit now (the rule of `grant_decide`), by code, with
+    its function role: what the hall frame keeps so that the page guard needs no query."""
+    if not user.is_authenticated or user.kind != User.Kind.OPERATOR:
+        return {}
+    grants = _in_force(_grants(user=user, unit_id=unit_id)).select_related("item__function_role")
+    return {grant.item.code: grant.item for grant in grants}

@@ -21,6 +21,7 @@ from yibao.accounts.models import SmsPurpose, User
 from yibao.accounts.services import user_create, user_password_set
 from yibao.accounts.sms import sms_backend
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.cache_versions import hall_unit_changed, hall_user_changed
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
 from yibao.core.profiles import get_profile
@@ -201,6 +202,8 @@ def binding_activate(
             binding.status = Binding.Status.ACTIVE
             binding.unbound_at = None
             binding.save(update_fields=["status", "unbound_at", "updated_at"])
+        hall_unit_changed(unit.pk)
+        hall_user_changed(operator.user_id)
         if not from_national:
             outbox_event_add(
                 kind=OutboxEvent.Kind.OPERATOR_BOUND,
@@ -246,6 +249,8 @@ def operator_unbind(*, unit: Unit, binding_id: int, actor: User, origin: Request
         binding.unbound_at = timezone.now()
         binding.full_identity = False  # a later re-binding starts without it, like the grants
         binding.save(update_fields=["status", "unbound_at", "full_identity", "updated_at"])
+        hall_unit_changed(unit.pk)
+        hall_user_changed(binding.operator.user_id)
         outbox_event_add(
             kind=OutboxEvent.Kind.OPERATOR_UNBOUND,
             unit_uscc=unit.uscc,
@@ -334,6 +339,7 @@ def operator_grants_set(
             before_populations = sorted(binding.populations.values_list("code", flat=True))
             binding.populations.set(populations.values())
             Binding.objects.filter(pk=binding.pk).update(full_identity=full_identity)
+            hall_unit_changed(unit.pk)
             audit_event_record(
                 actor=actor,
                 action="operator_grants_set",
@@ -435,6 +441,7 @@ def operator_email_change(*, operator: Operator, email: str, origin: RequestOrig
     with transaction.atomic():
         operator.email = email
         operator.save(update_fields=["email", "updated_at"])
+        hall_user_changed(operator.user_id)
         audit_event_record(
             actor=operator.user, action="operator_email_changed", target=operator,
             before={"email": before}, after={"email": email}, origin=origin,
@@ -446,6 +453,7 @@ def operator_address_change(*, operator: Operator, address: str, origin: Request
     with transaction.atomic():
         operator.address = address
         operator.save(update_fields=["address", "updated_at"])
+        hall_user_changed(operator.user_id)
         audit_event_record(
             actor=operator.user, action="operator_address_changed", target=operator,
             before={"address": before}, after={"address": address}, origin=origin,

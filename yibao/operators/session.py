@@ -12,12 +12,12 @@ from django.shortcuts import redirect
 from yibao.accounts.guards import kind_refusal
 from yibao.accounts.models import User
 from yibao.core.guards import Guard, mark_guard
-from yibao.operators.grants import binding_active
+from yibao.operators.hall_frame import CURRENT_UNIT_KEY as CURRENT_UNIT_KEY
+from yibao.operators.hall_frame import operator_hall_frame
 from yibao.operators.models import Binding
 from yibao.units.guards import UnitRequest
 from yibao.units.models import Unit
 
-CURRENT_UNIT_KEY = "yibao_current_unit"
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
@@ -33,11 +33,13 @@ def current_unit_set(request: HttpRequest, unit: Unit) -> None:
 
 def current_binding(request: HttpRequest) -> Binding | None:
     """The operator's binding to the unit it chose, if still active (checked on every request),
-    with the unit (and its division) and the operator, in one query (`binding_active`)."""
+    with the unit (and its division) and the operator: from the hall frame, which is rebuilt from
+    the database whenever a binding, grant, role or record it was read from changes."""
     unit_id = request.session.get(CURRENT_UNIT_KEY)
-    if unit_id is None or not isinstance(request.user, User):
+    user = request.user
+    if unit_id is None or not isinstance(user, User) or user.kind != User.Kind.OPERATOR:
         return None
-    return binding_active(user=request.user, unit_id=unit_id)
+    return operator_hall_frame(request).binding
 
 
 def current_unit(request: HttpRequest) -> Unit | None:

@@ -3,8 +3,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from yibao.core.cache_versions import Scope
 from yibao.core.guards import public_view
-from yibao.notices.selectors import notice_list_latest
+from yibao.core.page_cache import public_page_cached
+from yibao.notices.selectors import notice_list_latest, notice_next_publication_seconds
 from yibao.portal.directory import (
     AUDIENCE_LABELS,
     Audience,
@@ -13,8 +15,13 @@ from yibao.portal.directory import (
     group_of,
 )
 
+HOME_CACHE_SECONDS = 600  # until a notice is published or edited (cache_versions.Scope.NOTICES)
+
 
 @public_view
+@public_page_cached(
+    Scope.NOTICES, Scope.HALL, seconds=HOME_CACHE_SECONDS, expires=notice_next_publication_seconds
+)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

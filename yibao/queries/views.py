@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.db_routing import replica_reads
 from yibao.core.forms import is_refresh, without_errors
 from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.enrollment.models import Person
@@ -73,12 +74,14 @@ def _query(request: GrantedRequest, names: tuple[str, ...]) -> list[tuple[str, s
 
 
 @grant_required("unit-basic-info")
+@replica_reads
 def unit_basic_info(request: GrantedRequest) -> HttpResponse:
     """单位基本信息查询: the unit's registered information, read only."""
     return render(request, "queries/unit_basic_info.html", {"rows": unit_basic_rows(request.unit)})
 
 
 @grant_required("unit-insurance-info")
+@replica_reads
 def unit_insurance_info(request: GrantedRequest) -> HttpResponse:
     """单位参保信息查询: per 险种 参保状态, 参保日期, 征收方式, 参保人数."""
     return render(request, "queries/unit_insurance_info.html", {"rows": unit_insurance_rows(request.unit)})
@@ -122,12 +125,14 @@ def _person_page(request: GrantedRequest, *, item_code: str, template: str) -> H
 
 
 @grant_required("person-basic-info")
+@replica_reads
 def person_basic_info(request: GrantedRequest) -> HttpResponse:
     """个人基本信息查询: 录入证件类型、证件号码，点击“查询”按钮，查询职工信息."""
     return _person_page(request, item_code="person-basic-info", template="queries/person_basic_info.html")
 
 
 @grant_required("person-insurance-info")
+@replica_reads
 def person_insurance_info(request: GrantedRequest) -> HttpResponse:
     """个人参保信息查询: the person's insurance relations with this unit per 险种."""
     return _person_page(
@@ -192,6 +197,7 @@ def _filings_page(request: GrantedRequest, context: dict[str, Any], status: int 
 
 
 @grant_required("remote-care-filings")
+@replica_reads
 def remote_care_filings(request: GrantedRequest) -> HttpResponse:
     """异地就医备案信息查询: 根据查询条件，查询职工异地备案信息 — the unit's filings of persons in
     the operator's 管理人群, every version and status, newest first. The query is posted and
@@ -236,6 +242,7 @@ def remote_care_filings(request: GrantedRequest) -> HttpResponse:
 
 
 @grant_required("remote-care-filings")
+@replica_reads
 def remote_care_filings_export(request: GrantedRequest) -> HttpResponse:
     """导出: the filings of the same query string as an .xlsx (numbers as the operator may see
     them), audited."""
@@ -301,6 +308,7 @@ def _roster_filters(request: HttpRequest) -> tuple[RosterQueryForm, RosterFilter
 
 
 @grant_required("roster")
+@replica_reads
 def roster(request: GrantedRequest) -> HttpResponse:
     """职工花名册查询: 根据查询条件，查询职工信息; 导出 the whole result as .xlsx."""
     unit = request.unit
@@ -343,6 +351,7 @@ ROSTER_TOO_LARGE = f"导出人数超过Excel单个工作表的上限（{MAX_ROWS
 
 
 @grant_required("roster")
+@replica_reads
 def roster_export(request: GrantedRequest) -> HttpResponse:
     """导出: the roster of the same query string as an .xlsx (ID numbers masked)."""
     form, filters = _roster_filters(request)
@@ -375,6 +384,7 @@ def roster_export(request: GrantedRequest) -> HttpResponse:
 
 
 @grant_required("personnel-changes")
+@replica_reads
 def personnel_change_list(request: GrantedRequest) -> HttpResponse:
     """单位人员变动查询: 根据查询条件，查询职工变动记录 (增员, 减员, 变更)."""
     form = ChangeQueryForm(request.GET if any(name in request.GET for name in CHANGE_FILTERS) else None)

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from yibao.accounts.models import User
+from yibao.core.cache_versions import HallRecordsAdmin
 from yibao.core.errors import ApplicationError
 from yibao.core.file_responses import uploaded_file_response
 from yibao.units.access import access_licence_for_staff
@@ -25,7 +26,7 @@ from yibao.units.services import credit_setting_save, licence_review, role_certi
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(HallRecordsAdmin, admin.ModelAdmin):
     list_display = ["emp_no", "name", "uscc", "division", "qualification"]
     list_filter = ["qualification"]
     search_fields = ["emp_no", "name", "uscc"]

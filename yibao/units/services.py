@@ -14,6 +14,7 @@ from django.utils import timezone
 from yibao.accounts.models import User
 from yibao.catalog.models import Institution
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.cache_versions import hall_unit_changed
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
 from yibao.core.uploads import CheckedUpload
@@ -188,6 +189,7 @@ def unit_base_info_update(
         others = [f.name for f in Unit._meta.get_fields() if f.name not in EDITABLE_BASE_FIELDS]
         locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["legal_rep_mobile", "address", "updated_at"])
+        hall_unit_changed(locked.pk)
         outbox_event_add(
             kind=OutboxEvent.Kind.UNIT_CHANGED,
             unit_uscc=locked.uscc,
@@ -230,6 +232,7 @@ def unit_record_change(*, unit_id: int, values: dict[str, str]) -> None:
     if unknown:
         raise ValueError(f"not changeable by an application: {sorted(unknown)}")
     Unit.objects.filter(pk=unit_id).update(**values, updated_at=timezone.now())
+    hall_unit_changed(unit_id)
     uscc = Unit.objects.filter(pk=unit_id).values_list("uscc", flat=True).get()
     outbox_event_add(kind=OutboxEvent.Kind.UNIT_CHANGED, unit_uscc=uscc, payload={"changed": dict(values)})
 
@@ -267,6 +270,7 @@ def licence_submit(
             before = locked.qualification
             locked.qualification = Unit.Qualification.PENDING
             locked.save(update_fields=["qualification", "updated_at"])
+            hall_unit_changed(locked.pk)
             audit_event_record(
                 actor=actor,
                 action="licence_submitted",
@@ -312,6 +316,7 @@ def licence_review(
         before = unit.qualification
         unit.qualification = Unit.Qualification.CERTIFIED if approve else Unit.Qualification.FAILED
         unit.save(update_fields=["qualification", "updated_at"])
+        hall_unit_changed(unit.pk)
         audit_event_record(
             actor=reviewer,
             action="licence_reviewed",
@@ -442,6 +447,7 @@ def role_certification_review(
         locked.decided_at = timezone.now()
         locked.decided_by = reviewer
         locked.save(update_fields=["status", "reason", "decided_at", "decided_by", "updated_at"])
+        hall_unit_changed(locked.unit_id)
         audit_event_record(
             actor=reviewer,
             action="role_certification_reviewed",

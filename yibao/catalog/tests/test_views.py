@@ -10,6 +10,7 @@ from django.db import connection
 from tests.pagecheck import visible_text
 from yibao.catalog.models import Drug
 from yibao.catalog.services import catalog_entries_set_active
+from yibao.core.cache_versions import catalog_changed
 
 LIST_URLS = [
     "/catalog/pharmacies/",
@@ -376,8 +377,13 @@ def test_list_pages_use_a_bounded_number_of_queries(
         make_agency(f"五华区医疗保障服务中心{n}")
         make_service_item(f"普通门诊诊查费{n}")
     client.get(url)  # warm the caches (code tables, region index) as a running site has them
+    catalog_changed()  # but not the page itself
     # The bounded count and the page; on PostgreSQL also the planner setting and its savepoint.
     with django_assert_max_num_queries(2 if connection.vendor == "sqlite" else 5):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 20
+    # The same page again comes from the cache: no query, the same content.
+    with django_assert_max_num_queries(0):
+        again = client.get(url)
+    assert again["X-Page-Cache"] == "HIT" and again.content == response.content

@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 from tests.pagecheck import check_page
 from yibao.cases.services import application_draft_save
 from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
+from yibao.core.cache_versions import hall_unit_changed
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.core.spreadsheets.streaming import XlsxStreamError
@@ -307,6 +308,7 @@ def test_full_identity_grant_shows_numbers_in_full_and_audits_the_export(client:
     masked = check_page(client.get(reverse("queries:roster") + "?status="))
     assert mask_id_number(person.cert_no) in masked.get_text() and person.cert_no not in masked.get_text()
     Binding.objects.filter(pk=binding.pk).update(full_identity=True)
+    hall_unit_changed(binding.unit_id)  # as 权限管理 (operators.services.operator_grants_set) does
     page = check_page(client.get(reverse("queries:roster") + "?status="), shown=(person.cert_no,))
     assert person.cert_no in page.get_text()
     basic = check_page(

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from yibao.core.cache_versions import hall_changed
 from yibao.core.divisions import SOURCE, division_rows_sync
 from yibao.core.models import CodeItem, CodeTable, Division
 from yibao.core.reference import DATA_FILE, code_tables_sync
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             groups = populations.populations_sync(Population)
             credit = credit_defaults_sync(CreditRule, CreditLevel)
             policies = region_policies_sync(RegionPolicy, Division)
+            hall_changed()  # the business catalogue the hall frames keep (after the commit)
         division_tree_clear()
         self.stdout.write(
             f"code tables ({DATA_FILE.name}): {codes['created']} created, {codes['updated']} updated"
