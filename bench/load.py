@@ -34,8 +34,8 @@ first quarter's (the workers' mean, since the production configuration recycles 
 
 The server is started with config/gunicorn.conf.py when that file exists (the repository's
 production configuration) and the worker count and address given here; otherwise with explicit
-flags (sync workers, 60 s timeout). `--worker-command` is the task worker (default: the database
-queue's `db_worker`).
+flags (sync workers, 60 s timeout). `--worker-command` is the task worker (default: `rqworker`,
+the queue with REDIS_URL set). Each run collects the static files and migrates first (the manifest and schema of this tree).
 """
 
 from __future__ import annotations
@@ -387,8 +387,8 @@ def main() -> None:
     parser.add_argument("--sample-seconds", type=float, default=10.0)
     parser.add_argument(
         "--worker-command",
-        default="manage.py db_worker --queue-name * --no-reload --no-startup-delay",
-        help="the task worker, run with the server's environment",
+        default="manage.py rqworker --with-scheduler default",
+        help="the task worker, run with the server's environment (with REDIS_URL the queue is RQ's)",
     )
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
@@ -398,6 +398,10 @@ def main() -> None:
         return
 
     env = _server_env(options)
+    # The hashed static files' manifest of this tree (whitenoise refuses a page naming a file the
+    # manifest lacks): a few seconds, and the server never runs on another tree's.
+    print(f"collectstatic: {_manage('collectstatic', '--noinput', '-v0', env=env):.0f} s")
+    print(f"migrate: {_manage('migrate', '-v0'):.0f} s")  # a database prepared by an older tree
     folder = Path(tempfile.mkdtemp(prefix="yibao-load-"))
     fixture = folder / "fixture.json"
     operators = fixture_write(
