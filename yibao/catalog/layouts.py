@@ -28,6 +28,7 @@ from yibao.catalog.models import (
     ServiceItem,
 )
 from yibao.core.errors import ApplicationError
+from yibao.core.spreadsheets.cells import feed_header_key
 from yibao.core.validators._text import normalise_code, to_halfwidth
 from yibao.core.validators.uscc import validate_uscc
 
@@ -368,6 +369,4 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
-def header_key(value: str) -> str:
-    """Headers compared without spaces, a trailing «*» and with ASCII brackets."""
-    return to_halfwidth(value).replace(" ", "").rstrip("*").strip().lower()
+header_key = feed_header_key  # headers compared without spaces, a trailing «*» and with ASCII brackets

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
 from yibao.core.throttle import Throttle
-from yibao.entry.national_accounts import national_account_answer, national_uscc_answer
+from yibao.entry.national_answers import national_account_answer, national_uscc_answer
 from yibao.federation.api import signed_call_required
 from yibao.federation.signing import SOURCE
 

@@ -1,17 +1,18 @@
 """One account across the national and provincial halls (Yunnan manual 001 FAQ 2.1: «无需注册，
 直接用国家注册的账号密码在云南网厅登录即可»).
 
-A provincial hall (YIBAO_NATIONAL_URL set) that does not know a unit account typed at its login
-asks the national instance to check it (`national_call`: signed both ways, over TLS in
-production). On success it creates the unit, its admin and the bindings of its operators here
-from the national answer, and from then on the login is local. The same code answers those calls
-as the national instance (`national_unit_answer`, behind the signed API), with its own lockout:
-the end user's address is passed along so the national limits apply per person, not per hall.
+A provincial hall (YIBAO_NATIONAL_URL set) that does not know an account typed at its login (a
+unit account or an operator's mobile) asks the national instance to check it (`national_call`:
+signed both ways, over TLS in production). On success it creates the unit, its admin, its
+operators and their bindings here from the national answer, and from then on the login is local.
+The same code answers those calls as the national instance (`national_answers`, behind the
+signed API), with its own lockout: the end user's address is passed along so the national limits
+apply per person, not per hall.
 
 The password goes to the national instance inside the signed request only; the national side
 never sends its hash, and this hall stores its own argon2 hash of what the user typed here.
-Operators copied from the national answer get no password here (they set one through 忘记密码,
-by an SMS code to their mobile).
+Accounts copied here by the other kind's login get no password; their own first login asks the
+national instance too (or they set one through 忘记密码, by an SMS code to their mobile).
 """
 
 from __future__ import annotations
@@ -37,84 +38,13 @@ from yibao.operators.models import Binding, Operator
 from yibao.operators.selectors import operator_for_mobile
 from yibao.operators.services import NewOperator, binding_activate, operator_open
 from yibao.units.models import Unit
-from yibao.units.services import unit_adopt, unit_federation_fields
+from yibao.units.services import unit_adopt
 
 VERIFY_PATH = "/api/internal/federation/verify-account/"
 REGISTERED_PATH = "/api/internal/federation/unit-registered/"
 UNAVAILABLE_MESSAGE = "暂时无法连接国家医保服务平台核验该账号，请稍后再试"
 REGISTERED_HERE_MESSAGE = "该单位已在本平台注册，请使用本平台的单位账号登录"
 CONFLICT_MESSAGE = "该账号与本平台已有账号重名，请联系医保经办机构处理"
-
-
-# --- the national side ---------------------------------------------------------------------------
-
-
-def _operator_fields(operator: Operator) -> dict[str, Any]:
-    return {
-        "mobile": operator.mobile,
-        "name": operator.name,
-        "cert_type": operator.cert_type,
-        "cert_no": operator.cert_no,
-        "valid_from": operator.cert_valid_from.isoformat() if operator.cert_valid_from else None,
-        "valid_to": operator.cert_valid_to.isoformat() if operator.cert_valid_to else None,
-    }
-
-
-def _unit_fields(unit: Unit) -> dict[str, Any]:
-    return {**unit_federation_fields(unit), "account": unit.account.get_username() if unit.account else ""}
-
-
-def national_account_answer(
-    *, kind: str, identifier: str, password: str, client_ip: str | None, source: str
-) -> dict[str, Any]:
-    """The national instance's answer to a provincial hall asking about a login: for a unit
-    account its unit, admin account and operators, for an operator its details and units, when
-    the password is right; else the refusal (counted against the account and the end user's
-    address like a login here)."""
-    from yibao.entry.authentication import LoginKind, login_authenticate
-
-    origin = RequestOrigin(ip_address=client_ip or None, user_agent=f"federation:{source}"[:300])
-    try:
-        login_kind = LoginKind(kind)
-        user = login_authenticate(kind=login_kind, identifier=identifier, password=password, origin=origin)
-    except ValueError:
-        return {"ok": False, "code": "federation.kind", "message": "请求内容无法识别"}
-    except ApplicationError as error:
-        return {"ok": False, "code": str(error.code), "message": error.message}
-    if login_kind is LoginKind.OPERATOR:
-        bindings = (
-            Binding.objects.filter(operator__user=user, status=Binding.Status.ACTIVE)
-            .select_related("operator", "unit__account")
-            .order_by("pk")
-        )
-        operator = Operator.objects.filter(user=user).first()
-        if operator is None:
-            return {"ok": False, "code": str(LoginErrorCode.INVALID), "message": "账号或密码错误"}
-        audit_event_record(
-            actor=user, action="federation_account_verified", after={"source": source[:40]}, origin=origin
-        )
-        return {
-            "ok": True,
-            "operator": _operator_fields(operator),
-            "units": [_unit_fields(b.unit) for b in bindings if b.unit.account_id],
-        }
-    unit = Unit.objects.filter(account=user).first()
-    if unit is None:
-        return {"ok": False, "code": str(LoginErrorCode.INVALID), "message": "账号或密码错误"}
-    bindings = Binding.objects.filter(unit=unit, status=Binding.Status.ACTIVE).select_related("operator")
-    audit_event_record(
-        actor=user,
-        action="federation_account_verified",
-        unit=unit,
-        after={"source": source[:40]},
-        origin=origin,
-    )
-    return {
-        "ok": True,
-        "account": user.get_username(),
-        "unit": unit_federation_fields(unit),
-        "operators": [_operator_fields(b.operator) for b in bindings.order_by("pk")],
-    }
 
 
 # --- the provincial side -------------------------------------------------------------------------
@@ -291,11 +221,6 @@ def national_login(
 
 
 # --- is the USCC registered at the national hall? ------------------------------------------------
-
-
-def national_uscc_answer(*, uscc: str) -> dict[str, Any]:
-    """The national instance's answer: whether a unit account is registered for the USCC."""
-    return {"ok": True, "registered": Unit.objects.filter(uscc=uscc.upper(), account__isnull=False).exists()}
 
 
 def uscc_registered_nationally(uscc: str) -> bool:

@@ -29,7 +29,7 @@ from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.models import Division
 from yibao.core.spreadsheets.archive import FileRefused
-from yibao.core.spreadsheets.cells import feed_cell_text, feed_timestamp
+from yibao.core.spreadsheets.cells import feed_cell_text, feed_header_key, feed_timestamp
 from yibao.core.spreadsheets.feeds import feed_lines
 from yibao.core.validators._text import to_halfwidth
 from yibao.core.validators.uscc import validate_uscc
@@ -125,11 +125,7 @@ COLUMNS: tuple[RegistryColumn, ...] = (
 BY_KEY = {c.key: c for c in COLUMNS}
 
 
-def _header_key(value: str) -> str:
-    return to_halfwidth(value).replace(" ", "").rstrip("*").strip().lower()
-
-
-_BY_HEADER = {_header_key(name): c for c in COLUMNS for name in c.names}
+_BY_HEADER = {feed_header_key(name): c for c in COLUMNS for name in c.names}
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ def read_registry_file(data: bytes, *, name: str) -> RegistryFeed:
         keys: list[str] = []
         positions: list[tuple[int, str]] = []
         for position, title in enumerate(header_line[1]):
-            column = _BY_HEADER.get(_header_key(feed_cell_text(title)))
+            column = _BY_HEADER.get(feed_header_key(feed_cell_text(title)))
             if column is None:
                 continue  # other columns of the core system's export are not ours
             if column.key in keys:

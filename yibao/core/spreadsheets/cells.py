@@ -202,3 +202,9 @@ def feed_timestamp(value: str) -> datetime.datetime:
     if moment > timezone.now():
         raise ValueError(f"“{value}”晚于当前时间")
     return moment
+
+
+def feed_header_key(value: str) -> str:
+    """A feed's column header as compared with the known titles: without spaces, a trailing «*»,
+    full-width forms or case."""
+    return to_halfwidth(value).replace(" ", "").rstrip("*").strip().lower()
