@@ -4,6 +4,8 @@
 #   scripts/ensure_system_packages.sh [test] what `make test` needs: the above, and
 #     chromium        browser tests (Playwright drives /usr/bin/chromium)
 #     poppler-utils   pdftoppm and pdftotext, to look at generated PDFs
+#     nginx           `nginx -t` of the example proxy configuration (deploy/nginx/yibao.conf); the
+#                     package's own service is not started (policy-rc.d during the install)
 # Printing needs WeasyPrint's text layout (libpango) and the one font every printed document names:
 # the family FONT_FAMILY in yibao/core/pdf.py (Noto Sans CJK SC, Debian fonts-noto-cjk), found
 # through fontconfig. Another CJK font does not do: the PDFs name that family and embed its file.
@@ -25,6 +27,7 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
 fi
 
 if [ "${ENSURE_PACKAGES_DRY_RUN:-}" = 1 ]; then
@@ -39,7 +42,14 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Debian starts a daemon a package ships; the tests only run `nginx -t`, nothing may listen on :80
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
   fc-cache -f >/dev/null 2>&1 || true
   if ! fc-list "$font_family" family | grep -q .; then
     echo "The PDF font \"$font_family\" is still not known to fontconfig after installing fonts-noto-cjk." >&2
