@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yibao.catalog.models import Agency
 from yibao.certificates.models import Certificate
-from yibao.contributions.models import Contribution
+from yibao.contributions.models import Contribution, UnitContributionMonth
 from yibao.core.masking import mask_id_number
 from yibao.core.reference import code_label
 from yibao.core.selectors import division_full_name, division_path
@@ -115,9 +115,23 @@ def paid_period(first: int | None, last: int | None) -> str:
 
 
 def _paid_months(unit: Unit, **filters: Any) -> dict[str, dict[str, Any]]:
-    """Per 险种: distinct months paid (到账) in the unit, and the first and last of them."""
+    """Per 险种: distinct months paid (到账) in the unit, and the first and last of them; from the
+    detail rows (a person's certificate: indexed by person)."""
     rows = (
         Contribution.objects.filter(unit=unit, arrival=Contribution.Arrival.ARRIVED, **filters)
+        .values("insutype")
+        .annotate(months=Count("period", distinct=True), first=Min("period"), last=Max("period"))
+        .order_by()
+    )
+    return {row["insutype"]: row for row in rows}
+
+
+def _unit_paid_months(unit: Unit) -> dict[str, dict[str, Any]]:
+    """`_paid_months` of the whole unit from 单位缴费汇总 (`UnitContributionMonth`, kept by the
+    feed import per unit, month, 险种, 人员类别 and 到账状态): a few hundred rows where the detail
+    holds one per person and month (1.8 million for a unit of 50,000 over three years: 2 s)."""
+    rows = (
+        UnitContributionMonth.objects.filter(unit=unit, arrival=Contribution.Arrival.ARRIVED)
         .values("insutype")
         .annotate(months=Count("period", distinct=True), first=Min("period"), last=Max("period"))
         .order_by()
@@ -145,7 +159,7 @@ def _unit_block(unit: Unit) -> dict[str, str]:
 
 def unit_certificate_content(unit: Unit, *, today: datetime.date) -> dict[str, Any]:
     """单位参保证明: per 险种 the unit's status, 首次参保年月, 参保人数 and the months paid."""
-    paid = _paid_months(unit)
+    paid = _unit_paid_months(unit)
     rows = []
     for row in unit_insurance_rows(unit, today=today):
         months = paid.get(row.insutype, {})

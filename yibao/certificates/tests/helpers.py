@@ -7,11 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from yibao.contributions.models import Contribution
+from yibao.contributions.summaries import unit_months_summarise
 from yibao.enrollment.models import Insurance
 
 
 def paid(insurance: Insurance, *periods: int, arrived: bool = True) -> None:
-    """Contribution rows of the insurance's person, unit and 险种 for the given months."""
+    """Contribution rows of the insurance's person, unit and 险种 for the given months, and the
+    unit's summary of those months (as the contribution feed keeps it)."""
     Contribution.objects.bulk_create(
         Contribution(
             unit=insurance.unit,
@@ -25,6 +27,7 @@ def paid(insurance: Insurance, *periods: int, arrived: bool = True) -> None:
         )
         for period in periods
     )
+    unit_months_summarise(unit_id=insurance.unit_id, periods=periods)
 
 
 def months(first: int, count: int) -> list[int]:
