@@ -202,7 +202,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("YIBAO_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout: a request renews a session whose last renewal is this old
+# (core.middleware.SessionLifetimeMiddleware), not every request.
+YIBAO_SESSION_RENEW_SECONDS = env_int("YIBAO_SESSION_RENEW_SECONDS", 60)
 # The absolute lifetime of a login, however active (core.middleware.SessionLifetimeMiddleware).
 YIBAO_SESSION_MAX_SECONDS = env_int("YIBAO_SESSION_MAX_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -13,18 +13,34 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
 STARTED_KEY = "yibao_session_started"
+RENEWED_KEY = "yibao_session_renewed"
 EXPIRED_MESSAGE = "登录已超过最长有效时间，请重新登录"
 
 
 class SessionLifetimeMiddleware:
-    """An absolute lifetime beside the idle timeout (SESSION_COOKIE_AGE, renewed on every request):
-    YIBAO_SESSION_MAX_SECONDS after it began, a login session ends however active it was, and
-    the request goes to the same address again, where the page's guard asks for a new login."""
+    """The idle timeout and an absolute lifetime of a session.
+
+    - Idle: a session lives SESSION_COOKIE_AGE after it was last saved; a request renews it (saves
+      it, with a new cookie) when the last renewal is YIBAO_SESSION_RENEW_SECONDS old or more, so
+      the timeout counts from the last request to within that many seconds. (Saving on every
+      request, SESSION_SAVE_EVERY_REQUEST, cost every page a read and a write of the session
+      store for the same effect.)
+    - Absolute: YIBAO_SESSION_MAX_SECONDS after it began, a login session ends however active it
+      was, and the request goes to the same address again, where the page's guard asks for a new
+      login."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:  # the browser holds a session cookie
+            now = int(time.time())
+            renewed = session.get(RENEWED_KEY)
+            # still a session once loaded (an expired one is not started again for a renewal)
+            stale = renewed is None or now - int(renewed) >= settings.YIBAO_SESSION_RENEW_SECONDS
+            if session.session_key is not None and stale:
+                session[RENEWED_KEY] = now
         if request.user.is_authenticated:
             now = int(time.time())
             started = request.session.get(STARTED_KEY)
