@@ -22,10 +22,10 @@ class SmsDispatchAdmin(admin.ModelAdmin):
 
     list_display = ["id", "masked_phone", "purpose", "status", "attempts", "created_at", "finished_at"]
     list_filter = ["status", "purpose"]
-    fields = [
+    fields = (
         "masked_phone", "purpose", "shown_text", "status", "attempts", "last_error",
         "created_at", "next_attempt_at", "claimed_at", "lease_until", "finished_at",
-    ]  # fmt: skip
+    )  # fmt: skip
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
 
