@@ -26,6 +26,21 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture
+def sms_sent_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Queued SMS are enqueued when queued instead of when their transaction commits: for tests
+    that read the SMS outbox inside the test's transaction, which never commits (the tests of
+    the queue itself capture the on-commit callbacks or commit for real)."""
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from yibao.accounts import sms_dispatch
+
+    at_once = SimpleNamespace(atomic=transaction.atomic, on_commit=lambda func, **kwargs: func())
+    monkeypatch.setattr(sms_dispatch, "transaction", at_once)
+
+
+@pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """Transactional tests flush the database after each test, reference data included;
     this puts the code tables, divisions, business catalogue, populations and credit rules back (the

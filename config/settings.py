@@ -257,6 +257,10 @@ YIBAO_SMS_GATEWAY_URL = env_str("YIBAO_SMS_GATEWAY_URL")
 YIBAO_SMS_GATEWAY_TOKEN = env_str("YIBAO_SMS_GATEWAY_TOKEN")
 YIBAO_SMS_DAILY_PER_PHONE = env_int("YIBAO_SMS_DAILY_PER_PHONE", 10)
 YIBAO_SMS_DAILY_PER_IP = env_int("YIBAO_SMS_DAILY_PER_IP", 50)
+# SMS go out through the task queue (yibao/accounts/sms_dispatch.py): a send holds its message for
+# this long before recovery may take it over, and is tried at most this many times.
+YIBAO_SMS_LEASE_SECONDS = env_int("YIBAO_SMS_LEASE_SECONDS", 60)
+YIBAO_SMS_ATTEMPTS = env_int("YIBAO_SMS_ATTEMPTS", 5)
 
 # Graphic captcha (图形验证码). With development affordances it also accepts the answer PASSED.
 CAPTCHA_TEST_MODE = YIBAO_DEV_AFFORDANCES

@@ -20,6 +20,10 @@ trap stop EXIT
 $PY manage.py insurance_pauses_apply
 # batch imports whose worker was stopped or killed: queued again or ended as 导入中断
 $PY manage.py batch_imports_recover
+# SMS whose enqueue failed or whose worker was killed: queued again
+$PY manage.py sms_dispatch_recover
+# outbox events a killed worker held: delivered, or watched until their lease runs out
+$PY manage.py deliver_outbox --enqueue
 # The task queue of config/settings.py: RQ when REDIS_URL is set (unless YIBAO_TASK_BACKEND=db),
 # else the database.
 if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi

@@ -91,3 +91,74 @@ def test_a_task_deferred_to_a_time_runs_once_it_has_come(
     paused.refresh_from_db()
     assert paused.status == Insurance.Status.PAUSED
     assert insurance_pauses_run.get_backend().get_result(later.id).status == "READY"  # not yet due
+
+
+def _send_a_registration_code(client: Client) -> Any:
+    from yibao.entry.tests.test_registration import MOBILE, OPERATOR_STEP, UNIT_STEP
+
+    assert client.post("/hall/register/", UNIT_STEP).status_code == 302
+    response = client.post("/hall/register/operator/", {**OPERATOR_STEP, "_send_sms": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"短信验证码已发送至{MOBILE[:3]}****{MOBILE[-4:]}" in page
+    assert 'data-wait="60"' in page  # the countdown starts at once
+    return MOBILE
+
+
+def test_a_code_is_sent_by_the_worker_and_its_text_blanked(
+    client: Client, run_tasks: Callable[[], str]
+) -> None:
+    from yibao.accounts.models import SmsDispatch, SmsMessage
+
+    mobile = _send_a_registration_code(client)
+    dispatch = SmsDispatch.objects.get(phone=mobile)
+    run_tasks()
+
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.attempts, dispatch.text, dispatch.secret) == ("sent", 1, "", True)
+    assert "验证码：" in SmsMessage.objects.get(phone=mobile).text
+
+
+def test_a_queue_that_is_away_keeps_the_code_for_recovery(
+    client: Client, run_tasks: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yibao.accounts.models import SmsDispatch, SmsMessage
+    from yibao.accounts.sms_dispatch import sms_dispatch_run, sms_dispatches_recover
+
+    def redis_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("Redis is away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(sms_dispatch_run.get_backend()), "enqueue", redis_down)
+        mobile = _send_a_registration_code(client)  # no 500: the page answers as ever
+    dispatch = SmsDispatch.objects.get(phone=mobile)
+    assert (dispatch.status, dispatch.attempts) == ("queued", 0)
+    SmsDispatch.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert sms_dispatches_recover() == {"enqueued": 1, "failed": 0}
+    run_tasks()
+
+    assert SmsDispatch.objects.get().status == "sent"
+    assert SmsMessage.objects.filter(phone=mobile).count() == 1
+
+
+def test_a_send_whose_worker_was_killed_is_sent_once_after_its_lease(
+    reference_data: None, run_tasks: Callable[[], str]
+) -> None:
+    from yibao.accounts import sms_dispatch as dispatching
+    from yibao.accounts.models import SmsDispatch, SmsMessage
+
+    now = timezone.now()
+    row = SmsDispatch.objects.create(
+        phone="13912345678", text="验证码：123456", secret=True, created_at=now, next_attempt_at=now
+    )
+    assert dispatching._claim(row.pk, now) is not None  # a worker took it and was SIGKILLed
+
+    assert dispatching.sms_dispatches_recover() == {"enqueued": 0, "failed": 0}  # its lease holds
+    SmsDispatch.objects.filter(pk=row.pk).update(lease_until=now - datetime.timedelta(seconds=1))
+    assert dispatching.sms_dispatches_recover() == {"enqueued": 1, "failed": 0}
+    dispatching.sms_dispatch_run.enqueue(row.pk)  # a duplicate, as two recoveries racing could make
+    run_tasks()
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.text) == ("sent", 2, "")
+    assert SmsMessage.objects.count() == 1

@@ -76,6 +76,38 @@ class SmsMessage(models.Model):
         return f"{self.phone} {self.text[:20]}"
 
 
+class SmsDispatch(models.Model):
+    """One SMS to send, written in the transaction that asks for it and sent by a task
+    (`yibao.accounts.sms_dispatch`). The text of a secret message (a verification code, a
+    password) is blanked once it is sent or given up."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    phone = models.CharField("手机号码", max_length=11)
+    purpose = models.CharField("用途", max_length=20, choices=SmsPurpose.choices, blank=True)
+    text = models.CharField("短信内容", max_length=300, blank=True)
+    secret = models.BooleanField("含验证码或密码", default=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", db_index=True)
+    next_attempt_at = models.DateTimeField("计划发送时间")
+    claimed_at = models.DateTimeField("发送开始时间", null=True, blank=True)
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信发送任务"
+        verbose_name_plural = "短信发送任务"
+        indexes = [models.Index(fields=["status", "lease_until"], name="accounts_smsdispatch_lease_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.purpose} {self.status}"
+
+
 class LoginFailure(models.Model):
     """One failed login: counted per account key and per address to lock out guessing."""
 

@@ -3,6 +3,9 @@
 - `OutboxBackend` stores messages in the database; the development page /_dev/sms/ shows them.
 - `HttpGatewayBackend` posts each message as JSON to the gateway at YIBAO_SMS_GATEWAY_URL with
   the bearer token YIBAO_SMS_GATEWAY_TOKEN, and fails loudly on anything but a 2xx answer.
+
+Callers do not call a backend: they queue a message with `sms_dispatch.sms_dispatch`, whose task
+calls it (retried with back-off when it fails).
 """
 
 from __future__ import annotations

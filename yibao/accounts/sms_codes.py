@@ -2,9 +2,10 @@
 
 A code is 6 digits, valid 5 minutes, single use, bound to one phone and one purpose, and allows
 at most 5 tries. A new code can be asked for 60 seconds after the last one; each phone and each
-address has a daily cap. Codes are stored as an HMAC, never in clear. The message is handed to
-the SMS backend right after the code is committed (not through the task queue, whose table
-would keep the code in clear); if the backend fails, the code is voided and the user told.
+address has a daily cap. Codes are stored as an HMAC, never in clear. The message is queued with
+the code, in its transaction (`sms_dispatch`: only the dispatch row's id goes through the task
+queue, and the row's text is blanked once sent); the request does not wait for the gateway, and a
+gateway that fails is retried in the background.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from yibao.accounts.error_codes import SmsErrorCode
 from yibao.accounts.models import SmsCode, SmsPurpose
-from yibao.accounts.sms import sms_backend
+from yibao.accounts.sms_dispatch import sms_dispatch
 from yibao.core.audit import RequestOrigin
 from yibao.core.errors import ApplicationError
 
@@ -101,11 +102,7 @@ def sms_code_send(
             expires_at=now + datetime.timedelta(seconds=RULES.valid_seconds),
             ip_address=origin.ip_address,
         )
-    try:
-        sms_backend().send(phone=phone, text=_message_text(purpose, code, action), purpose=purpose)
-    except ApplicationError:
-        record.delete()
-        raise
+        sms_dispatch(phone=phone, text=_message_text(purpose, code, action), purpose=purpose, secret=True)
     return record
 
 

@@ -8,7 +8,6 @@ The result names the account; a password is never shown (we cannot: only hashes 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import transaction
 from yibao.accounts import lockout
 from yibao.accounts.models import SmsPurpose, User
 from yibao.accounts.services import user_password_recover
-from yibao.accounts.sms import sms_backend
+from yibao.accounts.sms_dispatch import sms_dispatch
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
 from yibao.core.masking import mask_phone
@@ -26,7 +25,6 @@ from yibao.entry.error_codes import RecoveryErrorCode
 from yibao.operators.models import Binding, Operator
 from yibao.units.models import Unit
 
-logger = logging.getLogger(__name__)
 MISMATCH_MESSAGE = "填写的信息与系统登记的信息不一致，请核对后重新输入"
 
 
@@ -122,32 +120,26 @@ def _limited_message(seconds: int) -> str:
 
 def password_recover(*, claimant: Claimant, new_password: str, key: str, origin: RequestOrigin) -> None:
     """Set the new password (the SMS code has been checked) and lift any login lockout; tell the
-    phone on record when the code went elsewhere."""
-    user_password_recover(
-        user=claimant.user, password_hash=make_password(new_password), lock_key=key, origin=origin
-    )
-    if claimant.notify_phone:
-        audit_event_record(
-            actor=claimant.user,
-            action="password_recovery_notified",
-            after={
-                "verified_phone": mask_phone(claimant.phone),
-                "notified": mask_phone(claimant.notify_phone),
-            },
-            origin=origin,
+    phone on record when the code went elsewhere (the notice is queued with the change)."""
+    with transaction.atomic():
+        user_password_recover(
+            user=claimant.user, password_hash=make_password(new_password), lock_key=key, origin=origin
         )
-        text = RESET_NOTICE.format(account=claimant.account_label, phone=mask_phone(claimant.phone))
-        transaction.on_commit(lambda: _notify(claimant.notify_phone, text))
+        if claimant.notify_phone:
+            audit_event_record(
+                actor=claimant.user,
+                action="password_recovery_notified",
+                after={
+                    "verified_phone": mask_phone(claimant.phone),
+                    "notified": mask_phone(claimant.notify_phone),
+                },
+                origin=origin,
+            )
+            text = RESET_NOTICE.format(account=claimant.account_label, phone=mask_phone(claimant.phone))
+            sms_dispatch(phone=claimant.notify_phone, text=text, purpose=SmsPurpose.RECOVER_UNIT)
 
 
 RESET_NOTICE = (
     "【医保服务平台】单位账号{account}的登录密码已通过“找回密码”重置，接收验证码的手机号为{phone}。"
     "如非本单位授权的操作，请立即联系当地医保经办机构。"
 )
-
-
-def _notify(phone: str, text: str) -> None:
-    try:
-        sms_backend().send(phone=phone, text=text, purpose=SmsPurpose.RECOVER_UNIT)
-    except Exception:  # the password is set; a notice that fails is logged, not the user's problem
-        logger.warning("recovery notice to %s failed", mask_phone(phone), exc_info=True)

@@ -9,28 +9,39 @@ lost and, the receiver keeping one copy per idempotency key, nothing arrives twi
 
 Order per unit: an event is sent only with or after its unit's earlier events, and the receiver
 takes an event only after the one it names as previous, so a retry that overtakes cannot apply
-out of order. A worker killed mid-round leaves its lease, which runs out by itself.
+out of order.
+
+A worker killed mid-round (SIGKILL, the OOM killer, a lost machine) leaves its lease, which runs
+out by itself; before a round sends what it claimed, it schedules a watchdog run just after that
+lease (where the task backend can defer; one at a time), which takes the events up again without
+waiting for the next event or cron. A round that finds events another round holds does the same.
+`manage.py deliver_outbox --enqueue` at worker start covers a backend that cannot defer.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from yibao.federation.calls import NationalUnavailable, national_call
 from yibao.federation.models import OutboxEvent
 
+logger = logging.getLogger(__name__)
+
 EVENTS_PATH = "/api/internal/federation/events/"
 BACKOFF_FIRST_SECONDS = 5
 BACKOFF_MAX_SECONDS = 3600
+LEASE_MARGIN_SECONDS = 5  # a watchdog run comes this long after the lease it watches runs out
 
 
 @dataclass
@@ -163,8 +174,11 @@ def _retry_later(event: OutboxEvent, *, reason: str, now: datetime.datetime) -> 
     )
 
 
-def outbox_deliver(*, max_rounds: int | None = None) -> DeliveryReport:
-    """Send what is due, round after round, until nothing is (or `max_rounds`)."""
+def outbox_deliver(
+    *, max_rounds: int | None = None, on_claim: Callable[[datetime.datetime], None] | None = None
+) -> DeliveryReport:
+    """Send what is due, round after round, until nothing is (or `max_rounds`). `on_claim` is
+    told, before each round sends, when the lease of what it claimed runs out."""
     report = DeliveryReport()
     limit = int(settings.YIBAO_FEDERATION_BATCH)
     while max_rounds is None or report.rounds < max_rounds:
@@ -172,6 +186,8 @@ def outbox_deliver(*, max_rounds: int | None = None) -> DeliveryReport:
         events = _claim(now=now, limit=limit)
         if not events:
             break
+        if on_claim is not None:
+            on_claim(now + _lease())
         report.rounds += 1
         report.sent += len(events)
         try:
@@ -195,17 +211,47 @@ def next_attempt() -> datetime.datetime | None:
     return heads.aggregate(at=Min("next_attempt_at"))["at"]
 
 
+def leases_end() -> datetime.datetime | None:
+    """When the last lease on an undelivered event runs out (None when none is held)."""
+    held = OutboxEvent.objects.filter(delivered_at__isnull=True, lease_until__gt=timezone.now())
+    return held.aggregate(until=Max("lease_until"))["until"]
+
+
 DEFERRED_KEY = "federation:outbox:deferred"
+WATCHDOG_KEY = "federation:outbox:watchdog"
+
+
+def _watch(lease_until: datetime.datetime) -> None:
+    """A run just after `lease_until`, should the worker holding the lease die before it ends
+    (where the task backend can defer). One watchdog at a time (a cache key marks it until it
+    runs); a watchdog that finds leases still held watches them in turn."""
+    if not default_task_backend.supports_defer:
+        return
+    at = lease_until + datetime.timedelta(seconds=LEASE_MARGIN_SECONDS)
+    wait = int((at - timezone.now()).total_seconds())
+    if not cache.add(WATCHDOG_KEY, at.isoformat(), timeout=wait + 300):
+        return
+    try:
+        outbox_deliver_task.using(run_after=at).enqueue(watchdog=True)
+    except Exception:  # the queue away: the lease still runs out, and cron or the next event delivers
+        cache.delete(WATCHDOG_KEY)
+        logger.exception("outbox watchdog not enqueued")
 
 
 @task()
-def outbox_deliver_task(deferred: bool = False) -> None:
+def outbox_deliver_task(deferred: bool = False, watchdog: bool = False) -> None:
     """Deliver what is due, then come back when the next retry falls due (where the task backend
     can defer; elsewhere `manage.py deliver_outbox` or the next event starts the next round).
-    One deferred run is kept at a time (a cache key marks it), however many events start runs."""
+    One deferred run is kept at a time (a cache key marks it), however many events start runs;
+    likewise one watchdog run after the leases of a round (see the module's docstring)."""
     if deferred:
         cache.delete(DEFERRED_KEY)
-    outbox_deliver()
+    if watchdog:
+        cache.delete(WATCHDOG_KEY)
+    outbox_deliver(on_claim=_watch)
+    held = leases_end()  # another round's, or a dead one's: look again once it is over
+    if held is not None:
+        _watch(held)
     later = next_attempt()
     if later is None or not default_task_backend.supports_defer:
         return

@@ -8,7 +8,6 @@ Opening an operator account and binding it (`operator_open`, `binding_activate`)
 from __future__ import annotations
 
 import datetime
-import logging
 import secrets
 import string
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from yibao.accounts.models import SmsPurpose, User
 from yibao.accounts.services import user_create, user_password_set
-from yibao.accounts.sms import sms_backend
+from yibao.accounts.sms_dispatch import sms_dispatch
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.cache_versions import hall_unit_changed, hall_user_changed
 from yibao.core.errors import ApplicationError
@@ -34,8 +33,6 @@ from yibao.operators.error_codes import OperatorErrorCode
 from yibao.operators.models import Binding, BusinessItem, Grant, Operator
 from yibao.units.models import Population, Unit, UnitRole
 from yibao.units.selectors import unit_roles_held
-
-logger = logging.getLogger(__name__)
 
 BIND_SUCCESS = "绑定经办人成功，请为经办人授权"
 ALREADY_BOUND = "该经办人已绑定本单位，无需重复绑定"
@@ -56,7 +53,6 @@ class NewOperator:
 class BindResult:
     binding: Binding
     created: bool  # a new operator account was opened
-    sms_sent: bool  # the initial password reached the SMS backend
 
 
 def initial_password_generate() -> str:
@@ -82,13 +78,10 @@ def short_name(name: str) -> str:
     return name if len(name) <= 30 else name[:29] + "…"
 
 
-def _send_password_sms(*, mobile: str, text: str) -> bool:
-    try:
-        sms_backend().send(phone=mobile, text=text, purpose=SmsPurpose.OPERATOR_PASSWORD)
-    except Exception:
-        logger.warning("password SMS to %s failed", mask_phone(mobile), exc_info=True)
-        return False
-    return True
+def _send_password_sms(*, mobile: str, text: str) -> None:
+    """Queue the SMS with the password in the transaction that sets it (a secret: its text is
+    blanked once sent)."""
+    sms_dispatch(phone=mobile, text=text, purpose=SmsPurpose.OPERATOR_PASSWORD, secret=True)
 
 
 def operator_bind(
@@ -135,16 +128,15 @@ def operator_bind(
             title="您已被绑定为单位经办人",
             body=f"{unit.name}已将您绑定为单位经办人，单位管理员为您授权后即可办理相应业务。",
         )
-    sms_sent = True
-    if created:
-        sms_sent = _send_password_sms(
-            mobile=mobile,
-            text=(
-                f"【医保服务平台】{short_name(unit.name)}已将您添加为单位经办人。登录账号为本手机号，初始密码：{password}，"
-                "首次登录后请立即修改密码。"
-            ),
-        )
-    return BindResult(binding=binding, created=created, sms_sent=sms_sent)
+        if created:
+            _send_password_sms(
+                mobile=mobile,
+                text=(
+                    f"【医保服务平台】{short_name(unit.name)}已将您添加为单位经办人。登录账号为本手机号，初始密码：{password}，"
+                    "首次登录后请立即修改密码。"
+                ),
+            )
+    return BindResult(binding=binding, created=created)
 
 
 def operator_open(
@@ -394,10 +386,9 @@ def unit_verification_phone(unit: Unit) -> str:
     return unit.legal_rep_mobile
 
 
-def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin: RequestOrigin) -> bool:
+def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin: RequestOrigin) -> None:
     """A new random password, sent to the operator by SMS; it must be changed at next login.
-    Returns whether the SMS reached the backend. Every session of the operator ends (the
-    session hash follows the password)."""
+    Every session of the operator ends (the session hash follows the password)."""
     password = initial_password_generate()
     with transaction.atomic():
         locked = (
@@ -420,13 +411,13 @@ def operator_password_reset(*, unit: Unit, binding: Binding, actor: User, origin
             title="您的登录密码已被重置",
             body=f"{unit.name}的单位管理员重置了您的登录密码，新密码已通过短信发送，登录后请立即修改。",
         )
-    return _send_password_sms(
-        mobile=locked.operator.mobile,
-        text=(
-            f"【医保服务平台】{short_name(unit.name)}已为您重置经办人登录密码，新密码：{password}，"
-            "请登录后立即修改密码。"
-        ),
-    )
+        _send_password_sms(
+            mobile=locked.operator.mobile,
+            text=(
+                f"【医保服务平台】{short_name(unit.name)}已为您重置经办人登录密码，新密码：{password}，"
+                "请登录后立即修改密码。"
+            ),
+        )
 
 
 def populations_available(unit: Unit) -> list[Population]:

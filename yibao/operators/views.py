@@ -236,7 +236,7 @@ def operator_add_confirm(request: UnitRequest) -> HttpResponse:
             name=pending["name"], cert_type=pending["cert_type"], cert_no=pending["cert_no"]
         )
     try:
-        result = services.operator_bind(
+        services.operator_bind(
             unit=unit,
             actor=hall_user(request),
             mobile=pending["mobile"],
@@ -247,8 +247,6 @@ def operator_add_confirm(request: UnitRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("operators:add")
     messages.success(request, services.BIND_SUCCESS)
-    if not result.sms_sent:
-        messages.warning(request, "初始密码短信发送失败，请稍后在【重置密码】中重新发送")
     return redirect("operators:list")
 
 
@@ -329,12 +327,10 @@ def operator_reset_password(request: UnitRequest, binding_id: int) -> HttpRespon
                     context=_reset_context(binding),
                 )
                 request.session.pop(CAPTCHA_OK, None)
-                sent = services.operator_password_reset(
+                services.operator_password_reset(
                     unit=unit, binding=binding, actor=hall_user(request), origin=origin
                 )
                 messages.success(request, "修改密码成功，新密码已通过短信发送至经办人手机")
-                if not sent:
-                    messages.warning(request, "新密码短信发送失败，请稍后重新重置")
                 return redirect("operators:list")
         except ApplicationError as error:
             add_application_error(form, error)

@@ -167,6 +167,77 @@ def test_a_worker_killed_mid_round_leaves_a_lease_that_runs_out(federation: str,
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_round_killed_after_its_claim_is_taken_up_by_its_watchdog(
+    federation: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from yibao.federation import delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # a queue that defers
+    event = add()
+    DBTaskResult.objects.all().delete()  # the delivery its commit asked for: this test runs the round
+
+    def killed(events: list[OutboxEvent]) -> dict[str, str]:
+        raise SystemExit("SIGKILL")  # the worker dies mid-round, after the claim
+
+    with monkeypatch.context() as patched:
+        patched.setattr(delivery, "_send", killed)
+        with pytest.raises(SystemExit):
+            delivery.outbox_deliver_task.call()
+    held = OutboxEvent.objects.get(pk=event.pk)
+    assert held.delivered_at is None and held.lease_until is not None
+    assert held.lease_until > timezone.now()
+    watchdog = DBTaskResult.objects.get()
+    assert watchdog.args_kwargs["kwargs"] == {"watchdog": True}
+    assert watchdog.run_after == held.lease_until + datetime.timedelta(seconds=delivery.LEASE_MARGIN_SECONDS)
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert received() == []  # not due: the lease still holds
+
+    past = timezone.now() - datetime.timedelta(seconds=1)  # the lease and its margin are over
+    OutboxEvent.objects.update(lease_until=past - datetime.timedelta(seconds=delivery.LEASE_MARGIN_SECONDS))
+    DBTaskResult.objects.filter(pk=watchdog.pk).update(run_after=past)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    assert [k for k, _ in received()] == [str(event.key)]
+    assert OutboxEvent.objects.get(pk=event.pk).delivered_at is not None
+    assert DBTaskResult.objects.get(pk=watchdog.pk).status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_watchdog_at_a_time_and_it_watches_a_lease_still_held(
+    federation: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from yibao.federation import delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.YIBAO_NATIONAL_URL = "http://127.0.0.1:9"
+    add()
+    DBTaskResult.objects.all().delete()
+    until = timezone.now() + datetime.timedelta(minutes=1)
+    OutboxEvent.objects.update(next_attempt_at=timezone.now(), lease_owner=uuid.uuid4(), lease_until=until)
+    delivery.outbox_deliver_task.call(watchdog=True)  # another round holds the event
+    delivery.outbox_deliver_task.call()
+    [watchdog] = DBTaskResult.objects.filter(args_kwargs__kwargs__watchdog=True)
+    assert watchdog.run_after == until + datetime.timedelta(seconds=delivery.LEASE_MARGIN_SECONDS)
+
+
+def test_deliver_outbox_enqueue_at_worker_start(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.YIBAO_NATIONAL_URL = ""
+    out = StringIO()
+    call_command("deliver_outbox", "--enqueue", stdout=out)
+    assert "无需同步" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_delivery_whose_answer_was_lost_is_not_received_twice(federation: str) -> None:
     event = add()
     OutboxEvent.objects.update(

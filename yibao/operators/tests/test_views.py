@@ -17,7 +17,7 @@ from yibao.operators.access import current_population_set, population_psn_types
 from yibao.operators.models import Binding, Operator
 from yibao.operators.session import CURRENT_UNIT_KEY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_sent_at_once")]  # SMS read at once
 CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}
 
 

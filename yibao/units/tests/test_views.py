@@ -12,7 +12,7 @@ from yibao.notices.models import Message
 from yibao.units.models import RoleCertification, Unit, UnitRole
 from yibao.units.tests.helpers import designated_institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_sent_at_once")]  # SMS read at once
 
 CONFIRM = "您当前正在进行数据变更操作，请确定是否继续？"
 
