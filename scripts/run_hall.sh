@@ -20,6 +20,8 @@ trap stop EXIT
 $PY manage.py insurance_pauses_apply
 # batch imports whose worker was stopped or killed: queued again or ended as 导入中断
 $PY manage.py batch_imports_recover
+# exports likewise (queued again or ended as 导出中断), and expired export files deleted
+$PY manage.py exports_recover
 # The task queue of config/settings.py: RQ when REDIS_URL is set (unless YIBAO_TASK_BACKEND=db),
 # else the database.
 if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi
