@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import export_download, screenshot
 from tests.e2e.test_operators import login_operator
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, grant
@@ -129,9 +129,8 @@ def test_roster_filters_pages_and_export(page: Any, tmp_path: Path) -> None:
     expect(page.locator(".query-results__count")).to_have_text("共 23 人")
     screenshot(page, "queries-roster-filtered")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="导出").click()
-    download = download_info.value
+    page.get_by_role("button", name="导出").click()
+    download = export_download(page, "职工花名册")
     assert download.suggested_filename.endswith(".xlsx")
     saved = tmp_path / "roster.xlsx"
     download.save_as(saved)
@@ -220,10 +219,9 @@ def test_remote_care_filings_filter_pages_and_export(page: Any, tmp_path: Path) 
     expect(page.get_by_label("市（地区、州）")).to_have_value("440300")
     screenshot(page, "queries-remote-care-filings-filtered")
 
-    page.get_by_role("link", name="导出").focus()
-    with page.expect_download() as download_info:
-        page.keyboard.press("Enter")
-    download = download_info.value
+    page.get_by_role("button", name="导出").focus()
+    page.keyboard.press("Enter")
+    download = export_download(page, "异地就医备案信息", keyboard=True)
     assert download.suggested_filename.endswith(".xlsx")
     saved = tmp_path / "filings.xlsx"
     download.save_as(saved)
