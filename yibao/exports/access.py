@@ -23,16 +23,6 @@ def population_allows(binding: Binding, psn_types: list[str] | None) -> bool:
     return psn_types is not None and any(set(psn_types) <= codes for codes in granted)
 
 
-def export_jobs_of(request: GrantedRequest, item_code: str) -> list[ExportJob]:
-    """The operator's recent exports in this unit under this item, newest first (at most 20)."""
-    codes = [kind.code for kind in kinds_of_item(item_code)]
-    return list(
-        ExportJob.objects.filter(
-            unit=request.unit, created_by=hall_user(request), kind__in=codes, expires_at__gt=timezone.now()
-        ).order_by("-created_at", "-id")[:20]
-    )
-
-
 def access_export_job(request: GrantedRequest, *, item_code: str, job_id: int) -> ExportJob:
     codes = [kind.code for kind in kinds_of_item(item_code)]
     job = (

@@ -13,9 +13,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin
 from yibao.core.storage import private_storage
-from yibao.exports.access import access_export_job, export_jobs_of
+from yibao.exports.access import access_export_job
 from yibao.exports.kinds import kinds_of_item
 from yibao.exports.lease import lease_expired
+from yibao.exports.selectors import export_jobs_recent
 from yibao.exports.services import export_download_record, exports_recover
 from yibao.operators.access import GrantedRequest, grant_required
 
@@ -29,7 +30,7 @@ def export_list(request: GrantedRequest, item_code: str) -> HttpResponse:
     kinds = kinds_of_item(item_code)
     if not kinds:
         raise Http404
-    jobs = export_jobs_of(request, item_code)
+    jobs = export_jobs_recent(unit=request.unit, user=hall_user(request), item_code=item_code)
     for job in jobs:
         if lease_expired(job):  # its worker is gone: queued again, or 导出中断
             exports_recover(job=job)

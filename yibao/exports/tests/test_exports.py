@@ -353,3 +353,15 @@ def test_expired_exports_are_deleted_with_their_files(client: Client) -> None:
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [queued.pk]
     assert stored_exports() == []
     assert exports_cleanup() == 0
+
+
+def test_the_records_page_reads_a_bounded_number_of_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    binding = roster_operator(populations=())
+    login(client, binding)
+    for _ in range(25):
+        queued_job(binding, status=ExportJob.Status.DONE, file_name="exports/x.xlsx", rows=3)
+    with django_assert_max_num_queries(9):  # 1 of them the list's; the rest the hall's
+        soup = check_page(client.get(reverse("exports:list", args=["roster"])))
+    assert len(download_links(soup)) == 20  # the newest 20
