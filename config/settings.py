@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "yibao.federation",
     "yibao.units",
     "yibao.operators",
+    "yibao.exports",
     "yibao.enrollment",
     "yibao.contributions",
     "yibao.changes",
@@ -236,6 +237,11 @@ else:
 # (yibao/enrollment/batch_lease.py).
 YIBAO_BATCH_LEASE_SECONDS = env_int("YIBAO_BATCH_LEASE_SECONDS", 120)
 YIBAO_BATCH_IMPORT_ATTEMPTS = env_int("YIBAO_BATCH_IMPORT_ATTEMPTS", 2)
+# Exports (职工花名册, 异地就医备案信息, 缴费明细) are built by the task worker under the same kind of
+# lease (yibao/exports/lease.py); their files stay in private storage this many hours.
+YIBAO_EXPORT_LEASE_SECONDS = env_int("YIBAO_EXPORT_LEASE_SECONDS", 120)
+YIBAO_EXPORT_ATTEMPTS = env_int("YIBAO_EXPORT_ATTEMPTS", 2)
+YIBAO_EXPORT_KEEP_HOURS = env_int("YIBAO_EXPORT_KEEP_HOURS", 24)
 
 # --- Identity ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("hall/enrollment/", include("yibao.enrollment.urls")),
     path("hall/queries/", include("yibao.queries.urls")),
     path("hall/contributions/", include("yibao.contributions.urls")),
+    path("hall/exports/", include("yibao.exports.urls")),  # 导出记录 of the queries that export
     path("hall/certificates/", include("yibao.certificates.urls")),
     # 经办机构 agency/: the agency staff's workbench
     path("agency/", include("yibao.agency.urls")),

@@ -24,6 +24,8 @@ $PY manage.py batch_imports_recover
 $PY manage.py sms_dispatch_recover
 # outbox events a killed worker held: delivered, or watched until their lease runs out
 $PY manage.py deliver_outbox --enqueue
+# exports likewise (queued again or ended as 导出中断), and expired export files deleted
+$PY manage.py exports_recover
 # The task queue of config/settings.py: RQ when REDIS_URL is set (unless YIBAO_TASK_BACKEND=db),
 # else the database.
 if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi

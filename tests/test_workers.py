@@ -1,7 +1,8 @@
 """A task worker killed in the middle of a batch import (SIGKILL to the worker and its work-horse,
 no chance to clean up) leaves nothing half stored: the lines are written in one transaction that
 dies with it, and the import, once its lease runs out, is run again from scratch by the next
-worker. On both queues: the database queue (`db_worker`) and RQ (`rqworker`, when a Redis server
+worker. Likewise an export killed while it copies its file into storage: the job is never done
+with half a file, and runs again. On both queues: the database queue (`db_worker`) and RQ (`rqworker`, when a Redis server
 is reachable at TEST_WORKER_REDIS_URL, default redis://127.0.0.1:6379/11)."""
 
 from __future__ import annotations
@@ -165,3 +166,80 @@ def test_an_import_whose_runs_are_used_up_ends_as_interrupted(hall: HallInstance
     assert import_state(hall, batch_id)[2:] == (0, 0)
     [(events,)] = hall.query("SELECT count(*) FROM core_auditevent WHERE action = 'batch_import_interrupted'")
     assert events == 1
+
+
+# --- exports (yibao/exports): the worker killed while it copies the file into storage ------------
+
+EXPORT_ROWS = 2_000
+# An operator granted 职工花名册查询, a unit of {rows} insured persons, and its 导出 (the job is
+# enqueued as the shell's transaction commits); prints the job's id.
+SEED_EXPORT = f"""
+from yibao.core.audit import RequestOrigin
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, grant
+from yibao.enrollment.models import Insurance
+from yibao.exports.services import export_job_create
+from yibao.queries.export_kinds import ROSTER_EXPORT
+binding = grant(BindingFactory.create(), "roster", populations=())
+people = PersonFactory.create_batch({EXPORT_ROWS})
+Insurance.objects.bulk_create([InsuranceFactory.build(unit=binding.unit, person=p) for p in people])
+job = export_job_create(
+    actor=binding.operator.user, unit=binding.unit, kind=ROSTER_EXPORT, filters={{"filters": {{}}, "query": ""}},
+    psn_types=None, full_identity=False, download_name="职工花名册.xlsx", origin=RequestOrigin(),
+)
+print(job.pk)
+"""
+
+# In the worker: the export's copy into storage writes half a file, tells which process runs it
+# and waits.
+STOP_MID_COPY = """
+import os, time
+from pathlib import Path
+from django.core.files.storage import FileSystemStorage
+copy = FileSystemStorage._save
+def half_then_hang(self, name, content):
+    if name.startswith("exports/"):
+        os.makedirs(os.path.dirname(self.path(name)), exist_ok=True)
+        Path(self.path(name)).write_bytes(content.read(4096))
+        Path({marker!r}).write_text(str(os.getpid()))
+        time.sleep(600)
+    return copy(self, name, content)
+FileSystemStorage._save = half_then_hang
+"""
+
+
+def export_state(hall: HallInstance, job_id: int) -> tuple[str, int, str, int]:
+    """(status, attempts, file name, rows)"""
+    [(status, attempts, name, rows)] = hall.query(
+        "SELECT status, attempts, file_name, rows FROM exports_exportjob WHERE id = ?", job_id
+    )
+    return status, attempts, name, rows
+
+
+def test_a_worker_killed_mid_export_leaves_no_done_job_and_the_export_runs_again(
+    hall: HallInstance, tmp_path: Path
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    hall.env["YIBAO_EXPORT_LEASE_SECONDS"] = "2"
+    private = Path(hall.env["YIBAO_VAR_DIR"]) / "private"
+    job_id = int(hall.shell(SEED_EXPORT).strip().splitlines()[-1])
+    marker = tmp_path / "half-copied"
+    worker = hall.start_worker(before=STOP_MID_COPY.format(marker=str(marker)))
+    wait_for(lambda: marker.exists() and marker.read_text(), seconds=120, what="the copy", instance=hall)
+
+    kill_worker(worker, marker)  # SIGKILL, half the file in storage
+
+    status, attempts, half, _rows = export_state(hall, job_id)
+    assert (status, attempts) == ("running", 1) and (private / half).exists()  # never done
+    time.sleep(2.5)  # the lease (2 s) runs out: nobody renews it
+    assert "重新执行1个" in hall.manage("exports_recover")
+    assert export_state(hall, job_id)[:3] == ("queued", 1, "") and not (private / half).exists()
+
+    hall.start_worker()
+    wait_for(
+        lambda: export_state(hall, job_id)[0] == "done", seconds=180, what="the second run", instance=hall
+    )
+    status, attempts, name, rows = export_state(hall, job_id)
+    assert (status, attempts, rows) == ("done", 2, EXPORT_ROWS)
+    sheet = CalamineWorkbook.from_path(str(private / name)).get_sheet_by_name("职工花名册").to_python()
+    assert len(sheet) == 1 + EXPORT_ROWS

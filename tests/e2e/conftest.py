@@ -82,3 +82,40 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def tab_to(page: Any, name: str, *, limit: int = 80) -> None:
+    """Press Tab from the top of the page until the link or button named `name` has the focus:
+    it is reachable by keyboard."""
+    page.locator("body").focus()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement ? document.activeElement.textContent : ''")
+        if name in " ".join(str(focused).split()):
+            return
+    raise AssertionError(f"{name!r} not reached by Tab")
+
+
+def export_download(page: Any, title: str, *, keyboard: bool = False) -> Any:
+    """After 导出: the 导出记录 page says the job was taken and lists it 已完成 (the tests' task
+    backend runs it at once); the page passes the page checks; 下载 gives the file."""
+    from playwright.sync_api import expect
+
+    from tests.pagecheck import check_html
+
+    expect(page.get_by_role("heading", name="导出记录", level=1)).to_be_visible()
+    expect(page.get_by_text("导出任务已提交，生成完成后可在“导出记录”中下载")).to_be_visible()
+    row = page.locator(".export-table tbody tr").first
+    expect(row).to_contain_text(title)
+    expect(row).to_contain_text("已完成")
+    check_html(page.content())
+    screenshot(page, f"exports-{title}")
+    with page.expect_download() as download_info:
+        if keyboard:
+            tab_to(page, "下载")
+            page.keyboard.press("Enter")
+        else:
+            row.get_by_role("link", name="下载").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(title) and download.suggested_filename.endswith(".xlsx")
+    return download

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import export_download, screenshot
 from tests.e2e.test_operators import login_operator
 from yibao.contributions.periods import period_text
 from yibao.contributions.tests.helpers import contribution_world
@@ -40,10 +40,10 @@ def test_unit_query_filters_totals_and_export(page: Any, tmp_path: Path) -> None
     expect(rows.first).to_contain_text(middle)
     expect(totals).to_contain_text("18,000.00")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="缴费明细导出").click()
+    page.get_by_role("button", name="缴费明细导出").click()
     target = tmp_path / "detail.xlsx"
-    download_info.value.save_as(target)
+    export_download(page, "缴费明细").save_as(target)
+    page.get_by_role("link", name="返回查询").click()
     sheet = CalamineWorkbook.from_path(str(target)).get_sheet_by_name("缴费明细").to_python()
     assert sheet[0][:3] == ["费款所属期", "姓名", "证件号码"]
     assert sorted(r[2] for r in sheet[1:]) == sorted(mask_id_number(p.cert_no) for p in world.workers)

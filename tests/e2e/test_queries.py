@@ -10,8 +10,9 @@ from typing import Any
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import export_download, screenshot
 from tests.e2e.test_operators import login_operator
+from tests.pagecheck import check_html
 from yibao.core.masking import mask_id_number
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, grant
 from yibao.enrollment.models import Insurance, PersonnelChange
@@ -129,9 +130,8 @@ def test_roster_filters_pages_and_export(page: Any, tmp_path: Path) -> None:
     expect(page.locator(".query-results__count")).to_have_text("共 23 人")
     screenshot(page, "queries-roster-filtered")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="导出").click()
-    download = download_info.value
+    page.get_by_role("button", name="导出").click()
+    download = export_download(page, "职工花名册")
     assert download.suggested_filename.endswith(".xlsx")
     saved = tmp_path / "roster.xlsx"
     download.save_as(saved)
@@ -220,10 +220,9 @@ def test_remote_care_filings_filter_pages_and_export(page: Any, tmp_path: Path) 
     expect(page.get_by_label("市（地区、州）")).to_have_value("440300")
     screenshot(page, "queries-remote-care-filings-filtered")
 
-    page.get_by_role("link", name="导出").focus()
-    with page.expect_download() as download_info:
-        page.keyboard.press("Enter")
-    download = download_info.value
+    page.get_by_role("button", name="导出").focus()
+    page.keyboard.press("Enter")
+    download = export_download(page, "异地就医备案信息", keyboard=True)
     assert download.suggested_filename.endswith(".xlsx")
     saved = tmp_path / "filings.xlsx"
     download.save_as(saved)
@@ -267,3 +266,31 @@ def test_personnel_changes(page: Any) -> None:
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_text("暂无人员变动记录")).to_be_visible()
     screenshot(page, "queries-personnel-changes")
+
+
+def test_a_pending_export_refreshes_itself_until_it_can_be_downloaded(
+    page: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The worker takes its time (a queue that only keeps the task): 导出记录 says 排队中 and asks
+    again every 3 seconds; once the worker has built the file, the page shows 下载 by itself."""
+    from yibao.exports.models import ExportJob
+    from yibao.exports.services import export_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    binding, _target = _unit_with_people()
+    login_operator(page, binding.operator.mobile, binding.unit.name)
+    _open(page, "职工花名册查询")
+    page.get_by_role("button", name="导出").click()
+    row = page.locator(".export-table tbody tr").first
+    expect(row).to_contain_text("排队中")
+    expect(page.get_by_role("link", name="刷新")).to_be_visible()
+    check_html(page.content())
+    screenshot(page, "exports-pending")
+    export_run.call(ExportJob.objects.get().pk)  # the worker's run
+    expect(row).to_contain_text("已完成", timeout=10_000)
+    expect(page.get_by_role("link", name="刷新")).to_have_count(0)
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="下载").click()
+    saved = tmp_path / "roster.xlsx"
+    download_info.value.save_as(saved)
+    assert len(CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("职工花名册").to_python()) == 25

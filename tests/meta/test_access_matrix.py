@@ -8,12 +8,14 @@ Object routes name unit A's objects (its second operator's binding, its message 
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +28,11 @@ from yibao.certificates.services import certificate_issue
 from yibao.changes.unit_types import UNIT_KEY_INFO_CHANGE
 from yibao.core.audit import RequestOrigin
 from yibao.core.guards import GUARD_ATTRIBUTE, Guard
+from yibao.core.storage import private_storage
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant, staff_login
 from yibao.core.uploads import upload_check
 from yibao.enrollment.models import Insurance, Person
+from yibao.exports.models import ExportJob
 from yibao.notices.models import Message
 from yibao.notices.services import message_send
 from yibao.operators.models import Binding, Grant
@@ -58,6 +62,7 @@ class World:
     unit_certificate: int  # issued to unit A
     person_certificate: int  # issued for unit A's person
     ca_certificate: int  # a CA certificate bound to unit A (数字证书)
+    export_job: int  # a finished 职工花名册 export of the granted operator of A
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ A2 = lambda w: [w.a2.pk]  # noqa: E731 - short table entries
 APP = lambda w: [w.application]  # noqa: E731
 PSN = lambda w: [w.person]  # noqa: E731
 CA = lambda w: [w.ca_certificate]  # noqa: E731
+EXPORT = lambda w: ["roster", w.export_job]  # noqa: E731
 
 ROWS: list[Row] = [
     # the steps of the login: 选择单位 (an operator's; the others are sent on) and logout
@@ -297,6 +303,7 @@ ROWS: list[Row] = [
     Row("queries:remote-care-filings", expect=operator_page(op_status=DENIED)),
     Row("queries:remote-care-filings", method="post", expect=operator_page(op_status=DENIED)),
     Row("queries:remote-care-filings-export", expect=operator_page(op_status=DENIED)),
+    Row("queries:remote-care-filings-export", method="post", expect=operator_page(op_status=DENIED)),
     Row("queries:roster", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
     Row(
         "queries:roster",
@@ -304,11 +311,23 @@ ROWS: list[Row] = [
         data={"name": "王芳"},
         expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},
     ),
-    Row("queries:roster-export", expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    # a plain visit goes back to the query; the posted 导出 lands on 导出记录
+    Row("queries:roster-export", expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT}),
+    Row(
+        "queries:roster-export",
+        method="post",
+        expect={**operator_page(op_status=DENIED), "op_granted": REDIRECT},
+    ),
+    # 导出记录 and 下载, under the grant of the query that exported (EXPORT names A's operator's job)
+    Row("exports:list", lambda w: ["roster"], expect={**operator_page(op_status=DENIED), "op_granted": OK}),
+    Row("exports:list", lambda w: ["no-such-item"], expect=operator_page(op_status=NOT_FOUND)),
+    Row("exports:list", lambda w: ["unit-contributions"], expect=operator_page(op_status=DENIED)),
+    Row("exports:download", EXPORT, expect={**operator_page(op_status=DENIED), "op_granted": OK}),
     Row("queries:personnel-changes", expect=operator_page(op_status=DENIED)),
     # 单位缴费信息查询 / 个人缴费信息查询 (nobody holds these grants; granted paths in yibao/contributions/tests)
     Row("contributions:unit", expect=operator_page(op_status=DENIED)),
     Row("contributions:unit-export", expect=operator_page(op_status=DENIED)),
+    Row("contributions:unit-export", method="post", expect=operator_page(op_status=DENIED)),
     Row("contributions:person", expect=operator_page(op_status=DENIED)),
     Row("contributions:person", method="post", data={"cert_no": "x"}, expect=operator_page(op_status=DENIED)),
     # 单位参保证明打印 / 个人参保证明打印 (the granted operator holds both items; PSN names unit A's person)
@@ -412,8 +431,14 @@ def world() -> World:
         ),
         actor=a1.unit.account,
     ).pk  # fmt: skip
+    export_job = ExportJob.objects.create(
+        unit=a1.unit, created_by=a1.operator.user, kind="roster", status=ExportJob.Status.DONE,
+        psn_types=a1.populations.values_list("psn_types", flat=True).first(),
+        download_name="职工花名册.xlsx", file_name=private_storage().save("exports/matrix.xlsx", ContentFile(b"x")),
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    ).pk  # fmt: skip
     return World(a1, a2, b1, staff, unit_message, operator_message, licence, application, person,
-                 unit_certificate, person_certificate, ca_certificate)  # fmt: skip
+                 unit_certificate, person_certificate, ca_certificate, export_job)  # fmt: skip
 
 
 def login(client: Client, world: World, actor: str) -> None:
@@ -454,8 +479,9 @@ def snapshot(world: World) -> tuple[Any, ...]:
     insurances = tuple(Insurance.objects.order_by("pk").values_list("pk", "status"))
     certificates = Certificate.objects.count()
     bound = tuple(UnitCertificate.objects.order_by("pk").values_list("pk", "unbound_at"))
+    exports = ExportJob.objects.count()
     return (bindings, grants, user.password, user.must_change_password, units, roles, read, licences,
-            applications, materials, insurances, certificates, bound)  # fmt: skip
+            applications, materials, insurances, certificates, bound, exports)  # fmt: skip
 
 
 def test_every_hall_route_is_in_the_matrix() -> None:

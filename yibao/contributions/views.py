@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from yibao.accounts.guards import hall_user
-from yibao.contributions.exports import detail_xlsx
+from yibao.contributions.exports import DETAIL_EXPORT, TOO_MANY_ROWS
 from yibao.contributions.forms import (
     MAX_MONTHS,
     RANGE_HINT,
@@ -31,15 +31,15 @@ from yibao.contributions.selectors import (
     person_contribution_totals,
     query_persons,
     query_persons_of_unit,
-    unit_contribution_detail,
     unit_contribution_months,
 )
 from yibao.contributions.services import person_contributions_viewed
-from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.audit import RequestOrigin
 from yibao.core.db_routing import replica_reads
 from yibao.core.reference import code_choices
-from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
+from yibao.core.spreadsheets.streaming import MAX_ROWS
 from yibao.enrollment.scope import population_hint, population_switch_asked
+from yibao.exports.services import SUBMITTED, export_job_create
 from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
 
 UNIT_ITEM = "unit-contributions"
@@ -91,15 +91,12 @@ def unit_contributions(request: GrantedRequest) -> HttpResponse:
     return render(request, "contributions/unit.html", context)
 
 
-TOO_MANY_ROWS = (
-    f"所选时间范围的缴费明细超过Excel单个工作表的上限（{MAX_ROWS - 1:,}行），请缩小查询时间范围后分次导出"
-)
-
-
 @grant_required(UNIT_ITEM)
-@replica_reads
 def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
-    """缴费明细导出: the per-person detail of the range as an xlsx (ID numbers masked)."""
+    """缴费明细导出 (posted): the per-person detail of the range as an xlsx the worker builds (ID
+    numbers as the operator may see them); a plain visit goes back to the query."""
+    if request.method != "POST":
+        return redirect(f"{reverse('contributions:unit')}?{request.GET.urlencode()}")
     form = _unit_form(request)
     if form.is_bound and not form.is_valid():
         context = {"form": form, "range_hint": RANGE_HINT, **_labels()}
@@ -107,31 +104,20 @@ def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
     start, end = form.range()
     insutype = form.cleaned_data.get("insutype", "") if form.is_bound else ""
     unit, psn_types = request.unit, _psn_types(request)
-    # One sheet holds at most MAX_ROWS rows; the summary says how many the range has (one query).
+    # One sheet holds at most MAX_ROWS rows; the summary says how many the range has (one query),
+    # so a range too large is refused at once rather than by the worker.
     months = unit_contribution_months(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types)
-    try:
-        if sum(row.persons for row in months) >= MAX_ROWS:
-            raise XlsxStreamError("too many rows")
-        workbook = detail_xlsx(
-            unit_contribution_detail(unit=unit, start=start, end=end, insutype=insutype, psn_types=psn_types),
-            identity_display(request),
-        )
-    except XlsxStreamError:
+    if sum(row.persons for row in months) >= MAX_ROWS:
         messages.error(request, TOO_MANY_ROWS)
         return redirect(f"{reverse('contributions:unit')}?{request.GET.urlencode()}")
-    audit_event_record(
-        actor=hall_user(request), action="contributions_exported", unit=unit,
-        after={"start": start, "end": end, "insutype": insutype, "full_identity": identity_display(request).full},
+    export_job_create(
+        actor=hall_user(request), unit=unit, kind=DETAIL_EXPORT,
+        filters={"start": start, "end": end, "insutype": insutype}, psn_types=psn_types,
+        full_identity=identity_display(request).full, download_name=f"缴费明细_{unit.emp_no}_{start}-{end}.xlsx",
         origin=RequestOrigin.from_request(request),
     )  # fmt: skip
-    name = f"缴费明细_{request.unit.emp_no}_{start}-{end}.xlsx"
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response
-        workbook,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    return response
+    messages.success(request, SUBMITTED)
+    return redirect("exports:list", item_code=UNIT_ITEM)
 
 
 @grant_required(PERSON_ITEM)

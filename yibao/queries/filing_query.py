@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,7 +21,7 @@ from yibao.core.spreadsheets.cells import neutralise
 from yibao.core.spreadsheets.streaming import Cell, Column, Sheet
 from yibao.filings.kinds import KINDS
 from yibao.filings.models import Filing
-from yibao.queries.roster_export import TEXT, xlsx_file
+from yibao.queries.roster_export import TEXT
 
 EXPORT_CHUNK = 2000
 LONG_TERM = "长期有效"
@@ -148,6 +147,5 @@ def filing_cells(rows: Iterable[FilingRow]) -> Iterator[list[Cell]]:
         yield [number, *(neutralise(str(getattr(row, key))) for key in KEYS)]
 
 
-def filings_xlsx(rows: Iterable[FilingRow]) -> IO[bytes]:
-    """The workbook in a temporary file, positioned at its start; closing it deletes it."""
-    return xlsx_file(Sheet(SHEET, [column for column, _key in COLUMNS], filing_cells(rows)))
+def filings_sheet(rows: Iterable[FilingRow]) -> Sheet:
+    return Sheet(SHEET, [column for column, _key in COLUMNS], filing_cells(rows))

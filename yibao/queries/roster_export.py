@@ -1,16 +1,14 @@
-"""导出 of the 职工花名册: an .xlsx streamed row by row (yibao.core.spreadsheets.streaming) into a
-temporary file that the response then streams, so a roster of 100,000 persons never sits in
-memory. ID numbers are masked as on the page; no cell can be taken for a formula. `xlsx_file`
-serves every export of the 查询服务 pages."""
+"""导出 of the 职工花名册: the sheet whose rows the streaming writer (yibao.core.spreadsheets.streaming)
+writes one by one in the export worker (yibao.queries.export_kinds), so a roster of 100,000
+persons never sits in memory. ID numbers are shown as the operator's grant allows; no cell can be
+taken for a formula."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO
 
 from yibao.core.spreadsheets.cells import neutralise
-from yibao.core.spreadsheets.streaming import Cell, Column, Sheet, write_xlsx
+from yibao.core.spreadsheets.streaming import Cell, Column, Sheet
 from yibao.queries.roster import RosterRow
 
 SHEET = "职工花名册"
@@ -34,18 +32,5 @@ def roster_cells(rows: Iterable[RosterRow]) -> Iterator[list[Cell]]:
         yield [number, *(neutralise(str(getattr(row, key))) for key in KEYS)]
 
 
-def xlsx_file(sheet: Sheet) -> IO[bytes]:
-    """A one-sheet workbook in a temporary file, positioned at its start; closing it deletes it."""
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    try:
-        write_xlsx(output, [sheet])
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return output
-
-
-def roster_xlsx(rows: Iterable[RosterRow]) -> IO[bytes]:
-    """The workbook in a temporary file, positioned at its start; closing it deletes it."""
-    return xlsx_file(Sheet(SHEET, [column for column, _key in COLUMNS], roster_cells(rows)))
+def roster_sheet(rows: Iterable[RosterRow]) -> Sheet:
+    return Sheet(SHEET, [column for column, _key in COLUMNS], roster_cells(rows))

@@ -1,4 +1,5 @@
-"""The writes of the 查询服务 pages: audit events for each personal-detail look-up and export."""
+"""The writes of the 查询服务 pages: audit events for each personal-detail look-up (an export's are
+yibao.exports')."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from yibao.enrollment.models import Person
 from yibao.units.models import Unit
 
 PERSON_VIEWED = "person_viewed"
-FILINGS_EXPORTED = "remote_care_filings_exported"
+FILINGS_EXPORTED = "remote_care_filings_exported"  # written by yibao.exports at the download
 
 
 @transaction.atomic
@@ -23,14 +24,3 @@ def person_view_record(
     return audit_event_record(
         actor=actor, action=PERSON_VIEWED, unit=unit, target=person, after={"item": item_code}, origin=origin
     )
-
-
-def query_export_record(
-    *, actor: User, unit: Unit, action: str, filters: dict[str, str], full_identity: bool,
-    origin: RequestOrigin | None = None,
-) -> AuditEvent:  # fmt: skip
-    """Who exported which query of the unit, and whether the numbers were in full."""
-    return audit_event_record(
-        actor=actor, action=action, unit=unit, after={"filters": filters, "full_identity": full_identity},
-        origin=origin,
-    )  # fmt: skip

@@ -14,31 +14,34 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from yibao.accounts.guards import hall_user
-from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.audit import RequestOrigin
 from yibao.core.db_routing import replica_reads
 from yibao.core.forms import is_refresh, without_errors
-from yibao.core.spreadsheets.streaming import MAX_ROWS, XlsxStreamError
 from yibao.enrollment.models import Person
 from yibao.enrollment.scope import person_scope, population_hint, population_switch_asked
 from yibao.enrollment.selectors import persons_with_cert
+from yibao.exports.kinds import ExportKind
+from yibao.exports.services import SUBMITTED, export_job_create
 from yibao.filings.selectors import FilingFilters, person_current_filings, unit_filings
 from yibao.operators.access import GrantedRequest, grant_required, identity_display, population_psn_types
-from yibao.queries.filing_query import filing_export_rows, filing_rows, filings_xlsx
+from yibao.queries.export_kinds import FILINGS_EXPORT, ROSTER_EXPORT
+from yibao.queries.filing_query import filing_rows
 from yibao.queries.forms import ChangeQueryForm, FilingQueryForm, PersonLookupForm, RosterQueryForm
-from yibao.queries.roster import (
-    RosterFilters,
-    persons_by_cert_no,
-    roster_export_rows,
-    roster_person_ids,
-    roster_rows,
+from yibao.queries.query_params import (
+    FILING_FILTERS,
+    ROSTER_FILTERS,
+    ROSTER_PERSON,
+    filing_filters,
+    query_pairs,
+    roster_filters,
 )
-from yibao.queries.roster_export import roster_xlsx
+from yibao.queries.roster import RosterFilters, persons_by_cert_no, roster_person_ids, roster_rows
 from yibao.queries.selectors import (
     PsnTypes,
     change_detail_text,
@@ -51,15 +54,11 @@ from yibao.queries.selectors import (
     unit_basic_rows,
     unit_insurance_rows,
 )
-from yibao.queries.services import FILINGS_EXPORTED, person_view_record, query_export_record
+from yibao.queries.services import person_view_record
 
 PAGE_SIZE = 20
 PERSON_NOT_FOUND = "未查询到该人员在本单位的信息，请核对证件类型和证件号码"
-ROSTER_FILTERS = ("name", "psn_type", "status", "insutype", "start", "end")
-ROSTER_PERSON = "psn"  # person ids found by a posted 证件号码
-BAD_PERSON_FILTER = "查询条件无效，请重新输入证件号码查询"
 CHANGE_FILTERS = ("kind", "start", "end")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _psn_types(request: GrantedRequest) -> PsnTypes:
@@ -67,7 +66,21 @@ def _psn_types(request: GrantedRequest) -> PsnTypes:
 
 
 def _query(request: GrantedRequest, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(name, value) for name in names for value in request.GET.getlist(name) if value.strip()]
+    return query_pairs(request.GET, names)
+
+
+def _export_start(
+    request: GrantedRequest, kind: ExportKind, query: list[tuple[str, str]], name: str
+) -> HttpResponse:
+    """导出: the job of the query in the background; the operator waits on 导出记录."""
+    export_job_create(
+        actor=hall_user(request), unit=request.unit, kind=kind,
+        filters={"filters": dict(query), "query": urlencode(query)}, psn_types=_psn_types(request),
+        full_identity=identity_display(request).full, download_name=f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
+        origin=RequestOrigin.from_request(request),
+    )  # fmt: skip
+    messages.success(request, SUBMITTED)
+    return redirect("exports:list", item_code=kind.item_code)
 
 
 # --- the unit's own information ------------------------------------------------------------------
@@ -143,35 +156,8 @@ def person_insurance_info(request: GrantedRequest) -> HttpResponse:
 # --- 异地就医备案信息查询 ------------------------------------------------------------------------
 
 
-FILING_FILTERS = ("name", "kind", "care_division_0", "care_division_1", "status", "start", "end")
-FILINGS_TOO_LARGE = f"导出的备案超过Excel单个工作表的上限（{MAX_ROWS - 1:,}行），请增加查询条件后分次导出"
-
-
 def _filing_filters(request: GrantedRequest) -> tuple[FilingQueryForm, FilingFilters | None]:
-    """The form bound to the query string (a 证件号码 there is ignored: it is only ever posted),
-    and the filters when they are all valid."""
-    bound = any(name in request.GET for name in (*FILING_FILTERS, ROSTER_PERSON))
-    data = request.GET.copy()
-    data.pop("cert_no", None)
-    form = FilingQueryForm(data if bound else None)
-    try:
-        person_ids = _person_filter(request)
-    except ValueError:
-        form.is_valid()
-        form.add_error(None, BAD_PERSON_FILTER)
-        return form, None
-    if form.is_bound and not form.is_valid():
-        return form, None
-    clean = form.cleaned_data if form.is_bound else {}
-    return form, FilingFilters(
-        person_ids=person_ids,
-        name=clean.get("name", ""),
-        kind=clean.get("kind", ""),
-        care_division=clean.get("care_division"),
-        status=clean.get("status", ""),
-        start=clean.get("start"),
-        end=clean.get("end"),
-    )
+    return filing_filters(request.GET)
 
 
 def _filing_params(form: FilingQueryForm) -> list[tuple[str, str]]:
@@ -242,69 +228,24 @@ def remote_care_filings(request: GrantedRequest) -> HttpResponse:
 
 
 @grant_required("remote-care-filings")
-@replica_reads
 def remote_care_filings_export(request: GrantedRequest) -> HttpResponse:
-    """导出: the filings of the same query string as an .xlsx (numbers as the operator may see
-    them), audited."""
+    """导出 (posted): the filings of the same query string, as an .xlsx the worker builds (numbers
+    as the operator may see them); a plain visit goes back to the query."""
+    if request.method != "POST":
+        return redirect(f"{reverse('queries:remote-care-filings')}?{request.GET.urlencode()}")
     form, filters = _filing_filters(request)
     if filters is None:
         return _filings_page(request, {"form": form}, status=400)
-    identity = identity_display(request)
-    rows = filing_export_rows(unit_filings(person_scope(request), filters), identity)
-    try:
-        workbook = filings_xlsx(rows)
-    except XlsxStreamError:  # more filings than one sheet holds
-        messages.error(request, FILINGS_TOO_LARGE)
-        return redirect(f"{reverse('queries:remote-care-filings')}?{request.GET.urlencode()}")
-    query_export_record(
-        actor=hall_user(request), unit=request.unit, action=FILINGS_EXPORTED,
-        filters=dict(_query(request, (*FILING_FILTERS, ROSTER_PERSON))), full_identity=identity.full,
-        origin=RequestOrigin.from_request(request),
-    )  # fmt: skip
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        workbook,
-        as_attachment=True,
-        filename=f"异地就医备案信息_{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX,
+    return _export_start(
+        request, FILINGS_EXPORT, _query(request, (*FILING_FILTERS, ROSTER_PERSON)), "异地就医备案信息"
     )
-    return response
 
 
 # --- 职工花名册查询 ----------------------------------------------------------------------------
 
 
-def _person_filter(request: HttpRequest) -> tuple[int, ...] | None:
-    values = request.GET.getlist(ROSTER_PERSON)
-    if not values:
-        return None
-    ids = tuple(int(v) for v in values)  # ValueError for anything but ids
-    if any(not 0 <= i < 2**63 for i in ids):
-        raise ValueError("not an id")
-    return ids
-
-
-def _roster_filters(request: HttpRequest) -> tuple[RosterQueryForm, RosterFilters | None]:
-    """The form bound to the query string, and the filters when they are all valid."""
-    bound = any(name in request.GET for name in (*ROSTER_FILTERS, ROSTER_PERSON))
-    form = RosterQueryForm(request.GET if bound else None)
-    try:
-        person_ids = _person_filter(request)
-    except ValueError:
-        form.is_valid()
-        form.add_error(None, BAD_PERSON_FILTER)
-        return form, None
-    if form.is_bound and not form.is_valid():
-        return form, None
-    data = form.cleaned_data if form.is_bound else {}
-    return form, RosterFilters(
-        name=data.get("name", ""),
-        person_ids=person_ids,
-        psn_type=data.get("psn_type", ""),
-        status=data.get("status", ""),
-        insutype=data.get("insutype", ""),
-        start=data.get("start"),
-        end=data.get("end"),
-    )
+def _roster_filters(request: GrantedRequest) -> tuple[RosterQueryForm, RosterFilters | None]:
+    return roster_filters(request.GET)
 
 
 @grant_required("roster")
@@ -347,37 +288,18 @@ def roster(request: GrantedRequest) -> HttpResponse:
     )
 
 
-ROSTER_TOO_LARGE = f"导出人数超过Excel单个工作表的上限（{MAX_ROWS - 1:,}行），请增加查询条件后分次导出"
-
-
 @grant_required("roster")
-@replica_reads
 def roster_export(request: GrantedRequest) -> HttpResponse:
-    """导出: the roster of the same query string as an .xlsx (ID numbers masked)."""
+    """导出 (posted): the roster of the same query string, as an .xlsx the worker builds (ID
+    numbers as the operator may see them); a plain visit goes back to the query."""
+    if request.method != "POST":
+        return redirect(f"{reverse('queries:roster')}?{request.GET.urlencode()}")
     form, filters = _roster_filters(request)
     if filters is None:
         return render(request, "queries/roster.html", {"form": form, "page_obj": None}, status=400)
-    unit = request.unit
-    identity = identity_display(request)
-    rows = roster_export_rows(unit=unit, psn_types=_psn_types(request), filters=filters, identity=identity)
-    try:
-        workbook = roster_xlsx(rows)
-    except XlsxStreamError:  # more persons than one sheet holds
-        messages.error(request, ROSTER_TOO_LARGE)
-        return redirect(f"{reverse('queries:roster')}?{request.GET.urlencode()}")
-    audit_event_record(
-        actor=hall_user(request), action="roster_exported", unit=unit,
-        after={"filters": dict(_query(request, (*ROSTER_FILTERS, ROSTER_PERSON))), "full_identity": identity.full},
-        origin=RequestOrigin.from_request(request),
-    )  # fmt: skip
-    name = f"职工花名册_{timezone.localdate():%Y%m%d}.xlsx"
-    response: HttpResponse = FileResponse(  # type: ignore[assignment]
-        workbook,
-        as_attachment=True,
-        filename=name,
-        content_type=XLSX,
+    return _export_start(
+        request, ROSTER_EXPORT, _query(request, (*ROSTER_FILTERS, ROSTER_PERSON)), "职工花名册"
     )
-    return response
 
 
 # --- 单位人员变动查询 --------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from yibao.contributions.tests.helpers import World, contribution_world
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.enrollment.models import Person
+from yibao.exports.models import ExportJob
+from yibao.exports.tests.helpers import export_file
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
 
@@ -66,8 +68,8 @@ def test_unit_query_defaults_to_the_last_twelve_months_with_totals(client: Clien
     ]
     assert rows[2][6:8] == ["3", "已到账"]
     assert rows[-1][1:6] == ["54,000.00", "4,320.00", "1,080.00", "5,400.00", "9"]
-    export = soup.find("a", string="缴费明细导出")
-    assert export is not None and "start=" in str(export["href"])
+    export = soup.find("button", string="缴费明细导出")
+    assert export is not None and "start=" in str(export.find_parent("form")["action"])
 
 
 def test_unit_query_filters_and_refuses_a_long_range(client: Client, world: World) -> None:
@@ -103,10 +105,7 @@ def test_whole_unit_population_includes_the_retiree(client: Client, world: World
 
 def test_export_is_the_masked_detail_of_the_range(client: Client, world: World) -> None:
     start, end = period_text(world.months[0]), period_text(world.months[-1])
-    response = client.get(reverse("contributions:unit-export"), {"start": start, "end": end})
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = export_file(client, reverse("contributions:unit-export"), {"start": start, "end": end})
     rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
     assert rows[0] == [
         "费款所属期",
@@ -139,8 +138,7 @@ def test_export_is_the_masked_detail_of_the_range(client: Client, world: World) 
 def test_export_keeps_formula_looking_names_as_neutralised_text(client: Client, world: World) -> None:
     Person.objects.filter(pk=world.workers[0].pk).update(name='=HYPERLINK("http://x","<点我>")')
     end = period_text(world.months[-1])
-    response = client.get(reverse("contributions:unit-export"), {"start": end, "end": end})
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = export_file(client, reverse("contributions:unit-export"), {"start": end, "end": end})
     rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
     mine = [r for r in rows[1:] if r[2] == mask_id_number(world.workers[0].cert_no)]
     assert [r[1] for r in mine] == ['\'=HYPERLINK("http://x","<点我>")']
@@ -149,7 +147,7 @@ def test_export_keeps_formula_looking_names_as_neutralised_text(client: Client, 
 
 
 def test_export_refuses_a_bad_range(client: Client, world: World) -> None:
-    response = client.get(reverse("contributions:unit-export"), {"start": "2026-05", "end": "2026-01"})
+    response = client.post(reverse("contributions:unit-export") + "?start=2026-05&end=2026-01")
     soup = check_page(response, status=400)
     assert "截止年月不能早于起始年月" in visible_text(soup)
 
@@ -278,10 +276,11 @@ def test_export_larger_than_a_sheet_is_refused_with_a_message(
 ) -> None:
     monkeypatch.setattr(views, "MAX_ROWS", 9)  # the range has 9 rows: one sheet of 9 holds 8
     start, end = period_text(world.months[0]), period_text(world.months[-1])
-    response = client.get(reverse("contributions:unit-export"), {"start": start, "end": end}, follow=True)
+    response = client.post(f"{reverse('contributions:unit-export')}?start={start}&end={end}", follow=True)
     text = visible_text(check_page(response))
     assert "超过Excel单个工作表的上限" in text and "请缩小查询时间范围后分次导出" in text
     assert response.redirect_chain[-1][0].startswith(reverse("contributions:unit") + "?")
+    assert not ExportJob.objects.exists()
 
 
 def test_export_with_the_full_identity_grant_shows_numbers_and_is_audited(
@@ -289,8 +288,7 @@ def test_export_with_the_full_identity_grant_shows_numbers_and_is_audited(
 ) -> None:
     Binding.objects.filter(pk=world.binding.pk).update(full_identity=True)
     end = period_text(world.months[-1])
-    response = client.get(reverse("contributions:unit-export"), {"start": end, "end": end})
-    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    data = export_file(client, reverse("contributions:unit-export"), {"start": end, "end": end})
     rows = CalamineWorkbook.from_object(io.BytesIO(data)).get_sheet_by_name("缴费明细").to_python()
     assert {r[2] for r in rows[1:]} == {p.cert_no for p in world.workers}
     event = AuditEvent.objects.get(action="contributions_exported")

@@ -8,6 +8,7 @@ import datetime
 import io
 from itertools import count
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -22,6 +23,8 @@ from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
 from yibao.enrollment.models import Person
 from yibao.enrollment.scope import PersonScope
+from yibao.exports.models import ExportJob
+from yibao.exports.tests.helpers import download_links, export_file, export_post
 from yibao.filings.models import Filing
 from yibao.filings.selectors import FilingFilters, person_current_filings, unit_filings
 from yibao.filings.tests.helpers import filed, filing_binding
@@ -71,10 +74,15 @@ def numbers(soup: Any) -> list[str]:
     return [r[0] for r in rows(soup)]
 
 
-def workbook(response: Any) -> list[list[Any]]:
-    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+def exported(client: Client, query: dict[str, Any] | None = None) -> list[list[Any]]:
+    """导出 of the query, then 下载: the sheet."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export_file(client, reverse(EXPORT), query)))
     return book.get_sheet_by_name("异地就医备案信息").to_python()
+
+
+def export_button_action(soup: Any) -> str:
+    button = soup.find("button", string="导出")
+    return str(button.find_parent("form")["action"])
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -102,8 +110,8 @@ def test_the_query_lists_the_units_filings_masked_and_nothing_of_other_units(cli
     text = soup.get_text()
     assert "共 2 条" in text and "外单位人员" not in text and "BA-SAME-PERSON" not in text
     assert person.cert_no not in text and "13912345678" not in text
-    assert soup.find("a", string="导出")["href"] == reverse(EXPORT)
-    sheet = workbook(client.get(reverse(EXPORT)))
+    assert export_button_action(soup) == reverse(EXPORT)
+    sheet = exported(client)
     assert [row[1] for row in sheet[1:]] == [long_term.number, mine.number]
     assert [(row[3], row[8]) for row in sheet[1:]] == [
         (mask_id_number(person.cert_no), mask_phone("0755-26012345")),
@@ -133,8 +141,8 @@ def test_the_managed_population_narrows_the_list(client: Client) -> None:
     assert numbers(check_page(client.get(reverse(URL)))) == ["BA-WORKING"]
     # an id of a person outside the population, typed into the address, finds nothing
     assert numbers(check_page(client.get(reverse(URL), {"psn": str(retired.pk)}))) == []
-    assert workbook(client.get(reverse(EXPORT)))[1][1] == "BA-WORKING"
-    assert len(workbook(client.get(reverse(EXPORT)))) == 2
+    assert exported(client)[1][1] == "BA-WORKING"
+    assert len(exported(client)) == 2
 
 
 def test_a_person_of_another_granted_population_is_said_so_with_the_switch(client: Client) -> None:
@@ -202,7 +210,7 @@ def test_each_filter_narrows_the_list(
     client: Client, three: Any, query: dict[str, str], expected: list[str]
 ) -> None:
     assert numbers(check_page(client.get(reverse(URL), query))) == expected
-    sheet = workbook(client.get(reverse(EXPORT), query))
+    sheet = exported(client, query)
     assert [row[1] for row in sheet[1:]] == expected
 
 
@@ -224,7 +232,7 @@ def test_a_posted_query_is_redirected_to_its_query_string(client: Client, three:
     assert soup.find("input", attrs={"name": "name"})["value"] == "韩梅梅"
     assert soup.select_one("#id_care_division_1 option[selected]")["value"] == GUANGZHOU
     assert soup.select_one("#id_status option[selected]")["value"] == "applying"
-    assert soup.find("a", string="导出")["href"] == reverse(EXPORT) + location[len(reverse(URL)) :]
+    assert export_button_action(soup) == reverse(EXPORT) + location[len(reverse(URL)) :]
     assert client.post(reverse(URL), {}).headers["Location"] == reverse(URL)
 
 
@@ -277,7 +285,7 @@ def test_bad_filters_give_a_chinese_error_and_keep_the_input(
         query = {k: v for k, v in posted.items() if k != "cert_no"}
         soup = check_page(client.get(reverse(URL), query), echoed=tuple(query.values()))
         assert message in soup.get_text() and rows(soup) == []
-        assert client.get(reverse(EXPORT), query).status_code == 400
+        assert client.post(f"{reverse(EXPORT)}?{urlencode(query)}").status_code == 400
     assert not AuditEvent.objects.filter(action__in=[PERSON_VIEWED, FILINGS_EXPORTED]).exists()
 
 
@@ -285,7 +293,7 @@ def test_bad_filters_give_a_chinese_error_and_keep_the_input(
 def test_a_hand_made_person_filter_is_refused(client: Client, three: Any, psn: str) -> None:
     soup = check_page(client.get(reverse(URL), {"psn": psn}), echoed=(psn,))
     assert "查询条件无效" in soup.get_text() and rows(soup) == []
-    assert client.get(reverse(EXPORT), {"psn": psn}).status_code == 400
+    assert client.post(f"{reverse(EXPORT)}?psn={psn}").status_code == 400
 
 
 def test_the_region_pickers_choose_button_redisplays_without_querying(client: Client, three: Any) -> None:
@@ -326,9 +334,12 @@ def test_full_identity_grant_shows_numbers_in_full(client: Client) -> None:
     Binding.objects.filter(pk=binding.pk).update(full_identity=True)
     soup = check_page(client.get(reverse(URL)), shown=(person.cert_no,))
     assert rows(soup)[0][2] == person.cert_no
-    sheet = workbook(client.get(reverse(EXPORT)))
+    sheet = exported(client)
     assert (sheet[1][3], sheet[1][8]) == (person.cert_no, "13800001111")
-    assert AuditEvent.objects.get(action=FILINGS_EXPORTED).after == {"filters": {}, "full_identity": True}
+    job = ExportJob.objects.get()
+    assert AuditEvent.objects.get(action=FILINGS_EXPORTED).after == {
+        "filters": {}, "full_identity": True, "job": job.pk, "rows": 1,
+    }  # fmt: skip
 
 
 # --- the export ---------------------------------------------------------------------------------
@@ -347,9 +358,7 @@ def test_the_export_holds_every_field_masked_neutralised_and_is_audited(client: 
         status=Filing.Status.CANCELLED, ended_on=datetime.date(2025, 1, 31),
     )  # fmt: skip
     login(client, binding)
-    response: Any = client.get(reverse(EXPORT), {"status": ""})
-    assert response["Content-Disposition"].startswith("attachment")
-    sheet = workbook(response)
+    sheet = exported(client, {"status": ""})
     assert sheet[0] == [
         "序号", "备案编号", "姓名", "证件号码", "备案类型", "险种类型", "就医地", "居外地址", "联系电话",
         "异地联网方式", "开始日期", "结束日期", "备案状态", "转出医院", "转入医院", "备案时间", "终止日期", "办件编号",
@@ -364,7 +373,8 @@ def test_the_export_holds_every_field_masked_neutralised_and_is_audited(client: 
     ]  # fmt: skip
     event = AuditEvent.objects.get(action=FILINGS_EXPORTED)
     assert (event.actor_id, event.unit_id, event.after) == (
-        binding.operator.user_id, binding.unit_id, {"filters": {}, "full_identity": False},
+        binding.operator.user_id, binding.unit_id,
+        {"filters": {}, "full_identity": False, "job": ExportJob.objects.get().pk, "rows": 2},
     )  # fmt: skip
 
 
@@ -377,27 +387,25 @@ def test_the_export_walks_the_query_in_chunks(client: Client, monkeypatch: pytes
     made = [filing(binding, person, number=f"BA-{i}") for i in range(5)]
     filing(operator(), person, number="BA-ELSEWHERE")
     login(client, binding)
-    sheet = workbook(client.get(reverse(EXPORT)))
+    sheet = exported(client)
     assert [row[1] for row in sheet[1:]] == [f.number for f in reversed(made)]
 
 
-def test_a_too_large_export_is_refused_with_a_message(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_too_large_export_fails_with_a_message(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from yibao.core.spreadsheets.streaming import XlsxStreamError
-    from yibao.queries import views
+    from yibao.queries import export_kinds
 
     binding = operator()
     filing(binding, insured(binding, "甲"))
     login(client, binding)
 
-    def too_large(rows: Any) -> Any:
+    def too_large(output: Any, sheets: Any) -> None:
         raise XlsxStreamError("more than the rows a sheet can hold")
 
-    monkeypatch.setattr(views, "filings_xlsx", too_large)
-    response = client.get(reverse(EXPORT), {"status": "filed"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse(URL) + "?status=filed"
-    assert "超过Excel单个工作表的上限" in check_page(response).get_text()
+    monkeypatch.setattr(export_kinds, "write_xlsx", too_large)
+    soup = export_post(client, reverse(EXPORT), {"status": "filed"})
+    assert "导出的备案超过Excel单个工作表的上限" in soup.get_text() and download_links(soup) == []
+    assert ExportJob.objects.get().status == ExportJob.Status.FAILED
     assert not AuditEvent.objects.filter(action=FILINGS_EXPORTED).exists()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -21,9 +22,11 @@ from yibao.core.models import AuditEvent
 from yibao.core.spreadsheets.streaming import XlsxStreamError
 from yibao.core.tests.factories import BindingFactory, InsuranceFactory, PersonFactory, UnitFactory, grant
 from yibao.enrollment.models import Insurance, Person, PersonnelChange
+from yibao.exports.models import ExportJob
+from yibao.exports.tests.helpers import download_links, export_file, export_post
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
-from yibao.queries import views
+from yibao.queries import export_kinds
 from yibao.queries.services import PERSON_VIEWED
 
 pytestmark = pytest.mark.django_db
@@ -219,8 +222,9 @@ def test_roster_filters_are_kept_in_the_query_string(client: Client) -> None:
     assert response["Location"] == f"{url}?name=%E7%94%B2&status=1&start=2020-01-01"
     soup = check_page(client.get(response["Location"]))
     assert [r[0] for r in rows(soup)] == ["甲"]
-    export = soup.find("a", string="导出")
-    assert export is not None and export["href"].endswith("?name=%E7%94%B2&status=1&start=2020-01-01")
+    export = soup.find("button", string="导出")
+    assert export is not None
+    assert export.find_parent("form")["action"].endswith("?name=%E7%94%B2&status=1&start=2020-01-01")
 
 
 def test_roster_by_cert_no_keeps_the_number_out_of_the_url(client: Client) -> None:
@@ -260,7 +264,8 @@ def test_roster_bad_filters_give_a_chinese_error(client: Client, query: dict[str
     login(client, binding)
     soup = check_page(client.get(reverse("queries:roster"), query), echoed=tuple(query.values()))
     assert message in soup.get_text() and rows(soup) == []
-    assert client.get(reverse("queries:roster-export"), query).status_code == 400
+    export = f"{reverse('queries:roster-export')}?{urlencode(query)}"
+    assert client.post(export).status_code == 400 and not ExportJob.objects.exists()
 
 
 def test_roster_pages_with_a_bounded_number_of_queries(
@@ -288,10 +293,8 @@ def test_roster_export_is_masked_and_neutralised(client: Client) -> None:
     insured(binding, name="退休", psn_type="1201")
     InsuranceFactory.create(person__name="外单位")
     login(client, binding)
-    response: Any = client.get(reverse("queries:roster-export"))
-    assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
-    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    data = export_file(client, reverse("queries:roster-export"))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet = book.get_sheet_by_name("职工花名册").to_python()
     assert sheet[0] == ["序号", "姓名", "证件号码", "性别", "人员类别", "险种", "参保状态", "参保日期"]
     assert [row[1:3] for row in sheet[1:]] == [
@@ -316,8 +319,8 @@ def test_full_identity_grant_shows_numbers_in_full_and_audits_the_export(client:
         shown=(person.cert_no, "13912345678"),
     )
     assert person.cert_no in basic.get_text() and "13912345678" in basic.get_text()
-    response: Any = client.get(reverse("queries:roster-export"))
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    data = export_file(client, reverse("queries:roster-export"))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert sheet.get_sheet_by_name("职工花名册").to_python()[1][2] == person.cert_no
     event = AuditEvent.objects.get(action="roster_exported")
     assert (event.actor_id, event.unit_id, event.after["full_identity"]) == (
@@ -327,19 +330,20 @@ def test_full_identity_grant_shows_numbers_in_full_and_audits_the_export(client:
     )
 
 
-def test_a_roster_too_large_for_one_sheet_is_refused_with_a_message(
+def test_a_roster_too_large_for_one_sheet_fails_with_a_message(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     binding = operator()
     insured(binding)
     login(client, binding)
 
-    def too_large(rows: Any) -> Any:
+    def too_large(output: Any, sheets: Any) -> None:
         raise XlsxStreamError("more than the rows a sheet can hold")
 
-    monkeypatch.setattr(views, "roster_xlsx", too_large)
-    response = client.get(reverse("queries:roster-export"), {"status": ""}, follow=True)
-    assert "超过Excel单个工作表的上限" in check_page(response).get_text()
+    monkeypatch.setattr(export_kinds, "write_xlsx", too_large)
+    soup = export_post(client, reverse("queries:roster-export"), {"status": ""})
+    assert "超过Excel单个工作表的上限" in soup.get_text() and download_links(soup) == []
+    assert ExportJob.objects.get().status == ExportJob.Status.FAILED
     assert not AuditEvent.objects.filter(action="roster_exported").exists()
 
 

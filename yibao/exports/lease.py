@@ -1,0 +1,107 @@
+"""The running worker's hold on an export job: a heartbeat thread pushes `lease_until` forward
+while the run lasts (as yibao.enrollment.batch_lease does for imports). A worker that dies stops
+renewing; past its lease the job is taken back by `exports_recover` and run again from scratch,
+up to YIBAO_EXPORT_ATTEMPTS runs, then fails as «导出中断，请重新导出»."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from types import TracebackType
+
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from yibao.exports.models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+INTERRUPTED = "导出中断，请重新导出"
+
+
+class LeaseLost(Exception):
+    """The run no longer holds its job (recovery gave it to another run or ended it)."""
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "YIBAO_EXPORT_LEASE_SECONDS", 120))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "YIBAO_EXPORT_ATTEMPTS", 2))
+
+
+def keep_hours() -> float:
+    return float(getattr(settings, "YIBAO_EXPORT_KEEP_HOURS", 24))
+
+
+def lease_deadline(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(seconds=lease_seconds())
+
+
+def expiry(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(hours=keep_hours())
+
+
+def lease_expired(job: ExportJob, now: datetime.datetime | None = None) -> bool:
+    return job.pending and job.lease_until is not None and job.lease_until < (now or timezone.now())
+
+
+def held(job_id: int, attempt: int) -> QuerySet[ExportJob]:
+    """The job, as long as this run holds it."""
+    return ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING, attempts=attempt)
+
+
+def export_job_claim(job: ExportJob) -> int | None:
+    """Take a queued job for this run: its attempt number, or None when another run has it."""
+    taken = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, attempts=F("attempts") + 1, lease_until=lease_deadline(), error=""
+    )
+    if not taken:
+        return None
+    job.refresh_from_db(fields=["status", "attempts", "lease_until", "error"])
+    return job.attempts
+
+
+class ExportLease:
+    """A heartbeat thread renews the lease until the block ends. Inside an open transaction (the
+    tests' immediate backend) there is none: another connection could not see the job."""
+
+    def __init__(self, job_id: int, attempt: int) -> None:
+        self.job_id = job_id
+        self.attempt = attempt
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def interval(self) -> float:
+        return max(lease_seconds() / 6, 0.2)
+
+    def __enter__(self) -> ExportLease:
+        if not transaction.get_connection().in_atomic_block:
+            self._thread = threading.Thread(
+                target=self._beat, name=f"export-lease-{self.job_id}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    if not held(self.job_id, self.attempt).update(lease_until=lease_deadline()):
+                        return  # lost: the run finds out at its next conditional write
+                except DatabaseError:  # the database away for a moment: the lease allows for it
+                    logger.warning("export %s: lease not renewed", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
