@@ -22,7 +22,12 @@ STYLESHEET = (
 @pytest.fixture
 def collections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
-    monkeypatch.setattr(pdf.gc, "collect", lambda generation=2: made.append(generation) or 0)
+
+    def collect(generation: int = 2) -> int:
+        made.append(generation)
+        return 0
+
+    monkeypatch.setattr(pdf.gc, "collect", collect)
     return made
 
 
