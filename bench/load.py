@@ -10,7 +10,8 @@ process of its own: `bench/load_users.py`) driving it from the same machine.
 `--prepare` migrates, runs `seed_demo --persons N --showcase-persons 50000` (default N 1,000,000:
 about 4.5 minutes here on PostgreSQL, migrations 10 s more; `--persons` picks another size) and
 `seed_catalog --drugs 50000` unless the demo and drugs are there already, then collects the
-static files (whitenoise's manifest). It prints how long each step took.
+static files (whitenoise's manifest) and vacuums and analyses the database (as autovacuum would
+have). It prints how long each step took.
 
 One run has two phases against the same server:
 
@@ -105,6 +106,20 @@ def prepare(options: argparse.Namespace) -> None:
     if not Drug.objects.exists():
         print(f"seed_catalog --drugs 50000: {_manage('seed_catalog', '--drugs', '50000'):.0f} s")
     print(f"collectstatic: {_manage('collectstatic', '--noinput', '-v0', env=_server_env(options)):.0f} s")
+    print(f"vacuum analyze: {_vacuum_analyze():.0f} s")
+
+
+def _vacuum_analyze() -> float:
+    """What autovacuum does to a live database, at once: fresh statistics and visibility maps
+    (without them a bulk-loaded table gets no index-only scans: 职工花名册's count read the heap,
+    57 ms instead of 17 ms for a unit of 50,000)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")  # outside a transaction: Django autocommits
+    return time.perf_counter() - started
 
 
 # --- the fixture the locust users read ----------------------------------------------------------
