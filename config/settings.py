@@ -206,6 +206,8 @@ SESSION_COOKIE_AGE = env_int("YIBAO_SESSION_IDLE_SECONDS", 30 * 60)
 # The age above is an idle timeout: a request renews a session whose last renewal is this old
 # (core.middleware.SessionLifetimeMiddleware), not every request.
 YIBAO_SESSION_RENEW_SECONDS = env_int("YIBAO_SESSION_RENEW_SECONDS", 60)
+if not 0 <= YIBAO_SESSION_RENEW_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("YIBAO_SESSION_RENEW_SECONDS must be shorter than YIBAO_SESSION_IDLE_SECONDS")
 # The absolute lifetime of a login, however active (core.middleware.SessionLifetimeMiddleware).
 YIBAO_SESSION_MAX_SECONDS = env_int("YIBAO_SESSION_MAX_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
