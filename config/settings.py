@@ -244,6 +244,10 @@ YIBAO_BATCH_IMPORT_ATTEMPTS = env_int("YIBAO_BATCH_IMPORT_ATTEMPTS", 2)
 YIBAO_EXPORT_LEASE_SECONDS = env_int("YIBAO_EXPORT_LEASE_SECONDS", 120)
 YIBAO_EXPORT_ATTEMPTS = env_int("YIBAO_EXPORT_ATTEMPTS", 2)
 YIBAO_EXPORT_KEEP_HOURS = env_int("YIBAO_EXPORT_KEEP_HOURS", 24)
+# A job still queued this long is enqueued again by exports_recover (its enqueue may have been
+# lost); an operator may have at most this many exports pending in a unit.
+YIBAO_EXPORT_QUEUED_LEASE_SECONDS = env_int("YIBAO_EXPORT_QUEUED_LEASE_SECONDS", 900)
+YIBAO_EXPORT_PENDING_MAX = env_int("YIBAO_EXPORT_PENDING_MAX", 3)
 
 # --- Identity ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

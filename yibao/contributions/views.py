@@ -36,6 +36,7 @@ from yibao.contributions.selectors import (
 from yibao.contributions.services import person_contributions_viewed
 from yibao.core.audit import RequestOrigin
 from yibao.core.db_routing import replica_reads
+from yibao.core.errors import ApplicationError
 from yibao.core.reference import code_choices
 from yibao.core.spreadsheets.streaming import MAX_ROWS
 from yibao.enrollment.scope import population_hint, population_switch_asked
@@ -64,6 +65,14 @@ def _unit_form(request: HttpRequest) -> UnitContributionQueryForm:
     return UnitContributionQueryForm(request.GET if bound else None, today=timezone.localdate())
 
 
+def _range_query(start: int, end: int, insutype: str) -> str:
+    """The query string of 单位缴费信息查询 for this range (and 险种)."""
+    query = {"start": period_text(start), "end": period_text(end)}
+    if insutype:
+        query["insutype"] = insutype
+    return urlencode(query)
+
+
 @grant_required(UNIT_ITEM)
 @replica_reads
 def unit_contributions(request: GrantedRequest) -> HttpResponse:
@@ -72,21 +81,19 @@ def unit_contributions(request: GrantedRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "range_hint": RANGE_HINT, **_labels()}
     if not form.is_bound or form.is_valid():
         start, end = form.range()
+        insutype = form.cleaned_data.get("insutype", "") if form.is_bound else ""
         rows = unit_contribution_months(
             unit=request.unit,
             start=start,
             end=end,
-            insutype=form.cleaned_data.get("insutype", "") if form.is_bound else "",
+            insutype=insutype,
             psn_types=_psn_types(request),
         )
-        query = {"start": period_text(start), "end": period_text(end)}
-        if form.is_bound and form.cleaned_data.get("insutype"):
-            query["insutype"] = form.cleaned_data["insutype"]
         context.update(
             rows=rows,
             totals=month_totals(rows),
             range_text=f"{period_text(start)} 至 {period_text(end)}",
-            export_query=urlencode(query),
+            export_query=_range_query(start, end, insutype),
         )
     return render(request, "contributions/unit.html", context)
 
@@ -110,13 +117,18 @@ def unit_contributions_export(request: GrantedRequest) -> HttpResponse:
     if sum(row.persons for row in months) >= MAX_ROWS:
         messages.error(request, TOO_MANY_ROWS)
         return redirect(f"{reverse('contributions:unit')}?{request.GET.urlencode()}")
-    export_job_create(
-        actor=hall_user(request), unit=unit, kind=DETAIL_EXPORT,
-        filters={"start": start, "end": end, "insutype": insutype}, psn_types=psn_types,
-        full_identity=identity_display(request).full, download_name=f"缴费明细_{unit.emp_no}_{start}-{end}.xlsx",
-        origin=RequestOrigin.from_request(request),
-    )  # fmt: skip
-    messages.success(request, SUBMITTED)
+    try:
+        export_job_create(
+            actor=hall_user(request), unit=unit, kind=DETAIL_EXPORT,
+            filters={"start": start, "end": end, "insutype": insutype,
+                     "query": _range_query(start, end, insutype)},  # for 导出记录's 返回查询
+            psn_types=psn_types, full_identity=identity_display(request).full,
+            download_name=f"缴费明细_{unit.emp_no}_{start}-{end}.xlsx", origin=RequestOrigin.from_request(request),
+        )  # fmt: skip
+    except ApplicationError as refused:  # the same export, or too many, pending
+        messages.warning(request, refused.message)
+    else:
+        messages.success(request, SUBMITTED)
     return redirect("exports:list", item_code=UNIT_ITEM)
 
 

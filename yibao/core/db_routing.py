@@ -13,7 +13,7 @@ Mark the view below its guard, so that the guard's access checks still read the 
     @replica_reads
     def roster(request): ...
 
-A streamed export reads while the response is sent, after the view has returned: on the primary.
+Exports are built by the task worker (yibao/exports), outside any such view: on the primary.
 """
 
 from __future__ import annotations

@@ -30,6 +30,15 @@ def lease_seconds() -> float:
     return float(getattr(settings, "YIBAO_EXPORT_LEASE_SECONDS", 120))
 
 
+def queued_lease_seconds() -> float:
+    """How long a job may wait in the queue before recovery enqueues it again. Much longer than a
+    run's lease: a queued job has no worker to renew it, and in a backlogged queue it is merely
+    waiting its turn — enqueued again every run lease, it would add a duplicate task each time
+    (harmless, `export_run` takes only a queued job, but it lengthens the backlog). Its only
+    purpose is the enqueue that never reached the queue (Redis away)."""
+    return float(getattr(settings, "YIBAO_EXPORT_QUEUED_LEASE_SECONDS", 900))
+
+
 def max_attempts() -> int:
     return int(getattr(settings, "YIBAO_EXPORT_ATTEMPTS", 2))
 
@@ -42,12 +51,21 @@ def lease_deadline(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) + datetime.timedelta(seconds=lease_seconds())
 
 
+def queued_deadline(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(seconds=queued_lease_seconds())
+
+
 def expiry(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) + datetime.timedelta(hours=keep_hours())
 
 
-def lease_expired(job: ExportJob, now: datetime.datetime | None = None) -> bool:
-    return job.pending and job.lease_until is not None and job.lease_until < (now or timezone.now())
+def run_lost(job: ExportJob, now: datetime.datetime | None = None) -> bool:
+    """A running job whose worker stopped renewing its lease."""
+    return (
+        job.status == ExportJob.Status.RUNNING
+        and job.lease_until is not None
+        and job.lease_until < (now or timezone.now())
+    )
 
 
 def held(job_id: int, attempt: int) -> QuerySet[ExportJob]:

@@ -53,3 +53,8 @@ class ExportJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def query_string(self) -> str:
+        """The query string of the query page the export was started from ("" when none)."""
+        return str(self.filters.get("query", ""))

@@ -17,7 +17,7 @@ def export_jobs_recent(*, unit: Unit, user: User, item_code: str) -> list[Export
     (at most RECENT: the list is for picking up what was just asked for)."""
     codes = [kind.code for kind in kinds_of_item(item_code)]
     return list(
-        ExportJob.objects.filter(unit=unit, created_by=user, kind__in=codes, expires_at__gt=timezone.now())
-        .defer("filters")
-        .order_by("-created_at", "-id")[:RECENT]
+        ExportJob.objects.filter(
+            unit=unit, created_by=user, kind__in=codes, expires_at__gt=timezone.now()
+        ).order_by("-created_at", "-id")[:RECENT]
     )

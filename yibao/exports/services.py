@@ -7,12 +7,14 @@ a file (see `lease` for how a lost run is taken back). The operator downloads it
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import uuid
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +22,12 @@ from django_tasks import task
 
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
+from yibao.core.errors import ApplicationError
 from yibao.core.masking import IdentityDisplay
 from yibao.core.models import AuditEvent
 from yibao.core.spreadsheets.streaming import XlsxStreamError
 from yibao.core.storage import private_storage
+from yibao.exports.error_codes import ExportErrorCode
 from yibao.exports.kinds import ExportKind, ExportRefused, export_kind
 from yibao.exports.lease import (
     INTERRUPTED,
@@ -34,6 +38,7 @@ from yibao.exports.lease import (
     held,
     lease_deadline,
     max_attempts,
+    queued_deadline,
 )
 from yibao.exports.models import ExportJob
 from yibao.operators.grants import grant_decide
@@ -44,6 +49,8 @@ logger = logging.getLogger(__name__)
 SUBMITTED = "导出任务已提交，生成完成后可在“导出记录”中下载"
 FAILED = "导出失败，请重新导出"
 NO_GRANT = "您已无该业务的办理权限，导出未完成"
+SAME_PENDING = "已有相同的导出任务正在生成，请在导出记录中查看"
+TOO_MANY_PENDING = "您有多个导出任务正在生成，请稍后再导出"
 FOLDER = "exports"
 
 
@@ -58,12 +65,19 @@ def export_job_create(
     download_name: str,
     origin: RequestOrigin | None = None,
 ) -> ExportJob:
-    """导出: record the job and hand its id to the task queue once the request commits."""
+    """导出: record the job and hand its id to the task queue once the request commits.
+
+    Refused (ApplicationError) while the user has the same export pending in the unit — a
+    double-click, an impatient second click — or YIBAO_EXPORT_PENDING_MAX exports of any kind."""
+    # As stored and read back (tuples become lists), so that it compares with the pending jobs'.
+    stored = json.loads(json.dumps(filters))
+    populations = list(psn_types) if psn_types is not None else None
     with transaction.atomic():
+        _pending_check(actor=actor, unit=unit, kind=kind, filters=stored, psn_types=populations)
         job = ExportJob.objects.create(
-            unit=unit, created_by=actor, kind=kind.code, filters=filters,
-            psn_types=list(psn_types) if psn_types is not None else None, full_identity=full_identity,
-            download_name=download_name[:120], lease_until=lease_deadline(), expires_at=expiry(),
+            unit=unit, created_by=actor, kind=kind.code, filters=stored, psn_types=populations,
+            full_identity=full_identity, download_name=download_name[:120], lease_until=queued_deadline(),
+            expires_at=expiry(),
         )  # fmt: skip
         audit_event_record(
             actor=actor,
@@ -75,6 +89,35 @@ def export_job_create(
         )
         transaction.on_commit(partial(export_job_enqueue, job.pk))
     return job
+
+
+def pending_max() -> int:
+    return int(getattr(settings, "YIBAO_EXPORT_PENDING_MAX", 3))
+
+
+def _pending_check(
+    *, actor: User, unit: Unit, kind: ExportKind, filters: Any, psn_types: list[str] | None
+) -> None:
+    """The check before a new job, race-safe: it first locks the user's row (SELECT … FOR UPDATE
+    on PostgreSQL), so two requests of the same user — two clicks reaching two web nodes — check
+    and create one after the other and the second sees the first's job. On SQLite the atomic
+    block already starts with BEGIN IMMEDIATE (settings: transaction_mode), which serialises
+    every writing transaction; select_for_update is a no-op there. A unique partial index was
+    the other way, but it needs a hash column of the filters and cannot express the cap.
+    Pending jobs past 保留至 (hidden from 导出记录) do not count."""
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+    pending = list(
+        ExportJob.objects.filter(
+            unit=unit,
+            created_by=actor,
+            status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+            expires_at__gt=timezone.now(),
+        ).values_list("kind", "filters", "psn_types")
+    )
+    if (kind.code, filters, psn_types) in pending:
+        raise ApplicationError(ExportErrorCode.SAME_PENDING, SAME_PENDING)
+    if len(pending) >= pending_max():
+        raise ApplicationError(ExportErrorCode.TOO_MANY_PENDING, TOO_MANY_PENDING)
 
 
 def export_job_enqueue(job_id: int) -> None:
@@ -159,15 +202,15 @@ def _run(job: ExportJob, kind: ExportKind, identity: IdentityDisplay, attempt: i
         raise LeaseLost
 
 
-def exports_recover(*, job: ExportJob | None = None) -> dict[str, int]:
-    """Jobs past their lease (all, or this one): a queued one is enqueued again; a running one —
-    its worker gone — is queued again from scratch while it has runs left (its partial file
-    deleted), else it fails as «导出中断，请重新导出». Each change is conditional, so two
-    recoveries at once act once. Returns how many were enqueued again, restarted and ended."""
+def exports_recover(*, job: ExportJob | None = None, queued: bool = True) -> dict[str, int]:
+    """Jobs past their lease (all, or this one): a queued one is enqueued again (unless `queued`
+    is false); a running one — its worker gone — is queued again from scratch while it has runs
+    left (its partial file deleted), else it fails as «导出中断，请重新导出». Each change is
+    conditional, so two recoveries at once act once. Returns how many were enqueued again,
+    restarted and ended. A queued job's lease is the long one of `queued_deadline`."""
     now = timezone.now()
-    found = ExportJob.objects.filter(
-        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], lease_until__lt=now
-    ).select_related("unit")
+    statuses = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING] if queued else [ExportJob.Status.RUNNING]
+    found = ExportJob.objects.filter(status__in=statuses, lease_until__lt=now).select_related("unit")
     if job is not None:
         found = found.filter(pk=job.pk)
     counts = {"enqueued": 0, "restarted": 0, "interrupted": 0}
@@ -177,12 +220,14 @@ def exports_recover(*, job: ExportJob | None = None) -> dict[str, int]:
         )
         with transaction.atomic():
             if lost.status == ExportJob.Status.QUEUED:
-                if same.update(lease_until=lease_deadline(now)):
+                if same.update(lease_until=queued_deadline(now)):
                     counts["enqueued"] += 1
                     transaction.on_commit(partial(export_job_enqueue, lost.pk))
                 continue
             if lost.attempts < max_attempts():
-                if same.update(status=ExportJob.Status.QUEUED, file_name="", lease_until=lease_deadline(now)):
+                if same.update(
+                    status=ExportJob.Status.QUEUED, file_name="", lease_until=queued_deadline(now)
+                ):
                     counts["restarted"] += 1
                     audit_event_record(actor=None, action="export_restarted", unit=lost.unit, target=lost,
                                        after={"attempts": lost.attempts})  # fmt: skip

@@ -15,7 +15,7 @@ from yibao.core.audit import RequestOrigin
 from yibao.core.storage import private_storage
 from yibao.exports.access import access_export_job
 from yibao.exports.kinds import kinds_of_item
-from yibao.exports.lease import lease_expired
+from yibao.exports.lease import keep_hours, run_lost
 from yibao.exports.selectors import export_jobs_recent
 from yibao.exports.services import export_download_record, exports_recover
 from yibao.operators.access import GrantedRequest, grant_required
@@ -32,8 +32,11 @@ def export_list(request: GrantedRequest, item_code: str) -> HttpResponse:
         raise Http404
     jobs = export_jobs_recent(unit=request.unit, user=hall_user(request), item_code=item_code)
     for job in jobs:
-        if lease_expired(job):  # its worker is gone: queued again, or 导出中断
-            exports_recover(job=job)
+        # A running job whose worker is gone: queued again, or 导出中断. A queued job is left to
+        # `manage.py exports_recover` (worker start, cron): waiting in a long queue is no sign of
+        # loss, and this page, polled every few seconds, would enqueue duplicates of it.
+        if run_lost(job):
+            exports_recover(job=job, queued=False)
     titles = {kind.code: kind.title for kind in kinds}
     rows = [(job, titles[job.kind]) for job in jobs]
     context = {
@@ -42,6 +45,9 @@ def export_list(request: GrantedRequest, item_code: str) -> HttpResponse:
         "item": request.business_item,
         "item_code": item_code,
         "query_url": kinds[0].query_url,
+        # 返回查询: the query of the newest export, as the operator had filtered it
+        "query_string": jobs[0].query_string if jobs else "",
+        "keep_hours": keep_hours(),
     }
     if request.htmx:
         response: HttpResponse = (

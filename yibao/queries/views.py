@@ -22,6 +22,7 @@ from django.utils import timezone
 from yibao.accounts.guards import hall_user
 from yibao.core.audit import RequestOrigin
 from yibao.core.db_routing import replica_reads
+from yibao.core.errors import ApplicationError
 from yibao.core.forms import is_refresh, without_errors
 from yibao.enrollment.models import Person
 from yibao.enrollment.scope import person_scope, population_hint, population_switch_asked
@@ -72,14 +73,19 @@ def _query(request: GrantedRequest, names: tuple[str, ...]) -> list[tuple[str, s
 def _export_start(
     request: GrantedRequest, kind: ExportKind, query: list[tuple[str, str]], name: str
 ) -> HttpResponse:
-    """导出: the job of the query in the background; the operator waits on 导出记录."""
-    export_job_create(
-        actor=hall_user(request), unit=request.unit, kind=kind,
-        filters={"filters": dict(query), "query": urlencode(query)}, psn_types=_psn_types(request),
-        full_identity=identity_display(request).full, download_name=f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
-        origin=RequestOrigin.from_request(request),
-    )  # fmt: skip
-    messages.success(request, SUBMITTED)
+    """导出: the job of the query in the background; the operator waits on 导出记录 — also when
+    the export is refused because the same one (or too many) is pending."""
+    try:
+        export_job_create(
+            actor=hall_user(request), unit=request.unit, kind=kind,
+            filters={"filters": dict(query), "query": urlencode(query)}, psn_types=_psn_types(request),
+            full_identity=identity_display(request).full,
+            download_name=f"{name}_{timezone.localdate():%Y%m%d}.xlsx", origin=RequestOrigin.from_request(request),
+        )  # fmt: skip
+    except ApplicationError as refused:
+        messages.warning(request, refused.message)
+    else:
+        messages.success(request, SUBMITTED)
     return redirect("exports:list", item_code=kind.item_code)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEvent
 from yibao.enrollment.models import Person
 from yibao.exports.models import ExportJob
+from yibao.exports.services import SAME_PENDING, SUBMITTED
 from yibao.exports.tests.helpers import export_file
 from yibao.operators.models import Binding
 from yibao.operators.session import CURRENT_UNIT_KEY
@@ -293,3 +294,18 @@ def test_export_with_the_full_identity_grant_shows_numbers_and_is_audited(
     assert {r[2] for r in rows[1:]} == {p.cert_no for p in world.workers}
     event = AuditEvent.objects.get(action="contributions_exported")
     assert event.unit_id == world.binding.unit_id and event.after["full_identity"] is True
+
+
+def test_export_clicked_twice_makes_one_job_and_leads_back_to_the_range(client: Client, world: World) -> None:
+    one = period_text(world.months[1])
+    url = f"{reverse('contributions:unit-export')}?start={one}&end={one}&insutype=310"
+    for _ in range(2):
+        with TestCase.captureOnCommitCallbacks(execute=False):  # the worker has not run yet
+            response = client.post(url, follow=True)
+    text = visible_text(check_page(response))
+    assert SAME_PENDING in text and SUBMITTED not in text
+    assert ExportJob.objects.count() == 1
+    back = check_page(response).find("a", string="返回查询")["href"]
+    assert back == f"{reverse('contributions:unit')}?start={one}&end={one}&insutype=310"
+    soup = check_page(client.get(back))
+    assert [r[0] for r in table_rows(soup)[1:]] == [one, "合计"]

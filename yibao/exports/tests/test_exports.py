@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
+import time
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +23,23 @@ from python_calamine import CalamineWorkbook
 
 from tests.pagecheck import check_page, visible_text
 from yibao.core.cache_versions import hall_unit_changed
+from yibao.core.errors import ApplicationError
 from yibao.core.models import AuditEvent
 from yibao.core.storage import private_storage
-from yibao.core.tests.factories import BindingFactory, InsuranceFactory, grant
+from yibao.core.tests.factories import BindingFactory, InsuranceFactory, UserFactory, grant, staff_login
 from yibao.exports import services
 from yibao.exports.lease import INTERRUPTED
 from yibao.exports.models import ExportJob
-from yibao.exports.services import FAILED, NO_GRANT, export_run, exports_cleanup, exports_recover
+from yibao.exports.services import (
+    FAILED,
+    NO_GRANT,
+    SAME_PENDING,
+    SUBMITTED,
+    TOO_MANY_PENDING,
+    export_run,
+    exports_cleanup,
+    exports_recover,
+)
 from yibao.exports.tests.helpers import download_links, export_file, export_post
 from yibao.operators.access import POPULATION_KEY
 from yibao.operators.models import Binding, Grant
@@ -311,8 +324,18 @@ def test_a_running_job_whose_worker_died_runs_again_then_ends_as_interrupted(cli
     assert INTERRUPTED in visible_text(check_page(client.get(reverse("exports:list", args=["roster"]))))
 
 
-def test_a_job_never_enqueued_is_enqueued_again_when_its_page_is_open(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+class Enqueued:
+    """export_run as the queue sees it: the ids enqueued, nothing run."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def enqueue(self, job_id: int) -> None:
+        self.ids.append(job_id)
+
+
+def test_a_job_never_enqueued_is_enqueued_again_by_recovery_after_the_queued_lease(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     binding = roster_operator(populations=())
     InsuranceFactory.create(unit=binding.unit)
@@ -327,12 +350,175 @@ def test_a_job_never_enqueued_is_enqueued_again_when_its_page_is_open(
         assert client.post(reverse(EXPORT)).status_code == 302  # the request does not fail
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.QUEUED
+    # queued for the long lease of a waiting job, not a run's
+    assert job.lease_until is not None
+    waiting = job.lease_until - timezone.now()
+    assert datetime.timedelta(seconds=settings.YIBAO_EXPORT_QUEUED_LEASE_SECONDS - 60) < waiting
     monkeypatch.undo()
+    assert exports_recover() == {"enqueued": 0, "restarted": 0, "interrupted": 0}  # not yet
     ExportJob.objects.update(lease_until=timezone.now() - PAST)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.get(reverse("exports:list", args=["roster"]))
+        assert exports_recover() == {"enqueued": 1, "restarted": 0, "interrupted": 0}
     soup = check_page(client.get(reverse("exports:list", args=["roster"])))
     assert "已完成" in visible_text(soup) and len(download_links(soup)) == 1
+
+
+def test_the_records_page_never_enqueues_a_waiting_job_again(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job waiting in a backlogged queue past a run's lease: the page (polled every 3 s) leaves
+    it alone — enqueued again on every poll it would pile up duplicate tasks."""
+    binding = roster_operator(populations=())
+    login(client, binding)
+    job = queued_job(binding, lease_until=timezone.now() - PAST)
+    queue = Enqueued()
+    monkeypatch.setattr(services, "export_run", queue)
+    url = reverse("exports:list", args=["roster"])
+    for _ in range(3):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert "排队中" in visible_text(check_page(client.get(url)))
+            client.get(url, headers={"HX-Request": "true"})
+    assert queue.ids == []
+    assert ExportJob.objects.get().lease_until == job.lease_until
+
+
+def test_the_records_page_restarts_a_running_job_whose_worker_is_gone(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binding = roster_operator(populations=())
+    login(client, binding)
+    job = queued_job(binding, status=ExportJob.Status.RUNNING, attempts=1, lease_until=timezone.now() - PAST)
+    queue = Enqueued()
+    monkeypatch.setattr(services, "export_run", queue)
+    url = reverse("exports:list", args=["roster"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert "排队中" in visible_text(check_page(client.get(url)))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.get(url)  # queued now, within its lease: nothing more
+    assert queue.ids == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.QUEUED and job.lease_until is not None
+    assert job.lease_until > timezone.now() + datetime.timedelta(minutes=5)  # the queued lease
+
+
+# --- one export at a time ------------------------------------------------------------------------
+
+
+def export_again(client: Client, url: str) -> tuple[Any, str]:
+    """导出, the worker not running yet: (the response, the text of the page it lands on)."""
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        response = client.post(url, follow=True)
+    return response, visible_text(check_page(response))
+
+
+def test_the_same_export_is_not_started_twice_while_pending(client: Client) -> None:
+    binding = roster_operator(populations=())
+    login(client, binding)
+    url = f"{reverse(EXPORT)}?status=1"
+    assert SUBMITTED in export_again(client, url)[1]  # the worker has not run yet
+    job = ExportJob.objects.get()
+    response, text = export_again(client, url)  # the double-click
+    assert response.redirect_chain[-1][0] == reverse("exports:list", args=["roster"])
+    assert SAME_PENDING in text and SUBMITTED not in text
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [job.pk]
+    assert AuditEvent.objects.filter(action="export_requested").count() == 1
+    # running is pending too
+    ExportJob.objects.update(status=ExportJob.Status.RUNNING)
+    assert SAME_PENDING in export_again(client, url)[1] and ExportJob.objects.count() == 1
+    # another query is another export
+    assert SUBMITTED in export_again(client, f"{reverse(EXPORT)}?status=2")[1]
+    assert ExportJob.objects.count() == 2
+    # once done (or failed), the same export may be asked for again
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE)
+    assert SUBMITTED in export_again(client, url)[1]
+    assert ExportJob.objects.count() == 3
+
+
+def test_pending_exports_are_capped_per_operator_and_unit(client: Client, settings: Any) -> None:
+    settings.YIBAO_EXPORT_PENDING_MAX = 2
+    binding = roster_operator(populations=())
+    grant(binding, "remote-care-filings", populations=())
+    login(client, binding)
+    assert SUBMITTED in export_again(client, f"{reverse(EXPORT)}?status=1")[1]
+    assert (
+        SUBMITTED in export_again(client, reverse("queries:remote-care-filings-export") + "?status=filed")[1]
+    )
+    response, text = export_again(client, f"{reverse(EXPORT)}?status=2")
+    assert TOO_MANY_PENDING in text and SUBMITTED not in text
+    assert response.redirect_chain[-1][0] == reverse("exports:list", args=["roster"])
+    assert ExportJob.objects.count() == 2
+    # another operator of the unit, or the same operator in another unit, has a cap of their own
+    colleague = roster_operator(unit=binding.unit, populations=())
+    other = Client()
+    login(other, colleague)
+    assert SUBMITTED in export_again(other, f"{reverse(EXPORT)}?status=2")[1]
+    login(client, roster_operator(operator=binding.operator, populations=()))
+    assert SUBMITTED in export_again(client, f"{reverse(EXPORT)}?status=2")[1]
+    # a pending job past 保留至 (no longer listed) does not count
+    login(client, binding)
+    ExportJob.objects.filter(unit=binding.unit, created_by=binding.operator.user).update(
+        expires_at=timezone.now() - PAST
+    )
+    assert SUBMITTED in export_again(client, f"{reverse(EXPORT)}?status=2")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_make_one_job(reference_data: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two requests of the same export at the same moment (two web nodes): the user's row is
+    locked before the check, so the second checks once the first has committed its job. The
+    check lingers (pending_max slowed down) to let the second catch up, as it could without it."""
+    from yibao.queries.export_kinds import ROSTER_EXPORT
+
+    binding = roster_operator(populations=())
+    monkeypatch.setattr(services, "export_run", Enqueued())
+
+    def slow_pending_max() -> int:
+        time.sleep(0.3)
+        return 3
+
+    monkeypatch.setattr(services, "pending_max", slow_pending_max)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def export() -> None:
+        try:
+            barrier.wait()
+            services.export_job_create(
+                actor=binding.operator.user, unit=binding.unit, kind=ROSTER_EXPORT,
+                filters={"filters": {}, "query": ""}, psn_types=None, full_identity=False,
+                download_name="职工花名册.xlsx",
+            )  # fmt: skip
+            outcomes.append("created")
+        except ApplicationError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=export) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["created", SAME_PENDING])
+    assert ExportJob.objects.count() == 1
+
+
+# --- the records page ----------------------------------------------------------------------------
+
+
+def test_the_records_page_says_how_long_files_are_kept_and_leads_back_to_the_query(
+    client: Client, settings: Any
+) -> None:
+    settings.YIBAO_EXPORT_KEEP_HOURS = 12
+    binding = roster_operator(populations=())
+    login(client, binding)
+    url = reverse("exports:list", args=["roster"])
+    soup = check_page(client.get(url))
+    assert "导出文件生成后保留12小时" in visible_text(soup)
+    assert soup.find("a", string="返回查询")["href"] == reverse("queries:roster")
+    export_post(client, f"{reverse(EXPORT)}?status=1&name=%E5%BC%A0")
+    soup = check_page(client.get(url))
+    assert soup.find("a", string="返回查询")["href"] == reverse("queries:roster") + "?name=%E5%BC%A0&status=1"
 
 
 # --- expiry --------------------------------------------------------------------------------------
@@ -365,3 +551,23 @@ def test_the_records_page_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(9):  # 1 of them the list's; the rest the hall's
         soup = check_page(client.get(reverse("exports:list", args=["roster"])))
     assert len(download_links(soup)) == 20  # the newest 20
+
+
+def test_the_admin_lists_jobs_read_only_without_their_query_or_file(client: Client) -> None:
+    binding = roster_operator(populations=())
+    job = queued_job(
+        binding, status=ExportJob.Status.DONE, file_name="exports/secret-name.xlsx", rows=3,
+        filters={"filters": {"name": "查询条件里的姓名"}, "query": "name=x"},
+    )  # fmt: skip
+    staff_login(client, UserFactory.create(is_staff=True, is_superuser=True, username="sysadmin"))
+    changelist = client.get(reverse("admin:exports_exportjob_changelist"))
+    assert changelist.status_code == 200
+    text = changelist.content.decode()
+    assert "职工花名册" in text and binding.unit.name in text and "已完成" in text
+    detail = client.get(reverse("admin:exports_exportjob_change", args=[job.pk]))
+    assert detail.status_code == 200
+    for hidden in ("secret-name", "查询条件里的姓名", "name=x", "/download/"):
+        assert hidden not in detail.content.decode() and hidden not in text
+    assert client.get(reverse("admin:exports_exportjob_add")).status_code == 403
+    assert client.post(reverse("admin:exports_exportjob_delete", args=[job.pk])).status_code == 403
+    assert ExportJob.objects.filter(pk=job.pk).exists()
