@@ -35,9 +35,9 @@ from yibao.core.spreadsheets.reader import SheetRead, SheetRow, gc_paused
 from yibao.enrollment.batch import batch_apply, batch_validate
 from yibao.enrollment.batch_lease import (
     INTERRUPTED,
-    BatchLease,
     LeaseLost,
     batch_import_claim,
+    batch_lease,
     held,
     lease_deadline,
     max_attempts,
@@ -337,8 +337,8 @@ def batch_import_run(batch_id: int) -> None:
     if attempt is None:  # another run took it
         return
     try:
-        with BatchLease(batch.pk, attempt) as lease:
-            _run(batch, flow, lease)
+        with batch_lease(batch.pk, attempt):
+            _run(batch, flow, attempt)
     except LeaseLost:
         logger.warning("batch import %s: lease lost, run %s rolled back", batch.pk, attempt)
     except Exception:
@@ -393,31 +393,31 @@ def batch_imports_recover(*, batch: BatchImport | None = None) -> dict[str, int]
     return counts
 
 
-def _held_progress(batch: BatchImport, lease: BatchLease, **fields: Any) -> None:
+def _held_progress(batch: BatchImport, attempt: int, **fields: Any) -> None:
     """Report a stage while the run holds the import; LeaseLost once it does not."""
-    if not held(batch.pk, lease.attempt).update(**fields):
+    if not held(batch.pk, attempt).update(**fields):
         raise LeaseLost
     for name, value in fields.items():
         setattr(batch, name, value)
 
 
-def _run(batch: BatchImport, flow: BatchFlow, lease: BatchLease) -> None:
+def _run(batch: BatchImport, flow: BatchFlow, attempt: int) -> None:
     """One run: read, check, store; everything it stores is written in one transaction."""
     with batch.file.open("rb") as handle:
         read = flow.read(handle.read(), max_rows=max_rows())
     if not read.ok:
-        held(batch.pk, lease.attempt).update(
+        held(batch.pk, attempt).update(
             status=BatchImport.Status.REFUSED, error=read.error, finished_at=timezone.now(), lease_until=None
         )
         return
-    _held_progress(batch, lease, stage="校验人员信息", rows_total=len(read.rows))
+    _held_progress(batch, attempt, stage="校验人员信息", rows_total=len(read.rows))
     scope = PersonScope(
         unit=batch.unit, psn_types=None if batch.psn_types is None else tuple(batch.psn_types)
     )
     passed, failed = flow.validate(scope, read.rows, timezone.localdate())
-    _held_progress(batch, lease, stage="保存校验结果", rows_done=len(read.rows) // 2)
+    _held_progress(batch, attempt, stage="保存校验结果", rows_done=len(read.rows) // 2)
     with gc_paused():  # 50,000 line items of small acyclic objects (see `gc_paused`)
-        _store(batch, flow, passed, failed, lease)
+        _store(batch, flow, passed, failed, attempt)
 
 
 def _store(
@@ -425,7 +425,7 @@ def _store(
     flow: BatchFlow,
     passed: list[SheetRow[Any]],
     failed: list[SheetRow[Any]],
-    lease: BatchLease,
+    attempt: int,
 ) -> None:
     """The import's result and its lines in one transaction: all of them or, when the worker dies
     or the run lost its lease meanwhile, none. The result is written first (the application's
@@ -435,7 +435,7 @@ def _store(
     rows = sorted(passed + failed, key=lambda r: r.row)
     lines = (Line(row=r.row, data=flow.to_data(r), error=problems_text(r.problems)) for r in rows)
     with transaction.atomic():
-        _held_progress(batch, lease, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
+        _held_progress(batch, attempt, passed=len(passed), failed=len(failed), status=BatchImport.Status.DONE)
         application = application_lines_store(
             kind=flow.application_type,
             unit=batch.unit,

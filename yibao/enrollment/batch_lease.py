@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
-from types import TracebackType
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from yibao.core.leases import Heartbeat
 from yibao.enrollment.models import BatchImport
 
 logger = logging.getLogger(__name__)
@@ -89,49 +87,11 @@ def batch_import_claim(batch: BatchImport) -> int | None:
     return batch.attempts
 
 
-class BatchLease:
-    """The running worker's hold on one import: a heartbeat thread renews the lease until the
-    block ends.
-
-    Inside an open transaction (the tests' immediate backend) there is no heartbeat: another
-    connection could not see the import, and the run ends before any lease could."""
-
-    def __init__(self, batch_id: int, attempt: int) -> None:
-        self.batch_id = batch_id
-        self.attempt = attempt
-        self.lost = False
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def interval(self) -> float:
-        return max(lease_seconds() / 6, 0.2)
-
-    def __enter__(self) -> BatchLease:
-        if not transaction.get_connection().in_atomic_block:
-            self._thread = threading.Thread(
-                target=self._beat, name=f"batch-lease-{self.batch_id}", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def _beat(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                try:
-                    renewed = held(self.batch_id, self.attempt).update(lease_until=lease_deadline())
-                except DatabaseError:  # the database away for a moment: the lease allows for it
-                    logger.warning("batch import %s: lease not renewed", self.batch_id, exc_info=True)
-                    continue
-                if not renewed:
-                    self.lost = True
-                    return
-        finally:
-            connections.close_all()  # this thread's own connections
+def batch_lease(batch_id: int, attempt: int) -> Heartbeat:
+    """The running worker's hold on one import: a heartbeat renews its lease until the block
+    ends (`lost` once another run has it)."""
+    return Heartbeat(
+        lambda: bool(held(batch_id, attempt).update(lease_until=lease_deadline())),
+        interval=max(lease_seconds() / 6, 0.2),
+        name=f"batch-lease-{batch_id}",
+    )

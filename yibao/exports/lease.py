@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
-from types import TracebackType
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from yibao.core.leases import Heartbeat
 from yibao.exports.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -84,42 +82,10 @@ def export_job_claim(job: ExportJob) -> int | None:
     return job.attempts
 
 
-class ExportLease:
-    """A heartbeat thread renews the lease until the block ends. Inside an open transaction (the
-    tests' immediate backend) there is none: another connection could not see the job."""
-
-    def __init__(self, job_id: int, attempt: int) -> None:
-        self.job_id = job_id
-        self.attempt = attempt
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def interval(self) -> float:
-        return max(lease_seconds() / 6, 0.2)
-
-    def __enter__(self) -> ExportLease:
-        if not transaction.get_connection().in_atomic_block:
-            self._thread = threading.Thread(
-                target=self._beat, name=f"export-lease-{self.job_id}", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def _beat(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                try:
-                    if not held(self.job_id, self.attempt).update(lease_until=lease_deadline()):
-                        return  # lost: the run finds out at its next conditional write
-                except DatabaseError:  # the database away for a moment: the lease allows for it
-                    logger.warning("export %s: lease not renewed", self.job_id, exc_info=True)
-        finally:
-            connections.close_all()  # this thread's own connections
+def export_lease(job_id: int, attempt: int) -> Heartbeat:
+    """The running worker's hold on one export: a heartbeat renews its lease until the block ends."""
+    return Heartbeat(
+        lambda: bool(held(job_id, attempt).update(lease_until=lease_deadline())),
+        interval=max(lease_seconds() / 6, 0.2),
+        name=f"export-lease-{job_id}",
+    )

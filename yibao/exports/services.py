@@ -31,10 +31,10 @@ from yibao.exports.error_codes import ExportErrorCode
 from yibao.exports.kinds import ExportKind, ExportRefused, export_kind
 from yibao.exports.lease import (
     INTERRUPTED,
-    ExportLease,
     LeaseLost,
     expiry,
     export_job_claim,
+    export_lease,
     held,
     lease_deadline,
     max_attempts,
@@ -156,7 +156,7 @@ def export_run(job_id: int) -> None:
     if attempt is None:  # another run took it
         return
     try:
-        with ExportLease(job.pk, attempt):
+        with export_lease(job.pk, attempt):
             _run(job, kind, identity, attempt)
     except LeaseLost:
         logger.warning("export %s: lease lost, run %s dropped", job.pk, attempt)

@@ -4,6 +4,7 @@ its request's, an export job the one its request validated (yibao.queries.export
 
 from __future__ import annotations
 
+from django.forms import Form
 from django.http import QueryDict
 
 from yibao.filings.selectors import FilingFilters
@@ -30,17 +31,26 @@ def person_filter(query: QueryDict) -> tuple[int, ...] | None:
     return ids
 
 
-def roster_filters(query: QueryDict) -> tuple[RosterQueryForm, RosterFilters | None]:
-    """The form bound to the query string, and the filters when they are all valid."""
-    bound = any(name in query for name in (*ROSTER_FILTERS, ROSTER_PERSON))
-    form = RosterQueryForm(query if bound else None)
+def _checked(form: Form, query: QueryDict) -> tuple[bool, tuple[int, ...] | None]:
+    """Whether the bound form and the person filter are valid (the errors put on the form), and
+    the person ids of the filter."""
     try:
         person_ids = person_filter(query)
     except ValueError:
         form.is_valid()
         form.add_error(None, BAD_PERSON_FILTER)
-        return form, None
+        return False, None
     if form.is_bound and not form.is_valid():
+        return False, None
+    return True, person_ids
+
+
+def roster_filters(query: QueryDict) -> tuple[RosterQueryForm, RosterFilters | None]:
+    """The form bound to the query string, and the filters when they are all valid."""
+    bound = any(name in query for name in (*ROSTER_FILTERS, ROSTER_PERSON))
+    form = RosterQueryForm(query if bound else None)
+    valid, person_ids = _checked(form, query)
+    if not valid:
         return form, None
     data = form.cleaned_data if form.is_bound else {}
     return form, RosterFilters(
@@ -61,13 +71,8 @@ def filing_filters(query: QueryDict) -> tuple[FilingQueryForm, FilingFilters | N
     data = query.copy()
     data.pop("cert_no", None)
     form = FilingQueryForm(data if bound else None)
-    try:
-        person_ids = person_filter(query)
-    except ValueError:
-        form.is_valid()
-        form.add_error(None, BAD_PERSON_FILTER)
-        return form, None
-    if form.is_bound and not form.is_valid():
+    valid, person_ids = _checked(form, query)
+    if not valid:
         return form, None
     clean = form.cleaned_data if form.is_bound else {}
     return form, FilingFilters(

@@ -21,7 +21,7 @@ from yibao.core.models import AuditEvent
 from yibao.core.tests.factories import BindingFactory, grant
 from yibao.enrollment import batch_import
 from yibao.enrollment.batch_import import batch_import_run, batch_imports_recover
-from yibao.enrollment.batch_lease import INTERRUPTED, BatchLease
+from yibao.enrollment.batch_lease import INTERRUPTED, batch_lease
 from yibao.enrollment.models import BatchImport
 from yibao.enrollment.tests.test_batch_pages import person_row, upload, workbook
 from yibao.operators.models import Binding
@@ -162,7 +162,7 @@ def test_the_heartbeat_renews_the_lease_until_the_run_loses_it(reference_data: N
     settings.YIBAO_BATCH_LEASE_SECONDS = 1  # a beat every 0.2 s
     binding = grant(BindingFactory.create(), "employee-enrollment")
     batch = lost_import(binding, status=BatchImport.Status.RUNNING, attempts=1)
-    with BatchLease(batch.pk, 1) as lease:
+    with batch_lease(batch.pk, 1) as lease:
         time.sleep(0.7)
         renewed = BatchImport.objects.get(pk=batch.pk).lease_until
         assert renewed is not None and renewed > timezone.now()
