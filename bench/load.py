@@ -402,7 +402,7 @@ def main() -> None:
     parser.add_argument("--sample-seconds", type=float, default=10.0)
     parser.add_argument(
         "--worker-command",
-        default="manage.py rqworker --with-scheduler default",
+        default="manage.py rqworker --with-scheduler sms default",
         help="the task worker, run with the server's environment (with REDIS_URL the queue is RQ's)",
     )
     options = parser.parse_args()

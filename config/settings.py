@@ -216,10 +216,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # --- Background tasks (task queue) -----------------------------------------------------------
 # YIBAO_TASK_BACKEND picks the queue of the Tasks API: "db" (the queue lives in the database;
 # worker `manage.py db_worker`) or "rq" (Redis Queue through django-tasks-rq; workers
-# `manage.py rqworker --with-scheduler default`, any number on any machine). The default is "rq"
+# `manage.py rqworker --with-scheduler sms default`, any number on any machine). The default is "rq"
 # when REDIS_URL is set, "db" otherwise. YIBAO_TASK_REDIS_URL (default REDIS_URL) may name another
 # Redis database or server for the queue: a queue must not be evicted like a cache
 # (maxmemory-policy noeviction). A job runs at most YIBAO_TASK_TIMEOUT_SECONDS (1800).
+# Two queues: "sms" (the SMS task alone, so that a code never waits behind exports and batch
+# imports) and "default" (everything else). An RQ worker takes its queues in the order given:
+# sms first.
+YIBAO_TASK_QUEUES = ["sms", "default"]
 YIBAO_TASK_BACKEND = env_str("YIBAO_TASK_BACKEND", "rq" if REDIS_URL else "db")
 YIBAO_TASK_REDIS_URL = env_str("YIBAO_TASK_REDIS_URL", REDIS_URL)
 YIBAO_TASK_TIMEOUT_SECONDS = env_int("YIBAO_TASK_TIMEOUT_SECONDS", 30 * 60)
@@ -227,11 +231,14 @@ if YIBAO_TASK_BACKEND == "rq":
     if not YIBAO_TASK_REDIS_URL:
         raise ImproperlyConfigured("YIBAO_TASK_BACKEND=rq needs REDIS_URL or YIBAO_TASK_REDIS_URL")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": YIBAO_TASK_REDIS_URL, "DEFAULT_TIMEOUT": YIBAO_TASK_TIMEOUT_SECONDS}}
+    RQ_QUEUES = {
+        name: {"URL": YIBAO_TASK_REDIS_URL, "DEFAULT_TIMEOUT": YIBAO_TASK_TIMEOUT_SECONDS}
+        for name in YIBAO_TASK_QUEUES
+    }
     RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the worker runs django-tasks' jobs
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": YIBAO_TASK_QUEUES}}
 elif YIBAO_TASK_BACKEND == "db":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": YIBAO_TASK_QUEUES}}
 else:
     raise ImproperlyConfigured("YIBAO_TASK_BACKEND must be db or rq")
 # A batch import's worker renews its lease this often over its length; an import past its lease
@@ -273,6 +280,9 @@ YIBAO_SMS_DAILY_PER_IP = env_int("YIBAO_SMS_DAILY_PER_IP", 50)
 # this long before recovery may take it over, and is tried at most this many times.
 YIBAO_SMS_LEASE_SECONDS = env_int("YIBAO_SMS_LEASE_SECONDS", 60)
 YIBAO_SMS_ATTEMPTS = env_int("YIBAO_SMS_ATTEMPTS", 5)
+# Sent and failed SmsDispatch rows are deleted this many days after they finished
+# (`manage.py sms_dispatch_recover`).
+YIBAO_SMS_KEEP_DAYS = env_int("YIBAO_SMS_KEEP_DAYS", 30)
 
 # Graphic captcha (图形验证码). With development affordances it also accepts the answer PASSED.
 CAPTCHA_TEST_MODE = YIBAO_DEV_AFFORDANCES

@@ -14,7 +14,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # the settings (REDIS_URL needed) for the tests marked `tasks`, which then drain the queue with a
 # real `rqworker --burst` (tests/taskqueue.py; .ci/run runs them so).
 if os.environ.get("YIBAO_TEST_TASKS") != "rq":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": YIBAO_TASK_QUEUES,  # noqa: F405
+        }
+    }
 elif YIBAO_TASK_BACKEND != "rq":  # noqa: F405
     raise RuntimeError("YIBAO_TEST_TASKS=rq needs REDIS_URL (and YIBAO_TASK_BACKEND unset or rq)")
 if not REDIS_URL:  # noqa: F405 - with REDIS_URL (CI's PostgreSQL run) the Redis cache is tested too

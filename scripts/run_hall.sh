@@ -30,7 +30,7 @@ $PY manage.py exports_recover
 # else the database.
 if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi
 if [[ "${YIBAO_TASK_BACKEND:-$default_backend}" == rq ]]; then
-  $PY manage.py rqworker --with-scheduler default &
+  $PY manage.py rqworker --with-scheduler sms default &
 else
   $PY manage.py db_worker --queue-name '*' --no-reload --no-startup-delay &
 fi

@@ -115,7 +115,7 @@ class HallInstance:
         (a test patches a function there, to stop the work at a known point)."""
         default = "rq" if self.env.get("REDIS_URL") else "db"  # as config/settings.py decides
         if self.env.get("YIBAO_TASK_BACKEND", default) == "rq":
-            command = ["rqworker", "--with-scheduler", "default", *(["--burst"] if burst else [])]
+            command = ["rqworker", "--with-scheduler", "sms", "default", *(["--burst"] if burst else [])]
         else:
             command = [
                 "db_worker",

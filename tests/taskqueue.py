@@ -34,11 +34,12 @@ def queue_clear() -> None:
     """Forget what earlier tests left in the queue and its registries."""
     import django_rq
 
-    queue = django_rq.get_queue("default")
-    queue.empty()
-    for registry in (queue.scheduled_job_registry, queue.started_job_registry, queue.failed_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
+    for name in settings.YIBAO_TASK_QUEUES:
+        queue = django_rq.get_queue(name)
+        queue.empty()
+        for registry in (queue.scheduled_job_registry, queue.started_job_registry, queue.failed_job_registry):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
 
 
 def drain(var_dir: Path) -> str:
@@ -62,7 +63,7 @@ def drain(var_dir: Path) -> str:
         "YIBAO_PRIVATE_MEDIA_ROOT": str(settings.YIBAO_PRIVATE_MEDIA_ROOT),
     }
     done = subprocess.run(
-        [sys.executable, "manage.py", "rqworker", "--burst", "--with-scheduler", "default"],
+        [sys.executable, "manage.py", "rqworker", "--burst", "--with-scheduler", "sms", "default"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

@@ -119,6 +119,61 @@ def test_a_code_is_sent_by_the_worker_and_its_text_blanked(
     assert "验证码：" in SmsMessage.objects.get(phone=mobile).text
 
 
+def test_a_code_goes_to_the_sms_queue_ahead_of_the_rest(client: Client, run_tasks: Callable[[], str]) -> None:
+    from yibao.accounts.models import SmsDispatch
+    from yibao.accounts.sms_dispatch import sms_dispatch_run
+
+    assert sms_dispatch_run.queue_name == "sms"
+    mobile = _send_a_registration_code(client)
+    if on_rq():
+        import django_rq
+
+        assert (django_rq.get_queue("sms").count, django_rq.get_queue("default").count) == (1, 0)
+    run_tasks()
+
+    assert SmsDispatch.objects.get(phone=mobile).status == "sent"
+
+
+def test_a_retry_runs_at_its_time_and_a_duplicate_before_it_claims_nothing(
+    reference_data: None, run_tasks: Callable[[], str]
+) -> None:
+    import time
+
+    from yibao.accounts import sms_dispatch as dispatching
+    from yibao.accounts.models import SmsDispatch, SmsMessage
+
+    if not dispatching.sms_dispatch_run.get_backend().supports_defer:
+        pytest.skip("the immediate backend cannot defer; the database and RQ queues can")
+    now = timezone.now()
+    due = now + datetime.timedelta(seconds=20)  # longer than a burst worker takes to start
+    row = SmsDispatch.objects.create(  # as a failed first attempt leaves it
+        phone="13912345678",
+        text="验证码：123456",
+        secret=True,
+        created_at=now,
+        attempts=1,
+        last_error="短信发送失败，请稍后重试",
+        next_attempt_at=due,
+        lease_until=due + dispatching.lease(),
+    )
+    assert dispatching.sms_dispatch_enqueue(row.pk, run_after=due + dispatching.DEFER_MARGIN)  # the retry
+    assert dispatching.sms_dispatch_enqueue(row.pk)  # a duplicate that recovery left in the queue
+    run_tasks()
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("queued", 1)  # the duplicate came before the back-off ended
+    if on_rq():  # the retry, and the duplicate deferred to the same time
+        import django_rq
+
+        assert django_rq.get_queue("sms").scheduled_job_registry.count == 2
+    time.sleep(max(0.0, (due + 2 * dispatching.DEFER_MARGIN - timezone.now()).total_seconds()))
+    run_tasks()
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.text) == ("sent", 2, "")
+    assert SmsMessage.objects.count() == 1
+
+
 def test_a_queue_that_is_away_keeps_the_code_for_recovery(
     client: Client, run_tasks: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -134,7 +189,7 @@ def test_a_queue_that_is_away_keeps_the_code_for_recovery(
     dispatch = SmsDispatch.objects.get(phone=mobile)
     assert (dispatch.status, dispatch.attempts) == ("queued", 0)
     SmsDispatch.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
-    assert sms_dispatches_recover() == {"enqueued": 1, "failed": 0}
+    assert sms_dispatches_recover() == {"enqueued": 1, "failed": 0, "expired": 0, "deleted": 0}
     run_tasks()
 
     assert SmsDispatch.objects.get().status == "sent"
@@ -153,9 +208,14 @@ def test_a_send_whose_worker_was_killed_is_sent_once_after_its_lease(
     )
     assert dispatching._claim(row.pk, now) is not None  # a worker took it and was SIGKILLed
 
-    assert dispatching.sms_dispatches_recover() == {"enqueued": 0, "failed": 0}  # its lease holds
+    assert dispatching.sms_dispatches_recover() == {
+        "enqueued": 0,
+        "failed": 0,
+        "expired": 0,
+        "deleted": 0,
+    }  # its lease holds
     SmsDispatch.objects.filter(pk=row.pk).update(lease_until=now - datetime.timedelta(seconds=1))
-    assert dispatching.sms_dispatches_recover() == {"enqueued": 1, "failed": 0}
+    assert dispatching.sms_dispatches_recover() == {"enqueued": 1, "failed": 0, "expired": 0, "deleted": 0}
     dispatching.sms_dispatch_run.enqueue(row.pk)  # a duplicate, as two recoveries racing could make
     run_tasks()
 

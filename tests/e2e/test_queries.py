@@ -276,7 +276,9 @@ def test_a_pending_export_refreshes_itself_until_it_can_be_downloaded(
     from yibao.exports.models import ExportJob
     from yibao.exports.services import export_run
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["sms", "default"]}
+    }
     binding, _target = _unit_with_people()
     login_operator(page, binding.operator.mobile, binding.unit.name)
     _open(page, "职工花名册查询")

@@ -24,7 +24,7 @@ class SmsDispatchAdmin(admin.ModelAdmin):
     list_filter = ["status", "purpose"]
     fields = (
         "masked_phone", "purpose", "shown_text", "status", "attempts", "last_error",
-        "created_at", "next_attempt_at", "claimed_at", "lease_until", "finished_at",
+        "created_at", "next_attempt_at", "not_after", "claimed_at", "lease_until", "finished_at",
     )  # fmt: skip
     readonly_fields = fields
     ordering = ["-created_at", "-id"]

@@ -79,7 +79,9 @@ class SmsMessage(models.Model):
 class SmsDispatch(models.Model):
     """One SMS to send, written in the transaction that asks for it and sent by a task
     (`yibao.accounts.sms_dispatch`). The text of a secret message (a verification code, a
-    password) is blanked once it is sent or given up."""
+    password) is blanked once it is sent or given up. A message with `not_after` (a verification
+    code's expiry) is not sent after it: it is marked failed instead. Finished rows are deleted
+    after YIBAO_SMS_KEEP_DAYS."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
@@ -95,6 +97,7 @@ class SmsDispatch(models.Model):
     last_error = models.CharField("最近错误", max_length=500, blank=True)
     created_at = models.DateTimeField("创建时间", db_index=True)
     next_attempt_at = models.DateTimeField("计划发送时间")
+    not_after = models.DateTimeField("最晚发送时间", null=True, blank=True)
     claimed_at = models.DateTimeField("发送开始时间", null=True, blank=True)
     lease_until = models.DateTimeField("租约到期", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -102,7 +105,10 @@ class SmsDispatch(models.Model):
     class Meta:
         verbose_name = "短信发送任务"
         verbose_name_plural = "短信发送任务"
-        indexes = [models.Index(fields=["status", "lease_until"], name="accounts_smsdispatch_lease_idx")]
+        indexes = [
+            models.Index(fields=["status", "lease_until"], name="accounts_smsdispatch_lease_idx"),
+            models.Index(fields=["finished_at"], name="accounts_smsdispatch_done_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.purpose} {self.status}"

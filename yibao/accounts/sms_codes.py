@@ -102,7 +102,13 @@ def sms_code_send(
             expires_at=now + datetime.timedelta(seconds=RULES.valid_seconds),
             ip_address=origin.ip_address,
         )
-        sms_dispatch(phone=phone, text=_message_text(purpose, code, action), purpose=purpose, secret=True)
+        sms_dispatch(
+            phone=phone,
+            text=_message_text(purpose, code, action),
+            purpose=purpose,
+            secret=True,
+            not_after=record.expires_at,  # a code that has expired is not sent late
+        )
     return record
 
 

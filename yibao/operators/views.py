@@ -236,7 +236,7 @@ def operator_add_confirm(request: UnitRequest) -> HttpResponse:
             name=pending["name"], cert_type=pending["cert_type"], cert_no=pending["cert_no"]
         )
     try:
-        services.operator_bind(
+        result = services.operator_bind(
             unit=unit,
             actor=hall_user(request),
             mobile=pending["mobile"],
@@ -246,7 +246,13 @@ def operator_add_confirm(request: UnitRequest) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("operators:add")
-    messages.success(request, services.BIND_SUCCESS)
+    if result.created:  # the initial password is queued, not sent yet
+        messages.success(
+            request,
+            f"{services.BIND_SUCCESS}。初始密码将通过短信发送至经办人手机{mask_phone(pending['mobile'])}",
+        )
+    else:
+        messages.success(request, services.BIND_SUCCESS)
     return redirect("operators:list")
 
 
@@ -330,7 +336,10 @@ def operator_reset_password(request: UnitRequest, binding_id: int) -> HttpRespon
                 services.operator_password_reset(
                     unit=unit, binding=binding, actor=hall_user(request), origin=origin
                 )
-                messages.success(request, "修改密码成功，新密码已通过短信发送至经办人手机")
+                messages.success(  # queued: the SMS goes out from the task worker
+                    request,
+                    f"修改密码成功，新密码将通过短信发送至经办人手机{mask_phone(binding.operator.mobile)}",
+                )
                 return redirect("operators:list")
         except ApplicationError as error:
             add_application_error(form, error)

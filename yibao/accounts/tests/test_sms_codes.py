@@ -4,7 +4,7 @@ import re
 import pytest
 
 from tests.clock import Clock
-from yibao.accounts import sms_codes
+from yibao.accounts import sms_codes, sms_dispatch
 from yibao.accounts.error_codes import SmsErrorCode
 from yibao.accounts.models import SmsCode, SmsDispatch, SmsMessage, SmsPurpose
 from yibao.accounts.sms_codes import sms_code_send, sms_code_verify
@@ -19,6 +19,7 @@ REGISTER = SmsPurpose.REGISTER
 def clock(monkeypatch) -> Clock:
     clock = Clock.mid_morning()
     monkeypatch.setattr(sms_codes, "_now", clock)
+    monkeypatch.setattr(sms_dispatch, "_now", clock)  # one clock: a code's expiry is the message's
     return clock
 
 
@@ -177,6 +178,19 @@ def test_a_failing_gateway_does_not_fail_the_request_and_the_message_waits_for_a
         "短信发送失败，请稍后重试",
     )
     assert "验证码：" in dispatch.text  # kept until it is sent
+
+
+@pytest.mark.django_db
+def test_the_message_is_not_sent_after_the_code_expired(clock, monkeypatch) -> None:
+    monkeypatch.setattr(sms_dispatch, "sms_dispatch_enqueue", lambda pk, run_after=None: True)  # Redis away
+    record = sms_code_send(phone=PHONE, purpose=REGISTER)
+    dispatch = SmsDispatch.objects.get()
+    assert dispatch.not_after == record.expires_at == clock.now + datetime.timedelta(minutes=5)
+    clock.move(minutes=5)
+    assert sms_dispatch.sms_dispatch_send(dispatch.pk) == "expired"  # the task came too late
+    dispatch.refresh_from_db()
+    assert (dispatch.status, dispatch.text, dispatch.last_error) == ("failed", "", "验证码已过期，未发送")
+    assert not SmsMessage.objects.exists()
 
 
 @pytest.mark.django_db

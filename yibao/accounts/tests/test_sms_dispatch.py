@@ -68,9 +68,18 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     return run
 
 
-def queue(text: str = "验证码：123456", *, secret: bool = True) -> SmsDispatch:
+def queue(
+    text: str = "验证码：123456", *, secret: bool = True, not_after: datetime.datetime | None = None
+) -> SmsDispatch:
     """A message whose transaction has not committed yet (its task not enqueued)."""
-    return sms_dispatch(phone=PHONE, text=text, purpose=SmsPurpose.REGISTER, secret=secret)
+    return sms_dispatch(
+        phone=PHONE, text=text, purpose=SmsPurpose.REGISTER, secret=secret, not_after=not_after
+    )
+
+
+def recovered(**counts: int) -> dict[str, int]:
+    """What a recovery reports: `counts` over zeros."""
+    return {"enqueued": 0, "failed": 0, "expired": 0, "deleted": 0} | counts
 
 
 def state(row: SmsDispatch) -> tuple[str, int, str]:
@@ -130,13 +139,13 @@ def test_a_failure_is_retried_with_back_off(
     assert dispatching.backoff(2) == datetime.timedelta(seconds=30)
 
     clock.move(seconds=30)  # the retry is due, but its run has not started (immediate backend: none)
-    assert committed(sms_dispatches_recover) == {"enqueued": 0, "failed": 0}  # within its lease
+    assert committed(sms_dispatches_recover) == recovered()  # within its lease
     flaky.down = False
     clock.move(seconds=41)  # the retry and its lease have passed: recovery sends it
-    assert committed(sms_dispatches_recover) == {"enqueued": 1, "failed": 0}
+    assert committed(sms_dispatches_recover) == recovered(enqueued=1)
     assert state(row) == ("sent", 2, "")
     assert SmsMessage.objects.count() == 1
-    assert committed(sms_dispatches_recover) == {"enqueued": 0, "failed": 0}  # idempotent
+    assert committed(sms_dispatches_recover) == recovered()  # idempotent
 
 
 def test_a_deferring_queue_gets_the_retry_at_its_time(
@@ -149,7 +158,85 @@ def test_a_deferring_queue_gets_the_retry_at_its_time(
     )
     row = queue()
     assert sms_dispatch_send(row.pk) == "retry"
-    assert enqueued == [(row.pk, clock.now + datetime.timedelta(seconds=10))]
+    # a second past the due time: RQ's scheduler keeps whole seconds and may run a job early
+    assert enqueued == [(row.pk, clock.now + datetime.timedelta(seconds=11))]
+
+
+def test_the_task_has_a_queue_of_its_own_that_the_backend_accepts() -> None:
+    task = dispatching.sms_dispatch_run
+    assert task.queue_name == "sms"
+    task.get_backend().validate_task(task)  # "sms" is among the backend's QUEUES
+    assert from_settings("YIBAO_TASK_QUEUES") == ["sms", "default"]  # workers take sms first
+
+
+def from_settings(name: str) -> Any:
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+def test_a_duplicate_task_does_not_claim_before_the_back_off_ends(
+    clock: Clock, flaky: type[FlakyBackend]
+) -> None:
+    row = queue()
+    assert sms_dispatch_send(row.pk) == "retry"  # due again in 10 s
+    assert sms_dispatch_send(row.pk) == "skipped"  # a duplicate that recovery left in the queue
+    clock.move(seconds=9)
+    assert sms_dispatch_send(row.pk) == "skipped"
+    assert flaky.calls == 1 and state(row) == ("queued", 1, "验证码：123456")
+    flaky.down = False
+    clock.move(seconds=1)  # the back-off is over: the deferred run claims it
+    assert sms_dispatch_send(row.pk) == "sent"
+    assert state(row) == ("sent", 2, "")
+
+
+def test_a_run_that_came_early_asks_for_another_at_the_due_time(
+    clock: Clock, flaky: type[FlakyBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enqueued: list[tuple[int, datetime.datetime | None]] = []
+    monkeypatch.setattr(type(dispatching.sms_dispatch_run.get_backend()), "supports_defer", True)
+    monkeypatch.setattr(
+        dispatching, "sms_dispatch_enqueue", lambda pk, run_after=None: enqueued.append((pk, run_after))
+    )
+    row = queue()
+    assert sms_dispatch_send(row.pk) == "retry"
+    due = clock.now + datetime.timedelta(seconds=11)
+    clock.move(seconds=9.5)  # a worker's clock behind the scheduler's
+    assert sms_dispatch_send(row.pk) == "skipped"
+    assert enqueued == [(row.pk, due), (row.pk, due)]
+    flaky.down = False
+    clock.move(seconds=1.5)
+    assert [sms_dispatch_send(row.pk) for _ in enqueued] == ["sent", "skipped"]  # one of the two sends
+    assert len(enqueued) == 2 and flaky.calls == 2
+
+
+def test_a_code_that_expired_before_it_could_go_is_not_sent(clock: Clock) -> None:
+    row = queue(not_after=clock.now + datetime.timedelta(minutes=5))
+    clock.move(minutes=4)
+    assert dispatching._claim(row.pk, clock.now) is not None  # a worker took it in time, then died
+    clock.move(seconds=61)  # its lease and the code are over
+    assert sms_dispatch_send(row.pk) == "expired"
+    assert state(row) == ("failed", 2, "")
+    assert (row.last_error, row.finished_at) == ("验证码已过期，未发送", clock.now)
+    assert not SmsMessage.objects.exists()
+    assert sms_dispatch_send(row.pk) == "skipped"
+
+
+def test_a_code_still_failing_when_it_expires_is_given_up(
+    clock: Clock, flaky: type[FlakyBackend], committed: Callable[..., Any]
+) -> None:
+    row = committed(lambda: queue(not_after=clock.now + datetime.timedelta(seconds=30)))
+    clock.move(seconds=10)
+    assert sms_dispatch_send(row.pk) == "retry"  # the second failure: due again in 30 s
+    clock.move(seconds=30)
+    assert sms_dispatch_send(row.pk) == "expired"
+    assert state(row) == ("failed", 3, "") and flaky.calls == 2
+
+
+def test_a_message_without_not_after_is_sent_however_late(clock: Clock) -> None:
+    row = queue("您的单位找回申请已通过", secret=False)
+    clock.move(days=1)
+    assert sms_dispatch_send(row.pk) == "sent"
 
 
 def test_the_last_failure_gives_up_blanks_the_text_and_logs(
@@ -174,7 +261,7 @@ def test_a_worker_killed_on_the_last_attempt_ends_as_failed(
     row = queue()
     dispatching._claim(row.pk, clock.now)
     clock.move(seconds=61)
-    assert committed(sms_dispatches_recover) == {"enqueued": 0, "failed": 1}
+    assert committed(sms_dispatches_recover) == recovered(failed=1)
     assert state(row) == ("failed", 1, "")
     assert row.last_error == dispatching.INTERRUPTED
     assert not SmsMessage.objects.exists()
@@ -190,21 +277,64 @@ def test_a_lost_enqueue_loses_nothing(
         patched.setattr(type(dispatching.sms_dispatch_run.get_backend()), "enqueue", redis_down)
         row = committed(queue)  # the enqueue fails: no error for the caller
     assert state(row) == ("queued", 0, "验证码：123456")
-    assert committed(sms_dispatches_recover) == {"enqueued": 0, "failed": 0}
+    assert committed(sms_dispatches_recover) == recovered()
     clock.move(seconds=61)
-    assert committed(sms_dispatches_recover) == {"enqueued": 1, "failed": 0}
+    assert committed(sms_dispatches_recover) == recovered(enqueued=1)
     assert state(row) == ("sent", 1, "")
     assert SmsMessage.objects.count() == 1
 
 
-def test_the_recover_command_reports(clock: Clock, committed: Callable[..., Any]) -> None:
+def test_recovery_gives_up_the_codes_that_expired_unsent(
+    clock: Clock, monkeypatch: pytest.MonkeyPatch, committed: Callable[..., Any]
+) -> None:
+    with monkeypatch.context() as patched:  # no task runs: Redis was away at the enqueue
+        patched.setattr(dispatching, "sms_dispatch_enqueue", lambda pk, run_after=None: True)
+        code = committed(lambda: queue(not_after=clock.now + datetime.timedelta(seconds=30)))
+        notice = committed(lambda: queue("密码已重置", secret=False, not_after=clock.now))
+        held = committed(lambda: queue("验证码：654321", not_after=clock.now))
+        late = committed(lambda: queue("验证码：111111", not_after=clock.now + datetime.timedelta(hours=1)))
+    dispatching._claim(held.pk, clock.now)  # a live worker is sending it
+    clock.move(seconds=31)  # every lease holds, the codes are past their not_after
+    assert committed(sms_dispatches_recover) == recovered(expired=2)
+    assert state(code) == ("failed", 0, "") and code.last_error == "验证码已过期，未发送"
+    assert state(notice) == ("failed", 0, "密码已重置")  # not a secret: the text stays
+    assert state(held)[0] == "queued" and state(late) == ("queued", 0, "验证码：111111")
+    assert committed(sms_dispatches_recover) == recovered()  # idempotent
+    clock.move(seconds=30)  # the held run's lease is over: it is given up, not sent again
+    assert committed(sms_dispatches_recover) == recovered(expired=1, enqueued=1)
+    assert state(held) == ("failed", 1, "")
+    assert state(late) == ("sent", 1, "")
+    assert [m.text for m in SmsMessage.objects.all()] == ["验证码：111111"]
+
+
+def test_recovery_deletes_finished_rows_past_the_keeping_days(
+    clock: Clock, settings: Any, committed: Callable[..., Any]
+) -> None:
+    settings.YIBAO_SMS_KEEP_DAYS = 30
+    sent, failed, recent = committed(queue), queue(), committed(queue)
+    SmsDispatch.objects.filter(pk=failed.pk).update(status="failed", finished_at=clock.now)
+    waiting = queue()  # queued as long ago: never deleted, recovery sends it
+    SmsDispatch.objects.exclude(pk=recent.pk).update(created_at=clock.now - datetime.timedelta(days=40))
+    SmsDispatch.objects.filter(pk=recent.pk).update(finished_at=clock.now + datetime.timedelta(days=1))
+    clock.move(days=30, seconds=1)
+    assert committed(sms_dispatches_recover) == recovered(deleted=2, enqueued=1)
+    assert set(SmsDispatch.objects.values_list("pk", "status")) == {(recent.pk, "sent"), (waiting.pk, "sent")}
+    assert {sent.pk, failed.pk}.isdisjoint(SmsDispatch.objects.values_list("pk", flat=True))
+
+
+def test_the_recover_command_reports(clock: Clock, settings: Any, committed: Callable[..., Any]) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
+    settings.YIBAO_SMS_KEEP_DAYS = 7
+    committed(queue)
+    clock.move(days=8)
     out = StringIO()
     committed(lambda: call_command("sms_dispatch_recover", stdout=out))
-    assert "短信：重新排队0条，标记发送失败0条" in out.getvalue()
+    assert (
+        "短信：重新排队0条，标记发送失败0条，验证码已过期未发送0条，删除7天前的发送记录1条" in out.getvalue()
+    )
 
 
 def test_the_admin_masks_the_phone_and_hides_secret_texts(admin_client: Any, clock: Clock) -> None:

@@ -165,7 +165,9 @@ def test_another_unit_may_enroll_the_person_once_the_date_has_come_before_the_jo
 def test_the_job_is_scheduled_for_the_date_and_the_command_catches_up(
     binding: Binding, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["sms", "default"]}
+    }
     (person,) = employees(binding, 1)
     with django_capture_on_commit_callbacks(execute=True):
         approved_interruption(binding, person, LATER)

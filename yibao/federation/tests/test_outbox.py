@@ -175,7 +175,9 @@ def test_a_round_killed_after_its_claim_is_taken_up_by_its_watchdog(
 
     from yibao.federation import delivery
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # a queue that defers
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["sms", "default"]}
+    }  # a queue that defers
     event = add()
     DBTaskResult.objects.all().delete()  # the delivery its commit asked for: this test runs the round
 
@@ -214,7 +216,7 @@ def test_one_watchdog_at_a_time_and_it_watches_a_lease_still_held(
 
     from yibao.federation import delivery
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["sms", "default"]}}
     settings.YIBAO_NATIONAL_URL = "http://127.0.0.1:9"
     add()
     DBTaskResult.objects.all().delete()

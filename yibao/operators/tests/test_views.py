@@ -91,7 +91,9 @@ def test_adding_a_new_operator(client) -> None:
     assert not Operator.objects.filter(mobile="13500002222").exists()  # nothing saved before 确定
     token = token_of(response)
     response = client.post(reverse("operators:add-confirm"), {"confirm": "1", "token": token}, follow=True)
-    assert "绑定经办人成功，请为经办人授权" in check_page(response).get_text()
+    text = check_page(response).get_text()
+    assert "绑定经办人成功，请为经办人授权。初始密码将通过短信发送至经办人手机135****2222" in text
+    assert "已发送" not in text  # queued, not yet sent
     user = User.objects.get(username="13500002222")
     assert user.must_change_password
     assert "初始密码" in SmsMessage.objects.filter(phone="13500002222").order_by("-pk").first().text
@@ -190,7 +192,11 @@ def test_reset_password_uses_the_units_verification_phone(client) -> None:
     url = reverse("operators:reset-password", args=[binding.pk])
     client.post(url, {**CAPTCHA, "_send_sms": "1"})
     response = client.post(url, {"sms_code": last_code(unit.legal_rep_mobile)}, follow=True)
-    assert "修改密码成功" in check_page(response).get_text()
+    mobile = binding.operator.mobile
+    assert (
+        f"修改密码成功，新密码将通过短信发送至经办人手机{mobile[:3]}****{mobile[-4:]}"
+        in check_page(response).get_text()
+    )
     user = User.objects.get(pk=binding.operator.user_id)
     assert user.must_change_password and not user.check_password("Yibao2026test")
 
