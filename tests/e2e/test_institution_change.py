@@ -98,7 +98,10 @@ def test_an_institution_changes_its_information_through_return_and_approval(
     page.get_by_label("贯标平台变更时间").fill("2026-03-01 09:20")
     page.get_by_role("button", name="下一步").click()
 
-    # the workspace: the six materials, the ticked items' ones required, the two templates
+    # the workspace: the six materials, the ticked items' ones required, the two templates (the
+    # form page has the same heading, table and links: wait for the workspace's own 提交 first, or
+    # a click on a template link there cancels the navigation still in flight)
+    expect(page.get_by_role("button", name="提交")).to_be_visible()
     expect(page.get_by_role("heading", name=k["change"])).to_be_visible()
     expect(page.locator(".materials-table tbody tr")).to_have_count(6)
     with page.expect_download() as download:
