@@ -8,8 +8,9 @@ deploy/nginx/yibao.conf on the same machine.
   the proxy buffers requests and responses, so a slow client never holds a worker; a request
   holds one worker for its whole time. GUNICORN_THREADS > 1 switches to threaded workers.
 - Timeouts: GUNICORN_TIMEOUT (120 s) is how long a worker may work on one request before the
-  master kills it: the longest legitimate request is a streamed 职工花名册/缴费明细 export or a
-  batch's printed form; the proxy's proxy_read_timeout matches. GUNICORN_GRACEFUL_TIMEOUT (30 s):
+  master kills it: the longest legitimate request is a batch's printed form or the download of a
+  large finished export (exports are made by the task workers); the proxy's proxy_read_timeout
+  matches. GUNICORN_GRACEFUL_TIMEOUT (30 s):
   on SIGTERM or a reload (SIGHUP) a worker finishes the request in hand for at most this long.
   GUNICORN_KEEPALIVE (5 s): keep-alive towards the proxy, longer than nothing and shorter than
   the proxy's upstream keepalive_timeout.
