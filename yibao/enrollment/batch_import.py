@@ -13,7 +13,6 @@ import datetime
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from yibao.cases.services import Line, application_lines_store, operator_check
 from yibao.cases.types import ApplicationType, FieldSpec, MaterialSpec, application_type_register
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.core.leases import LostRuns, lost_runs_recover
 from yibao.core.spreadsheets.cells import Problem, problems_text
 from yibao.core.spreadsheets.failures import failures_xlsx
 from yibao.core.spreadsheets.layout import SheetLayout
@@ -349,45 +349,32 @@ def batch_import_run(batch_id: int) -> None:
         raise
 
 
+def _interrupted(now: datetime.datetime) -> dict[str, Any]:
+    return {"status": BatchImport.Status.REFUSED, "error": INTERRUPTED, "stage": "", "finished_at": now}
+
+
+_LOST_RUNS = LostRuns(
+    queued_status=BatchImport.Status.QUEUED,
+    restart={"status": BatchImport.Status.QUEUED, "stage": "", "rows_done": 0},
+    ended=_interrupted,
+    max_attempts=max_attempts,
+    queued_deadline=lease_deadline,
+    enqueue=batch_import_enqueue,
+    audit="batch_import",
+)
+
+
 def batch_imports_recover(*, batch: BatchImport | None = None) -> dict[str, int]:
     """Imports past their lease (all of them, or this one): a queued one is enqueued again, a
     running one — its worker gone — is queued again from scratch while it has runs left, else it
     ends as «导入中断，请重新导入». Each change is conditional, so two recoveries at once (two web
     nodes, a node and cron) act once. Returns how many were enqueued again, restarted and ended."""
-    now = timezone.now()
     found = BatchImport.objects.filter(
-        status__in=[BatchImport.Status.QUEUED, BatchImport.Status.RUNNING], lease_until__lt=now
+        status__in=[BatchImport.Status.QUEUED, BatchImport.Status.RUNNING], lease_until__lt=timezone.now()
     ).select_related("unit")
     if batch is not None:
         found = found.filter(pk=batch.pk)
-    counts = {"enqueued": 0, "restarted": 0, "interrupted": 0}
-    for lost in found.only("pk", "unit", "status", "attempts", "lease_until"):
-        same = BatchImport.objects.filter(
-            pk=lost.pk, status=lost.status, attempts=lost.attempts, lease_until=lost.lease_until
-        )
-        with transaction.atomic():
-            if lost.status == BatchImport.Status.QUEUED:
-                if same.update(lease_until=lease_deadline(now)):
-                    counts["enqueued"] += 1
-                    transaction.on_commit(partial(batch_import_enqueue, lost.pk))
-                continue
-            if lost.attempts < max_attempts():
-                restart = {"status": BatchImport.Status.QUEUED, "stage": "", "rows_done": 0}
-                if same.update(**restart, lease_until=lease_deadline(now)):
-                    counts["restarted"] += 1
-                    audit_event_record(actor=None, action="batch_import_restarted", unit=lost.unit,
-                                       target=lost, after={"attempts": lost.attempts})  # fmt: skip
-                    transaction.on_commit(partial(batch_import_enqueue, lost.pk))
-            elif same.update(
-                status=BatchImport.Status.REFUSED,
-                error=INTERRUPTED,
-                stage="",
-                finished_at=now,
-                lease_until=None,
-            ):
-                counts["interrupted"] += 1
-                audit_event_record(actor=None, action="batch_import_interrupted", unit=lost.unit,
-                                   target=lost, after={"attempts": lost.attempts})  # fmt: skip
+    counts = lost_runs_recover(found.only("pk", "unit", "status", "attempts", "lease_until"), _LOST_RUNS)
     if batch is not None:
         batch.refresh_from_db()
     return counts

@@ -7,6 +7,7 @@ a file (see `lease` for how a lost run is taken back). The operator downloads it
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import tempfile
@@ -23,6 +24,7 @@ from django_tasks import task
 from yibao.accounts.models import User
 from yibao.core.audit import RequestOrigin, audit_event_record
 from yibao.core.errors import ApplicationError
+from yibao.core.leases import LostRuns, lost_runs_recover
 from yibao.core.masking import IdentityDisplay
 from yibao.core.models import AuditEvent
 from yibao.core.spreadsheets.streaming import XlsxStreamError
@@ -202,48 +204,37 @@ def _run(job: ExportJob, kind: ExportKind, identity: IdentityDisplay, attempt: i
         raise LeaseLost
 
 
+def _interrupted(now: datetime.datetime) -> dict[str, Any]:
+    return {"status": ExportJob.Status.FAILED, "error": INTERRUPTED, "file_name": "", "finished_at": now}
+
+
+_LOST_RUNS = LostRuns(
+    queued_status=ExportJob.Status.QUEUED,
+    restart={"status": ExportJob.Status.QUEUED, "file_name": ""},
+    ended=_interrupted,
+    max_attempts=max_attempts,
+    queued_deadline=queued_deadline,
+    enqueue=export_job_enqueue,
+    audit="export",
+    discard=lambda lost: _file_delete(lost.file_name),  # what the lost run had copied
+)
+
+
 def exports_recover(*, job: ExportJob | None = None, queued: bool = True) -> dict[str, int]:
     """Jobs past their lease (all, or this one): a queued one is enqueued again (unless `queued`
     is false); a running one — its worker gone — is queued again from scratch while it has runs
     left (its partial file deleted), else it fails as «导出中断，请重新导出». Each change is
     conditional, so two recoveries at once act once. Returns how many were enqueued again,
     restarted and ended. A queued job's lease is the long one of `queued_deadline`."""
-    now = timezone.now()
     statuses = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING] if queued else [ExportJob.Status.RUNNING]
-    found = ExportJob.objects.filter(status__in=statuses, lease_until__lt=now).select_related("unit")
+    found = ExportJob.objects.filter(status__in=statuses, lease_until__lt=timezone.now()).select_related(
+        "unit"
+    )
     if job is not None:
         found = found.filter(pk=job.pk)
-    counts = {"enqueued": 0, "restarted": 0, "interrupted": 0}
-    for lost in found.only("pk", "unit", "status", "attempts", "lease_until", "file_name"):
-        same = ExportJob.objects.filter(
-            pk=lost.pk, status=lost.status, attempts=lost.attempts, lease_until=lost.lease_until
-        )
-        with transaction.atomic():
-            if lost.status == ExportJob.Status.QUEUED:
-                if same.update(lease_until=queued_deadline(now)):
-                    counts["enqueued"] += 1
-                    transaction.on_commit(partial(export_job_enqueue, lost.pk))
-                continue
-            if lost.attempts < max_attempts():
-                if same.update(
-                    status=ExportJob.Status.QUEUED, file_name="", lease_until=queued_deadline(now)
-                ):
-                    counts["restarted"] += 1
-                    audit_event_record(actor=None, action="export_restarted", unit=lost.unit, target=lost,
-                                       after={"attempts": lost.attempts})  # fmt: skip
-                    transaction.on_commit(partial(_file_delete, lost.file_name))
-                    transaction.on_commit(partial(export_job_enqueue, lost.pk))
-            elif same.update(
-                status=ExportJob.Status.FAILED,
-                error=INTERRUPTED,
-                file_name="",
-                finished_at=now,
-                lease_until=None,
-            ):
-                counts["interrupted"] += 1
-                audit_event_record(actor=None, action="export_interrupted", unit=lost.unit, target=lost,
-                                   after={"attempts": lost.attempts})  # fmt: skip
-                transaction.on_commit(partial(_file_delete, lost.file_name))
+    counts = lost_runs_recover(
+        found.only("pk", "unit", "status", "attempts", "lease_until", "file_name"), _LOST_RUNS
+    )
     if job is not None:
         job.refresh_from_db()
     return counts
