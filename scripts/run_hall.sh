@@ -16,16 +16,29 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# pauses whose 中断日期 came while no worker ran (the worker runs the ones scheduled from now on)
-$PY manage.py insurance_pauses_apply
-# batch imports whose worker was stopped or killed: queued again or ended as 导入中断
-$PY manage.py batch_imports_recover
-# SMS whose enqueue failed or whose worker was killed: queued again
-$PY manage.py sms_dispatch_recover
-# outbox events a killed worker held: delivered, or watched until their lease runs out
-$PY manage.py deliver_outbox --enqueue
-# exports likewise (queued again or ended as 导出中断), and expired export files deleted
-$PY manage.py exports_recover
+# What a worker takes care of when it starts (the same commands run from cron; README
+# «Production»), in one process rather than one Django start each:
+# - insurance_pauses_apply: pauses whose 中断日期 came while no worker ran (the worker runs the
+#   ones scheduled from now on);
+# - batch_imports_recover, exports_recover: imports and exports whose worker was stopped or killed
+#   (queued again or ended as 导入中断/导出中断; expired export files deleted);
+# - sms_dispatch_recover: SMS whose enqueue failed or whose worker was killed (queued again);
+# - deliver_outbox --enqueue: outbox events a killed worker held (delivered, or watched until
+#   their lease runs out).
+$PY - <<'PY'
+import os
+
+import django
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+call_command("insurance_pauses_apply")
+call_command("batch_imports_recover")
+call_command("sms_dispatch_recover")
+call_command("deliver_outbox", "--enqueue")
+call_command("exports_recover")
+PY
 # The task queue of config/settings.py: RQ when REDIS_URL is set (unless YIBAO_TASK_BACKEND=db),
 # else the database.
 if [[ -n "${REDIS_URL:-}" ]]; then default_backend=rq; else default_backend=db; fi
